@@ -1,6 +1,7 @@
 // Tensor lifetime, properties, factories, host copies, RNG, threads and devices.
 #include "shim.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
@@ -189,5 +190,27 @@ TE_API int32_t te_set_data(Handle h, Handle data) {
     return te::guarded([&] {
         auto t = te::ref(h);
         t.set_data(te::ref(data));
+    });
+}
+
+// Private CPU random generators: seeded explainers draw from their own stream and never disturb the global one.
+TE_API int32_t te_generator_new(uint64_t seed, void** out) {
+    return te::guarded([&] {
+        *out = nullptr;
+        *out = new at::Generator(at::make_generator<at::CPUGeneratorImpl>(seed));
+    });
+}
+
+TE_API void te_generator_free(void* generator) { delete static_cast<at::Generator*>(generator); }
+
+// Samples on the CPU from a private generator: kind 4 rand (uniform [0, 1)), kind 5 randn.
+TE_API int32_t te_generator_sample(void* generator, int32_t kind, const int64_t* sizes, int32_t ndim, int32_t dtype,
+                                   te::Handle* out) {
+    return te::make(out, [&] {
+        TORCH_CHECK(generator != nullptr, "a null generator was passed");
+        const auto& gen = *static_cast<at::Generator*>(generator);
+        const auto opts = at::TensorOptions().dtype(te::dtype(dtype));
+        TORCH_CHECK(kind == 4 || kind == 5, "unknown sampling kind ", kind);
+        return kind == 4 ? at::rand(te::dims(sizes, ndim), gen, opts) : at::randn(te::dims(sizes, ndim), gen, opts);
     });
 }

@@ -39,6 +39,10 @@ internal static unsafe partial class NativeMethods
     internal static partial int te_linspace(double start, double end, long steps, int dtype, int deviceType, int deviceIndex, nint* result);
     [LibraryImport(Library)] internal static partial int te_to(nint h, int dtype, int deviceType, int deviceIndex, nint* result);
     [LibraryImport(Library)] internal static partial int te_manual_seed(ulong seed);
+    [LibraryImport(Library)] internal static partial int te_generator_new(ulong seed, nint* generator);
+    [LibraryImport(Library)] internal static partial void te_generator_free(nint generator);
+    [LibraryImport(Library)]
+    internal static partial int te_generator_sample(nint generator, int kind, long* sizes, int ndim, int dtype, nint* result);
     [LibraryImport(Library)] internal static partial int te_set_num_threads(int threads);
     [LibraryImport(Library)] internal static partial int te_get_num_threads();
     [LibraryImport(Library)] internal static partial int te_cuda_is_available();
