@@ -28,6 +28,16 @@ public sealed class DisposeScope : IDisposable
     /// <summary>How many tensors this scope will free.</summary>
     public int Count => owned.Count;
 
+    /// <summary>Makes this scope the owner of <paramref name="tensors"/>, taking them from the scope that owned them.</summary>
+    public void Include(params ReadOnlySpan<Tensor> tensors)
+    {
+        foreach (var tensor in tensors)
+        {
+            tensor.Scope?.Remove(tensor);
+            Add(tensor);
+        }
+    }
+
     internal void Add(Tensor tensor)
     {
         owned.Add(tensor);

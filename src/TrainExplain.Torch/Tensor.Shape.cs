@@ -130,6 +130,12 @@ public sealed partial class Tensor
     /// <summary>A new tensor object on the same data, tracked by autograd (for layers that pass their input through).</summary>
     public Tensor alias() => CopyOp(3);
 
+    /// <summary>
+    /// A second handle on this very tensor (same data, same autograd identity) with a lifetime of its own: what a hook
+    /// keeps when the tensor it saw may be freed by a dispose scope inside the model's forward.
+    /// </summary>
+    public Tensor NewReference() => CopyOp(4);
+
     private unsafe Tensor CopyOp(int op)
     {
         nint result;

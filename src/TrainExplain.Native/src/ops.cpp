@@ -327,7 +327,8 @@ TE_API int32_t te_one_hot(Handle indices, int64_t classes, Handle* out) {
     return te::make(out, [&] { return at::one_hot(te::ref(indices), classes); });
 }
 
-// 0 contiguous, 1 clone, 2 detach, 3 alias (a new handle on the same data, tracked by autograd).
+// 0 contiguous, 1 clone, 2 detach, 3 alias (a view on the same data, tracked by autograd), 4 a second handle on the
+// very same tensor (same autograd identity).
 TE_API int32_t te_copy_op(int32_t op, Handle a, Handle* out) {
     return te::make(out, [&] {
         const auto& t = te::ref(a);
@@ -336,6 +337,7 @@ TE_API int32_t te_copy_op(int32_t op, Handle a, Handle* out) {
             case 1: return t.clone();
             case 2: return t.detach();
             case 3: return at::alias(t);
+            case 4: return t;
             default: TORCH_CHECK(false, "unknown copy operator code ", op);
         }
     });
