@@ -1,0 +1,247 @@
+namespace TrainExplain.Imaging;
+
+/// <summary>
+/// An 8-bit image: <see cref="Width"/> x <see cref="Height"/> pixels of <see cref="Channels"/> bytes each
+/// (1 gray, 2 gray+alpha, 3 RGB, 4 RGBA), stored row-major and interleaved (R, G, B, R, G, B, ...).
+/// Two images are equal when their size, channel count and every pixel byte are equal.
+/// </summary>
+public sealed class Image : IEquatable<Image>
+{
+    private readonly byte[] _pixels;
+
+    /// <summary>Wraps <paramref name="pixels"/> (not copied) as an image of the given size and channel count.</summary>
+    /// <param name="width">Width in pixels, at least 1.</param>
+    /// <param name="height">Height in pixels, at least 1.</param>
+    /// <param name="channels">1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA).</param>
+    /// <param name="pixels">Exactly <c>width * height * channels</c> bytes, row-major, channels interleaved.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is below 1, the channel count is not 1 to 4, or the pixel count overflows.</exception>
+    /// <exception cref="ArgumentException"><paramref name="pixels"/> has the wrong length.</exception>
+    public Image(int width, int height, int channels, byte[] pixels)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        var expected = ByteCount(width, height, channels);
+        if (pixels.Length != expected)
+        {
+            throw new ArgumentException(
+                $"A {width}x{height} image with {channels} channel(s) needs {expected} pixel bytes, but {pixels.Length} were given.",
+                nameof(pixels));
+        }
+
+        Width = width;
+        Height = height;
+        Channels = channels;
+        _pixels = pixels;
+    }
+
+    /// <summary>Width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>Height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>Bytes per pixel: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA.</summary>
+    public int Channels { get; }
+
+    /// <summary>The pixel bytes, row-major, channels interleaved; the image owns this array and callers may modify it.</summary>
+    public byte[] Pixels => _pixels;
+
+    /// <summary>Whether the last channel is alpha (2 or 4 channels).</summary>
+    public bool HasAlpha => Channels is 2 or 4;
+
+    /// <summary>The byte of channel <paramref name="channel"/> of the pixel at column <paramref name="x"/>, row <paramref name="y"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A coordinate or the channel is outside the image.</exception>
+    public byte this[int x, int y, int channel]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(x);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(x, Width);
+            ArgumentOutOfRangeException.ThrowIfNegative(y);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(y, Height);
+            ArgumentOutOfRangeException.ThrowIfNegative(channel);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(channel, Channels);
+            return _pixels[(((y * Width) + x) * Channels) + channel];
+        }
+    }
+
+    /// <summary>A black (and, with alpha, fully transparent) image of the given size.</summary>
+    public static Image Blank(int width, int height, int channels) =>
+        new(width, height, channels, new byte[ByteCount(width, height, channels)]);
+
+    /// <summary>
+    /// A gray image from values in [0, 1] (row-major, <paramref name="width"/> x <paramref name="height"/>);
+    /// values outside are clamped, and v maps to the byte round(255 v).
+    /// </summary>
+    /// <exception cref="ArgumentException">The value count is not width x height, or a value is NaN.</exception>
+    public static Image FromGray(ReadOnlySpan<float> values01, int width, int height)
+    {
+        var pixels = new byte[ByteCount(width, height, 1)];
+        RequireLength(values01.Length, pixels.Length, $"{width}x{height}", nameof(values01));
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = ToByte(values01[i], i, nameof(values01));
+        }
+
+        return new Image(width, height, 1, pixels);
+    }
+
+    /// <summary>
+    /// An image from planar values in [0, 1] laid out as [channels, height, width] (one sample of an NCHW batch,
+    /// as PyTorch stores it); values outside are clamped, and v maps to the byte round(255 v).
+    /// </summary>
+    /// <param name="chw01">channels x height x width values, channel planes one after another.</param>
+    /// <param name="channels">1 (gray) or 3 (RGB) planes; 2 and 4 (with alpha) are accepted as well.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <exception cref="ArgumentException">The value count is not channels x height x width, or a value is NaN.</exception>
+    public static Image FromPlanar(ReadOnlySpan<float> chw01, int channels, int height, int width)
+    {
+        var pixels = new byte[ByteCount(width, height, channels)];
+        RequireLength(chw01.Length, pixels.Length, $"{channels}x{height}x{width}", nameof(chw01));
+        var plane = width * height;
+        for (var c = 0; c < channels; c++)
+        {
+            for (var i = 0; i < plane; i++)
+            {
+                pixels[(i * channels) + c] = ToByte(chw01[(c * plane) + i], (c * plane) + i, nameof(chw01));
+            }
+        }
+
+        return new Image(width, height, channels, pixels);
+    }
+
+    /// <summary>This image enlarged by an integer factor, each pixel becoming a factor x factor block (nearest neighbour).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> is below 1 or the result would be too large.</exception>
+    public Image UpscaleNearest(int factor)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(factor, 1);
+        var width = checked(Width * factor);
+        var height = checked(Height * factor);
+        var result = new byte[ByteCount(width, height, Channels)];
+        var sourceRow = Width * Channels;
+        var targetRow = width * Channels;
+        for (var y = 0; y < Height; y++)
+        {
+            var target = result.AsSpan(y * factor * targetRow, targetRow);
+            var source = _pixels.AsSpan(y * sourceRow, sourceRow);
+            for (var x = 0; x < Width; x++)
+            {
+                var pixel = source.Slice(x * Channels, Channels);
+                for (var k = 0; k < factor; k++)
+                {
+                    pixel.CopyTo(target[(((x * factor) + k) * Channels)..]);
+                }
+            }
+
+            for (var k = 1; k < factor; k++)
+            {
+                target.CopyTo(result.AsSpan(((y * factor) + k) * targetRow, targetRow));
+            }
+        }
+
+        return new Image(width, height, Channels, result);
+    }
+
+    /// <summary>
+    /// This image with <paramref name="channels"/> channels: gray is replicated into R, G and B, color becomes gray
+    /// by the ITU-R BT.601 luma (0.299 R + 0.587 G + 0.114 B), a missing alpha becomes opaque (255) and a dropped
+    /// alpha is discarded (not composited). Returns this instance when the channel count already matches.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="channels"/> is not 1 to 4.</exception>
+    public Image ToChannels(int channels)
+    {
+        RequireChannels(channels);
+        if (channels == Channels)
+        {
+            return this;
+        }
+
+        var result = new byte[ByteCount(Width, Height, channels)];
+        var pixelCount = Width * Height;
+        var sourceColor = Channels >= 3;
+        var targetColor = channels >= 3;
+        for (var i = 0; i < pixelCount; i++)
+        {
+            var source = _pixels.AsSpan(i * Channels, Channels);
+            var target = result.AsSpan(i * channels, channels);
+            if (targetColor)
+            {
+                target[0] = source[0];
+                target[1] = sourceColor ? source[1] : source[0];
+                target[2] = sourceColor ? source[2] : source[0];
+            }
+            else
+            {
+                target[0] = sourceColor ? Luma(source[0], source[1], source[2]) : source[0];
+            }
+
+            if (channels is 2 or 4)
+            {
+                target[^1] = HasAlpha ? source[^1] : byte.MaxValue;
+            }
+        }
+
+        return new Image(Width, Height, channels, result);
+    }
+
+    /// <inheritdoc />
+    public bool Equals(Image? other) =>
+        other is not null && Width == other.Width && Height == other.Height && Channels == other.Channels
+        && _pixels.AsSpan().SequenceEqual(other._pixels);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as Image);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Width, Height, Channels, _pixels.Length);
+
+    /// <inheritdoc />
+    public override string ToString() => $"Image {Width}x{Height}x{Channels}";
+
+    /// <summary>The byte count of an image, validating its size and channel count.</summary>
+    internal static int ByteCount(int width, int height, int channels)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        RequireChannels(channels);
+        var count = (long)width * height * channels;
+        if (count > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(width), $"A {width}x{height} image with {channels} channel(s) has {count} bytes, more than an array can hold.");
+        }
+
+        return (int)count;
+    }
+
+    /// <summary>Maps a value in [0, 1] to a byte, clamping, and rejects NaN naming its index.</summary>
+    internal static byte ToByte(float value01, int index, string parameterName)
+    {
+        if (float.IsNaN(value01))
+        {
+            throw new ArgumentException($"Value {index} is NaN; expected values in [0, 1].", parameterName);
+        }
+
+        return (byte)((Math.Clamp(value01, 0f, 1f) * 255f) + 0.5f);
+    }
+
+    /// <summary>Rejects a value span whose length does not match the pixel count.</summary>
+    internal static void RequireLength(int actual, int expected, string shape, string parameterName)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"Expected {expected} values for a {shape} image, but {actual} were given.", parameterName);
+        }
+    }
+
+    private static void RequireChannels(int channels)
+    {
+        if (channels is < 1 or > 4)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(channels), channels, "Channels must be 1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA).");
+        }
+    }
+
+    private static byte Luma(byte r, byte g, byte b) => (byte)(((299 * r) + (587 * g) + (114 * b) + 500) / 1000);
+}

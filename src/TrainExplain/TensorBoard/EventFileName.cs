@@ -1,0 +1,22 @@
+using System.Globalization;
+using System.Net;
+
+namespace TrainExplain.TensorBoard;
+
+/// <summary>
+/// Event file names as TensorFlow and PyTorch write them:
+/// <c>events.out.tfevents.&lt;unix seconds, 10 digits&gt;.&lt;hostname&gt;.&lt;pid&gt;.&lt;counter&gt;&lt;suffix&gt;</c>.
+/// The counter is process-wide, so two writers opened in the same second never share a file.
+/// </summary>
+internal static class EventFileName
+{
+    private static int _counter;
+
+    /// <summary>A new file name for a writer opened at <paramref name="now"/>.</summary>
+    public static string Create(DateTimeOffset now, string suffix)
+    {
+        var seconds = now.ToUnixTimeSeconds().ToString("D10", CultureInfo.InvariantCulture);
+        var counter = Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture);
+        return $"events.out.tfevents.{seconds}.{Dns.GetHostName()}.{Environment.ProcessId}.{counter}{suffix}";
+    }
+}

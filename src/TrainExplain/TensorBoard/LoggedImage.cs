@@ -1,0 +1,14 @@
+using TrainExplain.Imaging;
+
+namespace TrainExplain.TensorBoard;
+
+/// <summary>An image read from an event file: its stated size and its encoded bytes (PNG for images written here).</summary>
+/// <param name="Width">The width stated in the event.</param>
+/// <param name="Height">The height stated in the event.</param>
+/// <param name="Encoded">The encoded image bytes.</param>
+public sealed record LoggedImage(int Width, int Height, byte[] Encoded)
+{
+    /// <summary>Decodes <see cref="Encoded"/> as a PNG.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a valid PNG.</exception>
+    public Image Decode() => Png.Decode(Encoded);
+}
