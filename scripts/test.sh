@@ -10,7 +10,7 @@ dotnet build TrainExplain.sln -c Release -nologo -clp:ErrorsOnly
 results=artifacts/test-results
 rm -rf "$results" && mkdir -p "$results"
 status=0
-for project in tests/*/*.Tests.csproj; do
+for project in tests/*.Tests/*.Tests.csproj; do
     name=$(basename "$project" .csproj)
     echo "== $name"
     "tests/$name/bin/Release/net10.0/$name" -noLogo -xml "$results/$name.xml" || status=1

@@ -52,6 +52,9 @@ public sealed partial class Tensor : IDisposable
     /// <summary>The sizes of the dimensions (a copy; see <see cref="size(int)"/> and <see cref="ndim"/> for no allocation).</summary>
     public long[] shape => (long[])Shape.Clone();
 
+    /// <summary>The sizes of the dimensions, without a copy (read once from libtorch and cached).</summary>
+    public ReadOnlySpan<long> Sizes => Shape;
+
     /// <summary>The cached sizes, read once from libtorch.</summary>
     internal unsafe long[] Shape
     {

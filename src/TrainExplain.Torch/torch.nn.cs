@@ -35,6 +35,12 @@ public static partial class torch
         /// <summary>Dropout with probability <paramref name="p"/>.</summary>
         public static Modules.Dropout Dropout(double p = 0.5) => new(p);
 
+        /// <summary>Cross-entropy of logits against class indices.</summary>
+        public static Modules.CrossEntropyLoss CrossEntropyLoss(Reduction reduction = Reduction.Mean, double label_smoothing = 0) => new(reduction, label_smoothing);
+
+        /// <summary>Mean squared error.</summary>
+        public static Modules.MSELoss MSELoss(Reduction reduction = Reduction.Mean) => new(reduction);
+
         /// <summary>Children run in order, named "0", "1", ...</summary>
         public static Modules.Sequential Sequential(params Module[] modules) => new(modules);
 

@@ -144,7 +144,7 @@ TE_API int32_t te_unary_(int32_t op, Handle a) {
 }
 
 TE_API int32_t te_binary(int32_t op, Handle a, Handle b, double alpha, Handle* out) {
-    return te::make(out, [&] { return binary(op, te::ref(a), te::ref(b), at::Scalar(alpha)); });
+    return te::make(out, [&] { return binary(op, te::ref(a), te::ref(b), te::multiplier(te::ref(a), alpha)); });
 }
 
 TE_API int32_t te_binary_scalar(int32_t op, Handle a, double value, int32_t integral, Handle* out) {
@@ -168,7 +168,7 @@ TE_API int32_t te_scalar_binary(int32_t op, double value, int32_t integral, Hand
 TE_API int32_t te_binary_(int32_t op, Handle a, Handle b, double alpha) {
     return te::guarded([&] {
         auto t = te::ref(a);
-        binary_(op, t, te::ref(b), at::Scalar(alpha));
+        binary_(op, t, te::ref(b), te::multiplier(t, alpha));
     });
 }
 

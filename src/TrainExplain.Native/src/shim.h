@@ -54,6 +54,13 @@ inline at::Scalar scalar(double value, int32_t integral) {
     return integral ? at::Scalar(static_cast<int64_t>(value)) : at::Scalar(value);
 }
 
+// A multiplier such as add's alpha: integral tensors take whole numbers as integers (ATen refuses a floating alpha
+// for them), so `long_tensor.add_(other, 1)` works as in PyTorch.
+inline at::Scalar multiplier(const at::Tensor& t, double value) {
+    const bool whole = value == static_cast<double>(static_cast<int64_t>(value));
+    return !t.is_floating_point() && whole ? at::Scalar(static_cast<int64_t>(value)) : at::Scalar(value);
+}
+
 // Dtype codes shared with the C# enum ScalarType: they are ATen's own ScalarType values.
 inline at::ScalarType dtype(int32_t code) {
     switch (code) {

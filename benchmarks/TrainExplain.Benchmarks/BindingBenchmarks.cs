@@ -1,0 +1,38 @@
+using TrainExplain.Torch;
+
+namespace TrainExplain.Benchmarks;
+
+/// <summary>The binding's per-call overhead: a tiny op, and conv2d forward+backward at the example's first layer.</summary>
+internal static class BindingBenchmarks
+{
+    internal static IReadOnlyList<BenchmarkRow> Run()
+    {
+        using var a = torch.rand([16]);
+        using var b = torch.rand([16]);
+        const int calls = 20_000;
+        var add = Measure.Milliseconds(() =>
+        {
+            for (var i = 0; i < calls; i++)
+            {
+                using var sum = a + b;
+            }
+        }, repeats: 7);
+
+        using var input = torch.rand([64, 1, 28, 28]);
+        using var weight = torch.randn([32, 1, 3, 3]).requires_grad_();
+        using var bias = torch.zeros([32]).requires_grad_();
+        var conv = Measure.Milliseconds(() =>
+        {
+            using var scope = torch.NewDisposeScope();
+            torch.nn.functional.conv2d(input, weight, bias).sum().backward();
+            weight.grad = null;
+            bias.grad = null;
+        }, repeats: 30, warmup: 5);
+
+        return
+        [
+            new BenchmarkRow("binding", "binding/add16", add.Median * 1000 / calls, "µs", $"a + b on two [16] tensors, result disposed; best {add.Best * 1000 / calls:F2} µs"),
+            new BenchmarkRow("binding", "binding/conv2d_fwd_bwd", conv.Median, "ms", $"[64,1,28,28] * [32,1,3,3] + bias, sum().backward(); best {conv.Best:F2} ms"),
+        ];
+    }
+}

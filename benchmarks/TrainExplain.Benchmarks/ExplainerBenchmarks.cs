@@ -1,0 +1,51 @@
+using MnistTrainer;
+using TrainExplain.Explainers;
+using TrainExplain.Torch;
+using TrainExplain.Torch.Modules;
+
+namespace TrainExplain.Benchmarks;
+
+/// <summary>
+/// Each explainer at its defaults on a [64, 1, 28, 28] batch with the example's simple ConvNet: milliseconds per call,
+/// passes per image (the cost model), images per second, and the time per pass against the best measured
+/// forward+backward per image, which says how close each method is to its cost model.
+/// </summary>
+internal static class ExplainerBenchmarks
+{
+    internal static IReadOnlyList<BenchmarkRow> Run(Func<Module> simpleModel, bool quick)
+    {
+        torch.manual_seed(0);
+        using var model = simpleModel();
+        model.eval();
+        using var images = torch.rand([64, 1, 28, 28]);
+        var perImage = ForwardBackwardPerImage(model, images);
+        var rows = new List<BenchmarkRow> { new("explainers", "pass/fwd_bwd_per_image", perImage, "ms", "best of forward+backward of 64 images, / 64") };
+        foreach (var name in ExplainerCatalog.Names)
+        {
+            var explainer = ExplainerCatalog.Create(name, model, new ExplainerSettings());
+            var passes = 0;
+            var (median, _) = Measure.Milliseconds(() =>
+            {
+                using var explanation = explainer.Explain(images, Targets.Predicted);
+                passes = explanation.Passes;
+            }, repeats: quick ? 2 : 5);
+            var explained = name == "actmax" ? 10 : 64;
+            var bound = passes * perImage * explained;
+            rows.Add(new BenchmarkRow("explainers", $"explain/{name}", median, "ms",
+                $"{passes} passes/image, {explained * 1000 / median:F0} images/s, {median / bound:F2}x passes x best pass"));
+        }
+        return rows;
+    }
+
+    private static double ForwardBackwardPerImage(Module model, Tensor images)
+    {
+        var (_, best) = Measure.Milliseconds(() =>
+        {
+            using var scope = torch.NewDisposeScope();
+            var x = images.detach().requires_grad_();
+            var logits = model.call(x);
+            torch.autograd.grad(logits.max(1).values.sum(), x);
+        }, repeats: 10, warmup: 3);
+        return best / images.size(0);
+    }
+}

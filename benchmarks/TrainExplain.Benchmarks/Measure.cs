@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace TrainExplain.Benchmarks;
+
+/// <summary>Timing helpers: warm up, then the median (and best) of repeated wall-clock measurements.</summary>
+internal static class Measure
+{
+    /// <summary>Runs <paramref name="action"/> <paramref name="warmup"/> times, then times <paramref name="repeats"/> runs (ms).</summary>
+    internal static (double Median, double Best) Milliseconds(Action action, int repeats, int warmup = 1)
+    {
+        for (var i = 0; i < warmup; i++)
+        {
+            action();
+        }
+        var samples = new double[repeats];
+        for (var i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            samples[i] = clock.Elapsed.TotalMilliseconds;
+        }
+        return (Percentile(samples, 0.5), samples.Min());
+    }
+
+    /// <summary>The p-quantile (nearest rank) of <paramref name="samples"/>.</summary>
+    internal static double Percentile(IReadOnlyList<double> samples, double p)
+    {
+        var sorted = samples.Order().ToArray();
+        var index = (int)Math.Ceiling(p * sorted.Length) - 1;
+        return sorted[Math.Clamp(index, 0, sorted.Length - 1)];
+    }
+}

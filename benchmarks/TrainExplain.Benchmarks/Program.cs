@@ -1,0 +1,13 @@
+using System.CommandLine;
+using TrainExplain.Benchmarks;
+
+// Prints one table of TrainExplain's figures beside PyTorch's (Debian's python3-torch: the same libtorch 1.13),
+// measured in the same run with the same thread count, and writes them as JSON.
+var suite = new Option<string>("--suite") { Description = "binding, writer, explainers, training or all.", DefaultValueFactory = _ => "all" };
+suite.AcceptOnlyFromAmong("binding", "writer", "explainers", "training", "all");
+var quick = new Option<bool>("--quick") { Description = "Smaller workloads and fewer repeats (about a minute)." };
+var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => "artifacts/benchmarks.json" };
+var noReference = new Option<bool>("--no-reference") { Description = "Skip the PyTorch reference." };
+var root = new RootCommand("TrainExplain benchmarks") { suite, quick, json, noReference };
+root.SetAction(result => BenchmarkRunner.Run(result.GetValue(suite)!, result.GetValue(quick), result.GetValue(json)!, !result.GetValue(noReference)));
+return root.Parse(args).Invoke();

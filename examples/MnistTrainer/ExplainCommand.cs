@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using MnistTrainer.Models;
+using TrainExplain.Explainers;
+using TrainExplain.Torch;
+
+namespace MnistTrainer;
+
+/// <summary>The <c>explain</c> command: explains a saved model's decisions on given images with one method.</summary>
+internal static class ExplainCommand
+{
+    internal static Command Create()
+    {
+        var weights = new Option<string>("--weights") { Description = "The model's weights (safetensors, as train --save writes).", Required = true };
+        var arch = new Option<string>("--arch") { Description = "Model architecture: simple or deep.", DefaultValueFactory = _ => "simple" };
+        arch.AcceptOnlyFromAmong([.. Architectures.Names]);
+        var method = new Option<string>("--method") { Description = $"One of {string.Join(", ", ExplainerCatalog.Names)}.", Required = true };
+        method.AcceptOnlyFromAmong([.. ExplainerCatalog.Names]);
+        var target = new Option<string>("--target") { Description = "predicted, label, or a class index.", DefaultValueFactory = _ => "predicted" };
+        var input = new Option<string?>("--input") { Description = "safetensors with 'images' [N,1,28,28] float32 and optional 'labels' int64 [N]." };
+        var data = new Option<string?>("--data") { Description = "MNIST-format folder; explains test images --indices A-B." };
+        var indices = new Option<string?>("--indices") { Description = "Test-split range A-B (inclusive) with --data." };
+        var images = new Option<string[]>("--images") { Description = "PNG files (gray or RGB, 28x28).", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { Description = "Folder for <method>.png and <method>.safetensors.", DefaultValueFactory = _ => "explanations" };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
+        var steps = new Option<int?>("--steps") { Description = "Integrated gradients steps / activation maximization steps." };
+        var rule = new Option<string?>("--rule") { Description = "Integration rule: riemann_left, riemann_right, riemann_middle, riemann_trapezoid, gauss_legendre." };
+        var baseline = new Option<float?>("--baseline") { Description = "Integrated gradients baseline value (default 0)." };
+        var samples = new Option<int?>("--samples") { Description = "SmoothGrad samples." };
+        var noise = new Option<double?>("--noise") { Description = "SmoothGrad noise level (fraction of the input range)." };
+        var layer = new Option<string?>("--layer") { Description = "Layer by dotted module name (default: the last Conv2d)." };
+        var patch = new Option<int?>("--patch") { Description = "Occlusion window side." };
+        var stride = new Option<int?>("--stride") { Description = "Occlusion stride." };
+        var score = new Option<string?>("--score") { Description = "logit or probability." };
+        var internalBatch = new Option<int?>("--internal-batch-size") { Description = "Most images per forward/backward pass (default 256)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed of stochastic methods." };
+
+        var command = new Command("explain", "Explain a saved model's decisions on some images.")
+        {
+            weights, arch, method, target, input, data, indices, images, output, device, steps, rule, baseline, samples, noise, layer, patch, stride,
+            score, internalBatch, seed,
+        };
+        command.SetAction(result =>
+        {
+            var settings = new ExplainerSettings(result.GetValue(steps), ParseRule(result.GetValue(rule)), result.GetValue(baseline),
+                result.GetValue(samples), result.GetValue(noise), result.GetValue(layer), result.GetValue(patch), result.GetValue(stride),
+                ParseScore(result.GetValue(score)), result.GetValue(internalBatch), result.GetValue(seed));
+            var source = new ExplainInputs(result.GetValue(input), result.GetValue(data), result.GetValue(indices), result.GetValue(images) ?? []);
+            return Run(result.GetValue(weights)!, result.GetValue(arch)!, result.GetValue(method)!, result.GetValue(target)!, source,
+                result.GetValue(output)!, DeviceOption.Resolve(result.GetValue(device)!), settings);
+        });
+        return command;
+    }
+
+    private static int Run(string weights, string arch, string method, string target, ExplainInputs source, string output, Device device, ExplainerSettings settings)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = Architectures.Create(arch);
+        model.load_state_dict(torch.load_safetensors(weights));
+        model.to(device);
+        model.eval();
+        var (images, labels) = source.Load(device);
+        var explainer = ExplainerCatalog.Create(method, model, settings);
+        using var explanation = explainer.Explain(images, ParseTarget(target, labels));
+        Directory.CreateDirectory(output);
+        var png = Path.Combine(output, $"{method}.png");
+        var tensors = Path.Combine(output, $"{method}.safetensors");
+        explanation.SaveGrid(png);
+        explanation.SaveTensors(tensors);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{explainer.Name}: {images.size(0)} images, targets [{string.Join(", ", explanation.Targets)}], {explanation.Elapsed.TotalMilliseconds:F0} ms"));
+        Console.WriteLine($"wrote {png}");
+        Console.WriteLine($"wrote {tensors}");
+        return 0;
+    }
+
+    private static Targets ParseTarget(string text, Tensor? labels) => text switch
+    {
+        "predicted" => Targets.Predicted,
+        "label" => labels is null
+            ? throw new ArgumentException("--target label needs labels: use --input with a 'labels' tensor, or --data with --indices.")
+            : Targets.Labels(labels),
+        _ when long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var index) => Targets.Class(index),
+        _ => throw new ArgumentException($"--target must be predicted, label or a class index, got '{text}'."),
+    };
+
+    private static IntegrationRule? ParseRule(string? text) => text switch
+    {
+        null => null,
+        "riemann_left" => IntegrationRule.RiemannLeft,
+        "riemann_right" => IntegrationRule.RiemannRight,
+        "riemann_middle" => IntegrationRule.RiemannMiddle,
+        "riemann_trapezoid" => IntegrationRule.RiemannTrapezoid,
+        "gauss_legendre" => IntegrationRule.GaussLegendre,
+        _ => throw new ArgumentException($"--rule must be riemann_left, riemann_right, riemann_middle, riemann_trapezoid or gauss_legendre, got '{text}'."),
+    };
+
+    private static ScoreKind? ParseScore(string? text) => text switch
+    {
+        null => null,
+        "logit" => ScoreKind.Logit,
+        "probability" => ScoreKind.Probability,
+        _ => throw new ArgumentException($"--score must be logit or probability, got '{text}'."),
+    };
+}

@@ -1,0 +1,32 @@
+using TrainExplain.Torch;
+using TrainExplain.Torch.Modules;
+
+namespace MnistTrainer.Models;
+
+/// <summary>
+/// The default example model: conv1 Conv2d(1,32,3), ReLU, MaxPool2d(2), conv2 Conv2d(32,64,3), ReLU, MaxPool2d(2),
+/// Flatten, Dropout(0.5), fc Linear(1600,10). Its state_dict names are conv1.*, conv2.*, fc.*, as in PyTorch.
+/// </summary>
+public sealed class SimpleConvNet : Module
+{
+    private readonly Conv2d conv1 = torch.nn.Conv2d(1, 32, 3);
+    private readonly ReLU relu1 = torch.nn.ReLU();
+    private readonly MaxPool2d pool1 = torch.nn.MaxPool2d(2);
+    private readonly Conv2d conv2 = torch.nn.Conv2d(32, 64, 3);
+    private readonly ReLU relu2 = torch.nn.ReLU();
+    private readonly MaxPool2d pool2 = torch.nn.MaxPool2d(2);
+    private readonly Flatten flatten = torch.nn.Flatten();
+    private readonly Dropout dropout = torch.nn.Dropout(0.5);
+    private readonly Linear fc = torch.nn.Linear(1600, 10);
+
+    /// <summary>Creates the model with PyTorch's default initialization.</summary>
+    public SimpleConvNet() => RegisterComponents();
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor input)
+    {
+        var x = pool1.call(relu1.call(conv1.call(input)));
+        x = pool2.call(relu2.call(conv2.call(x)));
+        return fc.call(dropout.call(flatten.call(x)));
+    }
+}

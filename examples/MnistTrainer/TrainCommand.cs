@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MnistTrainer.Models;
+using Spectre.Console;
+using TrainExplain.Callbacks;
+using TrainExplain.Data;
+using TrainExplain.Explainers;
+using TrainExplain.TensorBoard;
+using TrainExplain.Torch;
+using TrainExplain.Training;
+
+namespace MnistTrainer;
+
+/// <summary>The <c>train</c> command: trains a ConvNet and explains a fixed validation batch every k epochs in TensorBoard.</summary>
+internal static class TrainCommand
+{
+    internal static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = "Folder with the four MNIST-format IDX files (default $MNIST_DIR, ./data/mnist, then Debian's Fashion-MNIST)." };
+        var arch = new Option<string>("--arch") { Description = "Model architecture: simple or deep.", DefaultValueFactory = _ => "simple" };
+        arch.AcceptOnlyFromAmong([.. Architectures.Names]);
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 3 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 64 };
+        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var seed = new Option<int>("--seed") { Description = "Seed of initialization, shuffling and dropout.", DefaultValueFactory = _ => 0 };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
+        var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
+        var limitVal = new Option<int?>("--limit-val") { Description = "Use only the first N test images for validation." };
+        var logdir = new Option<string>("--logdir") { Description = "TensorBoard log folder.", DefaultValueFactory = _ => "runs" };
+        var runName = new Option<string?>("--run-name") { Description = "Run folder under --logdir (default: a timestamp)." };
+        var save = new Option<string?>("--save") { Description = "Where to save the weights (default <logdir>/<run>/model.safetensors)." };
+        var explainers = new Option<string>("--explainers") { Description = $"Comma list of methods, or 'all' or 'none' ({string.Join(", ", ExplainerCatalog.Names)}).", DefaultValueFactory = _ => "all" };
+        var explainEvery = new Option<int>("--explain-every") { Description = "Explain every K epochs.", DefaultValueFactory = _ => 1 };
+        var explainCount = new Option<int>("--explain-count") { Description = "Images in the fixed validation batch that is explained.", DefaultValueFactory = _ => 16 };
+
+        var command = new Command("train", "Train a ConvNet on MNIST-format data, explaining it every epoch in TensorBoard.")
+        {
+            data, arch, epochs, batchSize, lr, seed, device, limitTrain, limitVal, logdir, runName, save, explainers, explainEvery, explainCount,
+        };
+        command.SetAction(result => Run(new TrainSettings(
+            DataDirectory.Resolve(result.GetValue(data)), result.GetValue(arch)!, Positive(result.GetValue(epochs), "--epochs"),
+            Positive(result.GetValue(batchSize), "--batch-size"), result.GetValue(lr), result.GetValue(seed),
+            DeviceOption.Resolve(result.GetValue(device)!), result.GetValue(limitTrain), result.GetValue(limitVal),
+            result.GetValue(logdir)!, result.GetValue(runName) ?? DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture),
+            result.GetValue(save), ExplainerCatalog.ParseList(result.GetValue(explainers)!),
+            Positive(result.GetValue(explainEvery), "--explain-every"), Positive(result.GetValue(explainCount), "--explain-count"))));
+        return command;
+    }
+
+    private static int Positive(int value, string option) =>
+        value > 0 ? value : throw new ArgumentException($"{option} must be positive, got {value}.");
+
+    private static int Run(TrainSettings settings)
+    {
+        if (settings.LearningRate is not (> 0 and < double.PositiveInfinity))
+        {
+            throw new ArgumentException($"--lr must be a positive number, got {settings.LearningRate}.");
+        }
+        torch.manual_seed(settings.Seed);
+        var runDirectory = Path.Combine(settings.LogDir, settings.RunName);
+        var savePath = settings.SavePath ?? Path.Combine(runDirectory, "model.safetensors");
+        Console.WriteLine($"data {settings.Data}, arch {settings.Architecture}, device {settings.Device}, {torch.get_num_threads()} threads");
+
+        using var train = ImageDataset.LoadMnist(settings.Data, train: true, settings.LimitTrain);
+        using var validation = ImageDataset.LoadMnist(settings.Data, train: false, settings.LimitValidation);
+        using var model = Architectures.Create(settings.Architecture);
+        model.to(settings.Device);
+        using var optimizer = torch.optim.Adam(model.parameters(), lr: settings.LearningRate);
+        using var loss = torch.nn.CrossEntropyLoss();
+        var trainLoader = new DataLoader(train, settings.BatchSize, shuffle: true, seed: settings.Seed, device: settings.Device);
+        var validationLoader = new DataLoader(validation, 256, device: settings.Device);
+
+        var (images, labels) = validation.Take(Math.Min(settings.ExplainCount, validation.Count));
+        using var explainBatch = images;
+        using var explainLabels = labels;
+        var explainerCallbacks = settings.Explainers
+            .Select(name => new ExplainerCallback(ExplainerCatalog.Create(name, model, new ExplainerSettings()), images,
+                Targets.Labels(labels), settings.ExplainEvery))
+            .ToList();
+        var callbacks = new List<ITrainingCallback> { new ProgressCallback(), new ScalarsCallback(), new HistogramCallback(settings.ExplainEvery) };
+        callbacks.AddRange(explainerCallbacks);
+
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<IReadOnlyDictionary<string, double>> history;
+        using (var writer = new SummaryWriter(runDirectory))
+        {
+            writer.AddText("config", settings.ToMarkdown(), 0);
+            history = Trainer.Fit(model, optimizer, loss, trainLoader, validationLoader, settings.Epochs, settings.Device, writer, callbacks, runDirectory);
+        }
+        explainerCallbacks.ForEach(c => c.Dispose());
+        torch.save_safetensors(model.state_dict(), savePath);
+        PrintSummary(settings, history, clock.Elapsed, explainerCallbacks, runDirectory, savePath);
+        return 0;
+    }
+
+    private static void PrintSummary(TrainSettings settings, IReadOnlyList<IReadOnlyDictionary<string, double>> history, TimeSpan elapsed,
+        List<ExplainerCallback> explainers, string runDirectory, string savePath)
+    {
+        var last = history[^1];
+        var table = new Table().AddColumn("result").AddColumn("value");
+        table.AddRow("validation accuracy", last.TryGetValue(TrainingLogKeys.ValidationAccuracy, out var accuracy) ? accuracy.ToString("P2", CultureInfo.InvariantCulture) : "-");
+        table.AddRow("training time per epoch", string.Join(", ", history.Select(h => $"{h[TrainingLogKeys.EpochSeconds]:F1} s")));
+        table.AddRow("explainer time (last epoch)", explainers.Count == 0 ? "-" : $"{explainers.Sum(e => e.LastElapsed.TotalSeconds):F2} s for {explainers.Count} methods");
+        table.AddRow("total time", $"{elapsed.TotalSeconds:F1} s");
+        table.AddRow("event files", Markup.Escape(Path.GetFullPath(runDirectory)));
+        table.AddRow("explanation images", Markup.Escape(Path.GetFullPath(Path.Combine(runDirectory, "images"))));
+        table.AddRow("weights", Markup.Escape(Path.GetFullPath(savePath)));
+        AnsiConsole.Write(table);
+        Console.WriteLine($"View it: tensorboard --logdir {Path.GetFullPath(settings.LogDir)}");
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text;
+using TrainExplain.Torch;
+
+namespace MnistTrainer;
+
+/// <summary>The validated options of one <c>train</c> run.</summary>
+internal sealed record TrainSettings(string Data, string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed,
+    Device Device, int? LimitTrain, int? LimitValidation, string LogDir, string RunName, string? SavePath,
+    IReadOnlyList<string> Explainers, int ExplainEvery, int ExplainCount)
+{
+    /// <summary>The settings as a markdown table, logged as the run's text summary.</summary>
+    internal string ToMarkdown()
+    {
+        var text = new StringBuilder("| setting | value |\n|---|---|\n");
+        foreach (var (name, value) in new (string, object?)[]
+        {
+            ("data", Data), ("arch", Architecture), ("epochs", Epochs), ("batch size", BatchSize), ("lr", LearningRate),
+            ("seed", Seed), ("device", Device), ("limit train", LimitTrain), ("limit val", LimitValidation),
+            ("explainers", string.Join(", ", Explainers)), ("explain every", ExplainEvery), ("explain count", ExplainCount),
+        })
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"| {name} | {value?.ToString() ?? "all"} |\n");
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,76 @@
+using TrainExplain.Torch;
+
+namespace TrainExplain.Data;
+
+/// <summary>
+/// Batches of an <see cref="ImageDataset"/>, as <c>torch.utils.data.DataLoader</c>: optional seeded shuffling (a new
+/// order every epoch, the same sequence of orders for the same seed) and drop_last. Each batch is a pair of new tensors
+/// on <see cref="Device"/> that the caller disposes (or that a dispose scope frees).
+/// </summary>
+public sealed class DataLoader : IEnumerable<(Tensor images, Tensor labels)>
+{
+    private readonly Random? random;
+
+    /// <summary>Creates the loader.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The batch size is not positive.</exception>
+    public DataLoader(ImageDataset dataset, int batchSize, bool shuffle = false, int seed = 0, bool dropLast = false, Device? device = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        Dataset = dataset;
+        BatchSize = batchSize;
+        DropLast = dropLast;
+        Device = device ?? Device.CPU;
+        random = shuffle ? new Random(seed) : null;
+    }
+
+    /// <summary>The data.</summary>
+    public ImageDataset Dataset { get; }
+
+    /// <summary>Examples per batch.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Whether a last, smaller batch is left out.</summary>
+    public bool DropLast { get; }
+
+    /// <summary>Where the batches are put.</summary>
+    public Device Device { get; }
+
+    /// <summary>Batches per epoch.</summary>
+    public int BatchCount => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+
+    /// <inheritdoc />
+    public IEnumerator<(Tensor images, Tensor labels)> GetEnumerator()
+    {
+        var order = Order();
+        for (var batch = 0; batch < BatchCount; batch++)
+        {
+            var start = batch * BatchSize;
+            var count = Math.Min(BatchSize, Dataset.Count - start);
+            if (order is null)
+            {
+                yield return Dataset.Slice(start, count, Device);
+                continue;
+            }
+            using var indices = torch.tensor(order.AsSpan(start, count));
+            yield return Dataset.Gather(indices, Device);
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private long[]? Order()
+    {
+        if (random is null)
+        {
+            return null;
+        }
+        var order = new long[Dataset.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        random.Shuffle(order);
+        return order;
+    }
+}

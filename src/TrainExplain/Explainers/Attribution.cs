@@ -1,0 +1,63 @@
+using TrainExplain.Imaging;
+using TrainExplain.Torch;
+
+namespace TrainExplain.Explainers;
+
+/// <summary>
+/// An input-space explanation: raw attributions, heatmaps [N, H, W] in [0, 1] drawn over the inputs, and, depending on
+/// the method, the layer-resolution map (CAMs) or the completeness error (integrated gradients). All on the CPU.
+/// </summary>
+public sealed class Attribution : Explanation
+{
+    internal Attribution(string method, Tensor raw, Tensor heatmaps, Tensor inputs, long[] targets, float[] scores, int passes,
+        Tensor? layerMap = null, Tensor? delta = null) : base(method, raw, targets, scores, passes)
+    {
+        Heatmaps = Own(heatmaps)!;
+        Inputs = Own(inputs)!;
+        LayerMap = Own(layerMap);
+        Delta = Own(delta);
+    }
+
+    /// <summary>Per-image heatmaps [N, H, W] in [0, 1].</summary>
+    public Tensor Heatmaps { get; }
+
+    /// <summary>The explained inputs [N, C, H, W].</summary>
+    public Tensor Inputs { get; }
+
+    /// <summary>The map at the layer's resolution [N, h, w] (Grad-CAM and Grad-CAM++), else null.</summary>
+    public Tensor? LayerMap { get; }
+
+    /// <summary>Integrated gradients' completeness error per image, sum(raw) - (S(x) - S(x')), else null.</summary>
+    public Tensor? Delta { get; }
+
+    /// <summary>Each heatmap blended over its input (inputs are shown as they are, clamped to [0, 1]).</summary>
+    public override IReadOnlyList<Image> RenderImages(RenderOptions? options = null)
+    {
+        var o = options ?? new RenderOptions();
+        var (n, c, h, w) = ((int)Inputs.size(0), (int)Inputs.size(1), (int)Inputs.size(2), (int)Inputs.size(3));
+        var pixels = Inputs.data<float>();
+        var heat = Heatmaps.data<float>();
+        var images = new Image[n];
+        for (var i = 0; i < n; i++)
+        {
+            var input = Image.FromPlanar(pixels.AsSpan(i * c * h * w, c * h * w), c, h, w);
+            images[i] = Overlay.Blend(input, heat.AsSpan(i * h * w, h * w), o.Palette, o.Alpha).UpscaleNearest(o.Upscale);
+        }
+        return images;
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string Name, Tensor Tensor)> ExtraTensors()
+    {
+        yield return ("heatmaps", Heatmaps);
+        yield return ("inputs", Inputs);
+        if (LayerMap is not null)
+        {
+            yield return ("layer_map", LayerMap);
+        }
+        if (Delta is not null)
+        {
+            yield return ("delta", Delta);
+        }
+    }
+}

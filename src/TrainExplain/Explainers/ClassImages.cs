@@ -1,0 +1,47 @@
+using TrainExplain.Imaging;
+using TrainExplain.Torch;
+
+namespace TrainExplain.Explainers;
+
+/// <summary>Images synthesized for classes (activation maximization), with each class's score and probability before and after.</summary>
+public sealed class ClassImages : Explanation
+{
+    private readonly double low;
+    private readonly double high;
+
+    internal ClassImages(string method, Tensor images, long[] classes, float[] scores, int passes, double low, double high,
+        float[] scoresBefore, float[] probabilitiesBefore, float[] probabilitiesAfter) : base(method, images, classes, scores, passes)
+    {
+        (this.low, this.high) = (low, high);
+        (ScoresBefore, ProbabilitiesBefore, ProbabilitiesAfter) = (scoresBefore, probabilitiesBefore, probabilitiesAfter);
+    }
+
+    /// <summary>Each class's score at the start image.</summary>
+    public float[] ScoresBefore { get; }
+
+    /// <summary>Each class's probability at the start image.</summary>
+    public float[] ProbabilitiesBefore { get; }
+
+    /// <summary>Each class's probability at the final image (<see cref="Explanation.Scores"/> holds the final scores).</summary>
+    public float[] ProbabilitiesAfter { get; }
+
+    /// <summary>The images [M, C, H, W] (same as <see cref="Explanation.Raw"/>).</summary>
+    public Tensor Images => Raw;
+
+    /// <summary>Each image mapped from the input range to [0, 1].</summary>
+    public override IReadOnlyList<Image> RenderImages(RenderOptions? options = null)
+    {
+        var o = options ?? new RenderOptions();
+        var (m, c, h, w) = ((int)Raw.size(0), (int)Raw.size(1), (int)Raw.size(2), (int)Raw.size(3));
+        var values = Raw.data<float>().Select(v => (float)((v - low) / (high - low))).ToArray();
+        return [.. Enumerable.Range(0, m).Select(i => Image.FromPlanar(values.AsSpan(i * c * h * w, c * h * w), c, h, w).UpscaleNearest(o.Upscale))];
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string Name, Tensor Tensor)> ExtraTensors()
+    {
+        yield return ("scores_before", torch.tensor(ScoresBefore));
+        yield return ("probabilities_before", torch.tensor(ProbabilitiesBefore));
+        yield return ("probabilities_after", torch.tensor(ProbabilitiesAfter));
+    }
+}

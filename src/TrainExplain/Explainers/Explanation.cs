@@ -1,0 +1,97 @@
+using TrainExplain.Imaging;
+using TrainExplain.Torch;
+
+namespace TrainExplain.Explainers;
+
+/// <summary>
+/// The result of one explainer call: the raw output (a CPU tensor), the targets and their scores S_c(x), the method's
+/// parameters, its cost in forward+backward passes per image and the time it took, rendered to pictures on demand.
+/// It owns its tensors: dispose it.
+/// </summary>
+public abstract class Explanation : IDisposable
+{
+    private readonly List<Tensor> owned = [];
+
+    /// <summary>Creates the result; <paramref name="raw"/> is taken over.</summary>
+    protected Explanation(string method, Tensor raw, long[] targets, float[] scores, int passes)
+    {
+        Method = method;
+        Raw = Own(raw)!;
+        (Targets, Scores, Passes) = (targets, scores, passes);
+    }
+
+    /// <summary>The method's name.</summary>
+    public string Method { get; }
+
+    /// <summary>The method's raw output (signed float32 attributions, activations or images), on the CPU.</summary>
+    public Tensor Raw { get; }
+
+    /// <summary>The class explained for each image (or optimized for each picture).</summary>
+    public long[] Targets { get; }
+
+    /// <summary>S_c(x) of each input for its target.</summary>
+    public float[] Scores { get; }
+
+    /// <summary>Forward+backward passes per image (forward-only passes for occlusion), the method's cost model.</summary>
+    public int Passes { get; }
+
+    /// <summary>The method's parameters as text.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; internal set; } = new Dictionary<string, string>();
+
+    /// <summary>Wall-clock time of the call, including the final copy to the host.</summary>
+    public TimeSpan Elapsed { get; internal set; }
+
+    /// <summary>One picture per image (or per class).</summary>
+    public abstract IReadOnlyList<Image> RenderImages(RenderOptions? options = null);
+
+    /// <summary>All pictures in one grid.</summary>
+    public Image RenderGrid(RenderOptions? options = null)
+    {
+        var o = options ?? new RenderOptions();
+        var tiles = RenderImages(o);
+        return ImageGrid.Compose(tiles, Math.Min(o.Columns, tiles.Count), o.Padding, background: 0);
+    }
+
+    /// <summary>Saves <see cref="RenderGrid"/> as a PNG (written to a temporary name, then renamed).</summary>
+    public void SaveGrid(string path, RenderOptions? options = null) => Png.Save(RenderGrid(options), path);
+
+    /// <summary>Saves the tensors as safetensors: <c>attributions</c> (raw), <c>targets</c> (int64), <c>scores</c>, and each method's extras.</summary>
+    public void SaveTensors(string path)
+    {
+        using var scope = torch.NewDisposeScope();
+        var tensors = new Dictionary<string, Tensor>
+        {
+            ["attributions"] = Raw,
+            ["targets"] = torch.tensor(Targets),
+            ["scores"] = torch.tensor(Scores),
+        };
+        foreach (var (name, tensor) in ExtraTensors())
+        {
+            tensors[name] = tensor;
+        }
+        var metadata = Parameters.ToDictionary(p => p.Key, p => p.Value);
+        metadata["method"] = Method;
+        torch.save_safetensors(tensors, path, metadata);
+    }
+
+    /// <summary>Further tensors saved by <see cref="SaveTensors"/>, by name.</summary>
+    protected virtual IEnumerable<(string Name, Tensor Tensor)> ExtraTensors() => [];
+
+    /// <summary>Takes ownership of a CPU tensor (null stays null).</summary>
+    protected Tensor? Own(Tensor? tensor)
+    {
+        if (tensor is not null)
+        {
+            owned.Add(tensor.DetachFromDisposeScope());
+        }
+        return tensor;
+    }
+
+    /// <summary>Frees the tensors.</summary>
+    public void Dispose()
+    {
+        owned.ForEach(t => t.Dispose());
+        owned.Clear();
+        GC.SuppressFinalize(this);
+    }
+}

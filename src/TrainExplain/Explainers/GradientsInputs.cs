@@ -1,0 +1,18 @@
+using TrainExplain.Torch.Modules;
+
+namespace TrainExplain.Explainers;
+
+/// <summary>
+/// Gradients x inputs, raw = x * dS_c/dx (Shrikumar et al. 2016, "Not Just a Black Box: Learning Important Features
+/// Through Propagating Activation Differences"). Heatmap: channel reduction, percentile. Cost: 1 pass.
+/// </summary>
+public sealed class GradientsInputs(Module model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+    : Explainer(model, score, internalBatchSize)
+{
+    /// <inheritdoc />
+    protected override Explanation Compute(ExplainContext context)
+    {
+        var raw = context.X * context.InputAndLayerGradients().InputGradient;
+        return context.Attribution(Name, raw, Heatmaps.Percentile(Heatmaps.ChannelReduction(raw)), passes: 1);
+    }
+}

@@ -1,0 +1,45 @@
+using TrainExplain.Torch;
+
+namespace TrainExplain.Explainers;
+
+/// <summary>The reductions and per-image normalizations of METHODS.md (never over the whole batch, unlike tf-explain).</summary>
+internal static class Heatmaps
+{
+    /// <summary>m = sum over C of |raw|: [N, C, H, W] to [N, H, W].</summary>
+    internal static Tensor ChannelReduction(Tensor raw) => raw.abs().sum(1);
+
+    /// <summary>
+    /// clamp(m / q, 0, 1) with q the 99th percentile of each image's m (its max when q is 0; all zeros when both are 0).
+    /// </summary>
+    internal static Tensor Percentile(Tensor maps)
+    {
+        using var scope = torch.NewDisposeScope();
+        var flat = maps.flatten(1);
+        var q = flat.quantile(0.99, dim: 1, keepdim: true);
+        var max = flat.amax([1], keepdim: true);
+        var scale = torch.where(q > 0, q, max);
+        var safe = torch.where(scale > 0, scale, torch.ones_like(scale));
+        var heat = (flat / safe).clamp(0, 1) * (scale > 0).to(maps.dtype);
+        return heat.view(maps.Sizes).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>(m - min) / (max - min) per image; all zeros where max == min.</summary>
+    internal static Tensor MinMax(Tensor maps)
+    {
+        using var scope = torch.NewDisposeScope();
+        var flat = maps.flatten(1);
+        var min = flat.amin([1], keepdim: true);
+        var range = flat.amax([1], keepdim: true) - min;
+        var safe = torch.where(range > 0, range, torch.ones_like(range));
+        var heat = (flat - min) / safe * (range > 0).to(maps.dtype);
+        return heat.view(maps.Sizes).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Bilinear resize (align_corners = false) of [N, h, w] maps to H x W.</summary>
+    internal static Tensor Upsample(Tensor maps, long height, long width)
+    {
+        using var scope = torch.NewDisposeScope();
+        var resized = torch.nn.functional.interpolate(maps.unsqueeze(1), height, width).squeeze(1);
+        return resized.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,32 @@
+using TrainExplain.Torch;
+using TrainExplain.Torch.Modules;
+
+namespace TrainExplain.Explainers;
+
+/// <summary>
+/// The activations A [N, K, h, w] of one layer, each channel drawn as a gray tile normalized per channel: tf-explain's
+/// ActivationsVisualization. The layer is named by its dotted module name (default: the last Conv2d). Cost: 1 forward.
+/// </summary>
+public sealed class LayerActivations(Module model, string? layer = null, int internalBatchSize = 256)
+    : Explainer(model, ScoreKind.Logit, internalBatchSize)
+{
+    /// <summary>The dotted name of the layer, or null for the last Conv2d.</summary>
+    public string? Layer { get; } = layer;
+
+    /// <inheritdoc />
+    protected override Explanation Compute(ExplainContext context)
+    {
+        var (_, layer) = LayerResolver.Resolve(Model, Layer, context.X);
+        using var capture = new LayerCapture(layer, keepAll: true);
+        _ = context.Classes;  // the forward pass that finds the targets also fills the capture
+        var activations = torch.cat(capture.History());
+        if (activations.ndim != 4)
+        {
+            throw new ArgumentException($"Layer '{Layer ?? layer.Name}' gives shape [{string.Join(", ", activations.shape)}]; activation maps need [N, K, h, w].");
+        }
+        return new ActivationMaps(Name, ExplainContext.Host(activations), context.TargetArray(), context.ScoreArray());
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string, string)> DescribeParameters() => base.DescribeParameters().Append(("layer", Layer ?? "last Conv2d"));
+}

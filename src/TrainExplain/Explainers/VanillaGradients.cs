@@ -1,0 +1,18 @@
+using TrainExplain.Torch.Modules;
+
+namespace TrainExplain.Explainers;
+
+/// <summary>
+/// Vanilla gradients, raw = dS_c/dx (Simonyan, Vedaldi and Zisserman 2013, "Deep Inside Convolutional Networks:
+/// Visualising Image Classification Models and Saliency Maps"). Heatmap: channel reduction, percentile. Cost: 1 pass.
+/// </summary>
+public sealed class VanillaGradients(Module model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+    : Explainer(model, score, internalBatchSize)
+{
+    /// <inheritdoc />
+    protected override Explanation Compute(ExplainContext context)
+    {
+        var gradient = context.InputAndLayerGradients().InputGradient;
+        return context.Attribution(Name, gradient, Heatmaps.Percentile(Heatmaps.ChannelReduction(gradient)), passes: 1);
+    }
+}

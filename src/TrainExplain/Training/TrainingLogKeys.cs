@@ -1,0 +1,20 @@
+namespace TrainExplain.Training;
+
+/// <summary>The names of the metrics <see cref="Trainer"/> puts into <see cref="TrainingContext.Logs"/> at each epoch end.</summary>
+public static class TrainingLogKeys
+{
+    /// <summary>Mean training loss of the epoch.</summary>
+    public const string Loss = "loss";
+    /// <summary>Training accuracy of the epoch (fraction in [0, 1]).</summary>
+    public const string Accuracy = "accuracy";
+    /// <summary>Mean validation loss.</summary>
+    public const string ValidationLoss = "val_loss";
+    /// <summary>Validation accuracy (fraction in [0, 1]).</summary>
+    public const string ValidationAccuracy = "val_accuracy";
+    /// <summary>The optimizer's learning rate.</summary>
+    public const string LearningRate = "learning_rate";
+    /// <summary>Wall-clock seconds of the epoch's training batches.</summary>
+    public const string EpochSeconds = "epoch_seconds";
+    /// <summary>Training images per second.</summary>
+    public const string ImagesPerSecond = "images_per_second";
+}

@@ -1,0 +1,125 @@
+using TrainExplain.Callbacks;
+using TrainExplain.Data;
+using TrainExplain.Explainers;
+using TrainExplain.Imaging;
+using TrainExplain.TensorBoard;
+using TrainExplain.Tests.Training;
+using TrainExplain.Torch;
+using TrainExplain.Torch.Modules;
+using TrainExplain.Training;
+
+namespace TrainExplain.Tests.Callbacks;
+
+public sealed class CallbackTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("callbacks").FullName;
+
+    private static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(Module model, SummaryWriter? writer, string? run, int epochs, params ITrainingCallback[] callbacks)
+    {
+        using var train = TrainingFixtures.Bars(64, seed: 1);
+        using var validation = TrainingFixtures.Bars(32, seed: 2);
+        using var optimizer = torch.optim.Adam(model.parameters(), lr: 0.02);
+        using var loss = torch.nn.CrossEntropyLoss();
+        return Trainer.Fit(model, optimizer, loss, new DataLoader(train, 16, shuffle: true), new DataLoader(validation, 16), epochs,
+            writer: writer, callbacks: callbacks, runDirectory: run);
+    }
+
+    [Fact]
+    public void ScalarsAndHistogramsAreLoggedPerEpoch()
+    {
+        using var model = TrainingFixtures.SmallConvNet();
+        using (var writer = new SummaryWriter(directory))
+        {
+            Fit(model, writer, null, 3, new ScalarsCallback(), new HistogramCallback(every: 2));
+        }
+        var events = EventFileReader.ReadRun(directory).ToList();
+        foreach (var tag in new[] { "loss/train", "loss/val", "accuracy/train", "accuracy/val", "learning_rate", "time/epoch_seconds", "time/images_per_second" })
+        {
+            Assert.Equal([1L, 2L, 3L], events.Scalars(tag).Select(s => s.Step));
+        }
+        Assert.Equal(0.02f, events.Scalars("learning_rate")[0].Value, 6);
+        Assert.Equal([1L, 3L], events.ValuesOf("weights/conv.weight").Select(v => v.Step));
+        Assert.Equal([1L, 3L], events.ValuesOf("gradients/fc.bias").Select(v => v.Step));
+        Assert.Equal(4 * 9, events.ValuesOf("weights/conv.weight")[0].Value.Histogram!.Count);
+    }
+
+    [Fact]
+    public void ExplainerCallbackWritesAGridPerEpochAndAPng()
+    {
+        using var model = TrainingFixtures.SmallConvNet();
+        using var validation = TrainingFixtures.Bars(6, seed: 9);
+        var (images, labels) = validation.Take(6);
+        using var _ = images;
+        using var __ = labels;
+        using var gradCam = new ExplainerCallback(new GradCam(model), images, Targets.Labels(labels), writeSamples: true);
+        using var vanilla = new ExplainerCallback(new VanillaGradients(model), images, Targets.Predicted, every: 2);
+        using (var writer = new SummaryWriter(directory))
+        {
+            Fit(model, writer, directory, 3, gradCam, vanilla);
+        }
+        var events = EventFileReader.ReadRun(directory).ToList();
+        Assert.Equal([1L, 2L, 3L], events.ValuesOf("explain/GradCam").Select(v => v.Step));
+        Assert.Equal([1L, 3L], events.ValuesOf("explain/VanillaGradients").Select(v => v.Step));
+        Assert.Equal(6, events.ValuesOf("explain/GradCam/samples")[0].Value.Images!.Count);
+        var grid = Png.Load(Path.Combine(directory, "images", "gradcam", "epoch_003.png"));
+        Assert.Equal(events.ValuesOf("explain/GradCam")[2].Value.Image!.Decode(), grid);
+    }
+
+    [Fact]
+    public void ExplainerCallbackKeepsModeAndGradientsAndLeaksNothing()
+    {
+        using var model = TrainingFixtures.SmallConvNet();
+        using var data = TrainingFixtures.Bars(4, seed: 3);
+        using var optimizer = torch.optim.SGD(model.parameters(), lr: 0.1);
+        using var callback = new ExplainerCallback(new IntegratedGradients(model, steps: 8), data.Images, Targets.Labels(data.Labels));
+        var context = new TrainingContext(model, optimizer, Device.CPU, 1, 0) { Epoch = 1 };
+        model.train();
+        callback.OnEpochEnd(context);
+        var baseline = torch.live_tensor_count();
+        for (var i = 0; i < 20; i++)
+        {
+            callback.OnEpochEnd(context);
+        }
+        Assert.Equal(baseline, torch.live_tensor_count());
+        Assert.True(model.training);
+        Assert.All(model.parameters(), p => Assert.Null(p.grad));
+    }
+
+    [Fact]
+    public void CheckpointKeepsLastAndBest()
+    {
+        using var model = TrainingFixtures.SmallConvNet();
+        var checkpoints = new CheckpointCallback(Path.Combine(directory, "ckpt"));
+        var history = Fit(model, null, null, 3, checkpoints);
+        Assert.True(File.Exists(checkpoints.LastPath));
+        Assert.True(File.Exists(checkpoints.BestPath));
+        Assert.Equal(history.Max(h => h[TrainingLogKeys.ValidationAccuracy]), checkpoints.Best);
+        using var scope = torch.NewDisposeScope();
+        using var restored = TrainingFixtures.SmallConvNet();
+        restored.load_state_dict(torch.load_safetensors(checkpoints.LastPath));
+        Assert.Equal(model.state_dict()["fc.bias"].data<float>(), restored.state_dict()["fc.bias"].data<float>());
+    }
+
+    [Fact]
+    public void ProgressWritesPlainLinesWhenNotATerminal()
+    {
+        using var model = TrainingFixtures.SmallConvNet();
+        using var output = new StringWriter();
+        Fit(model, null, null, 2, new ProgressCallback(output, interactive: false));
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.DoesNotContain('\r', output.ToString());
+        Assert.Contains(lines, l => l.StartsWith("epoch 1/2  loss ", StringComparison.Ordinal) && l.Contains("val_acc"));
+        Assert.Contains(lines, l => l.StartsWith("epoch 2/2 [", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BadArgumentsAreRefused()
+    {
+        using var model = TrainingFixtures.SmallConvNet();
+        Assert.Throws<ArgumentException>(() => new ExplainerCallback(new GradCam(model), null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HistogramCallback(every: 0));
+        Assert.Throws<ArgumentException>(() => new CheckpointCallback(""));
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+}

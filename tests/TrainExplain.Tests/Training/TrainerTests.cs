@@ -1,0 +1,80 @@
+using TrainExplain.Data;
+using TrainExplain.Torch;
+using TrainExplain.Training;
+
+namespace TrainExplain.Tests.Training;
+
+public sealed class TrainerTests
+{
+    private sealed class RecordingCallback : ITrainingCallback
+    {
+        public List<string> Calls { get; } = [];
+
+        public void OnTrainBegin(TrainingContext context) => Calls.Add("train_begin");
+        public void OnEpochBegin(TrainingContext context) => Calls.Add($"epoch_begin {context.Epoch}");
+        public void OnBatchEnd(TrainingContext context) => Calls.Add($"batch {context.Epoch}.{context.Batch} step {context.GlobalStep}");
+        public void OnEpochEnd(TrainingContext context) => Calls.Add($"epoch_end {context.Epoch} val {context.Logs.ContainsKey(TrainingLogKeys.ValidationAccuracy)}");
+        public void OnTrainEnd(TrainingContext context) => Calls.Add("train_end");
+    }
+
+    [Fact]
+    public void FitLearnsAndCallsCallbacksAtEveryMoment()
+    {
+        torch.manual_seed(3);
+        using var train = TrainingFixtures.Bars(96, seed: 1);
+        using var validation = TrainingFixtures.Bars(48, seed: 2);
+        using var model = TrainingFixtures.SmallConvNet();
+        using var optimizer = torch.optim.Adam(model.parameters(), lr: 0.05);
+        using var loss = torch.nn.CrossEntropyLoss();
+        var recorder = new RecordingCallback();
+
+        var history = Trainer.Fit(model, optimizer, loss, new DataLoader(train, 32, shuffle: true, seed: 4), new DataLoader(validation, 16), 4,
+            callbacks: [recorder], cancellation: TestContext.Current.CancellationToken);
+
+        Assert.Equal(4, history.Count);
+        Assert.True(history[^1][TrainingLogKeys.ValidationAccuracy] >= 0.95, $"validation accuracy {history[^1][TrainingLogKeys.ValidationAccuracy]}");
+        Assert.True(history[^1][TrainingLogKeys.Loss] < history[0][TrainingLogKeys.Loss]);
+        Assert.Equal(0.05, history[0][TrainingLogKeys.LearningRate], 12);
+        Assert.Equal(["train_begin", "epoch_begin 1", "batch 1.1 step 1", "batch 1.2 step 2", "batch 1.3 step 3", "epoch_end 1 val True", "epoch_begin 2"],
+            recorder.Calls.Take(7));
+        Assert.Equal("batch 4.3 step 12", recorder.Calls[^3]);
+        Assert.Equal("train_end", recorder.Calls[^1]);
+        Assert.True(model.training);
+    }
+
+    [Fact]
+    public void EvaluateUsesEvalModeWithoutGradientsAndRestoresTheMode()
+    {
+        using var data = TrainingFixtures.Bars(20, seed: 5);
+        using var model = TrainingFixtures.SmallConvNet();
+        using var loss = torch.nn.CrossEntropyLoss();
+        var modes = new List<(bool Training, bool Grad)>();
+        using var hook = model.register_forward_hook((m, input, output) =>
+        {
+            modes.Add((m.training, torch.is_grad_enabled()));
+            return null;
+        });
+        var (meanLoss, accuracy) = Trainer.Evaluate(model, loss, new DataLoader(data, 8));
+        Assert.All(modes, m => Assert.Equal((false, false), m));
+        Assert.Equal(3, modes.Count);
+        Assert.True(double.IsFinite(meanLoss));
+        Assert.InRange(accuracy, 0, 1);
+        Assert.True(model.training);
+        Assert.True(torch.is_grad_enabled());
+    }
+
+    [Fact]
+    public void RepeatedEpochsLeakNoNativeTensors()
+    {
+        using var data = TrainingFixtures.Bars(40, seed: 6);
+        using var model = TrainingFixtures.SmallConvNet();
+        using var optimizer = torch.optim.SGD(model.parameters(), lr: 0.01, momentum: 0.9);
+        using var loss = torch.nn.CrossEntropyLoss();
+        var loader = new DataLoader(data, 8, shuffle: true);
+        var cancellation = TestContext.Current.CancellationToken;
+        Trainer.Fit(model, optimizer, loss, loader, loader, 1, cancellation: cancellation);
+        var baseline = torch.live_tensor_count();
+        Trainer.Fit(model, optimizer, loss, loader, loader, 3, cancellation: cancellation);
+        Assert.Equal(baseline, torch.live_tensor_count());
+    }
+}
