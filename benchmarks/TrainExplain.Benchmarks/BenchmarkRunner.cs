@@ -15,6 +15,10 @@ internal static class BenchmarkRunner
 
     internal static int Run(string suite, bool quick, string jsonPath, bool withReference)
     {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = 160;
+        }
         var threads = torch.get_num_threads();
         AnsiConsole.MarkupLine($"TrainExplain benchmarks: suite {suite}, {threads} threads, libtorch {torch.libtorch_version()}, {Environment.ProcessorCount} cores");
         var rows = new List<BenchmarkRow>();

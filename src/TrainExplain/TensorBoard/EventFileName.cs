@@ -6,7 +6,8 @@ namespace TrainExplain.TensorBoard;
 /// <summary>
 /// Event file names as TensorFlow and PyTorch write them:
 /// <c>events.out.tfevents.&lt;unix seconds, 10 digits&gt;.&lt;hostname&gt;.&lt;pid&gt;.&lt;counter&gt;&lt;suffix&gt;</c>.
-/// The counter is process-wide, so two writers opened in the same second never share a file.
+/// The counter is process-wide, so two writers opened in the same second never share a file; it is zero-padded to six
+/// digits so that name order (the order TensorBoard reads a run's files in) stays creation order past the ninth writer.
 /// </summary>
 internal static class EventFileName
 {
@@ -16,7 +17,7 @@ internal static class EventFileName
     public static string Create(DateTimeOffset now, string suffix)
     {
         var seconds = now.ToUnixTimeSeconds().ToString("D10", CultureInfo.InvariantCulture);
-        var counter = Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture);
+        var counter = Interlocked.Increment(ref _counter).ToString("D6", CultureInfo.InvariantCulture);
         return $"events.out.tfevents.{seconds}.{Dns.GetHostName()}.{Environment.ProcessId}.{counter}{suffix}";
     }
 }
