@@ -29,6 +29,16 @@ public static partial class torch
         /// <summary>Max pooling; see <see cref="Modules.MaxPool2d"/>.</summary>
         public static Modules.MaxPool2d MaxPool2d(long kernel_size, long? stride = null, long padding = 0) => new(kernel_size, stride, padding);
 
+        /// <summary>Batch normalization over channels; see <see cref="Modules.BatchNorm2d"/>.</summary>
+        public static Modules.BatchNorm2d BatchNorm2d(long num_features, double eps = 1e-5, double momentum = 0.1, bool affine = true, Device? device = null) =>
+            new(num_features, eps, momentum, affine, device);
+
+        /// <summary>Average pooling; see <see cref="Modules.AvgPool2d"/>.</summary>
+        public static Modules.AvgPool2d AvgPool2d(long kernel_size, long? stride = null, long padding = 0) => new(kernel_size, stride, padding);
+
+        /// <summary>Average pooling to a fixed output size; see <see cref="Modules.AdaptiveAvgPool2d"/>.</summary>
+        public static Modules.AdaptiveAvgPool2d AdaptiveAvgPool2d(long h, long w) => new(h, w);
+
         /// <summary>Flattens all but the batch dimension.</summary>
         public static Modules.Flatten Flatten(long start_dim = 1, long end_dim = -1) => new(start_dim, end_dim);
 
