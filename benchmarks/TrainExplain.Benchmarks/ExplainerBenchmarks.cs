@@ -12,6 +12,8 @@ namespace TrainExplain.Benchmarks;
 /// </summary>
 internal static class ExplainerBenchmarks
 {
+    private static readonly string[] OnePassMethods = ["vanilla", "gradinput", "gradcam", "gradcampp", "fullgrad"];
+
     internal static IReadOnlyList<BenchmarkRow> Run(Func<Module> simpleModel, bool quick)
     {
         torch.manual_seed(0);
@@ -34,7 +36,24 @@ internal static class ExplainerBenchmarks
             rows.Add(new BenchmarkRow("explainers", $"explain/{name}", median, "ms",
                 $"{passes} passes/image, {explained * 1000 / median:F0} images/s, {median / bound:F2}x passes x best pass"));
         }
+        rows.Add(SharedOnePass(model, images, rows, quick));
         return rows;
+    }
+
+    /// <summary>The one-pass methods as one <see cref="ExplainerSet"/> (one shared pass) against the sum of their separate calls.</summary>
+    private static BenchmarkRow SharedOnePass(Module model, Tensor images, List<BenchmarkRow> rows, bool quick)
+    {
+        var set = new ExplainerSet(OnePassMethods.Select(name => ExplainerCatalog.Create(name, model, new ExplainerSettings())));
+        var (median, _) = Measure.Milliseconds(() =>
+        {
+            foreach (var explanation in set.Explain(images, Targets.Predicted))
+            {
+                explanation.Dispose();
+            }
+        }, repeats: quick ? 2 : 5);
+        var separate = rows.Where(r => OnePassMethods.Any(name => r.Name == $"explain/{name}")).Sum(r => r.Value);
+        return new BenchmarkRow("explainers", "explain/one_pass_five", median, "ms",
+            $"{string.Join("+", OnePassMethods)} sharing one pass; {separate:F1} ms as separate calls ({separate / median:F2}x)");
     }
 
     private static double ForwardBackwardPerImage(Module model, Tensor images)

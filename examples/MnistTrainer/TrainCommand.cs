@@ -74,12 +74,14 @@ internal static class TrainCommand
         var (images, labels) = validation.Take(Math.Min(settings.ExplainCount, validation.Count));
         using var explainBatch = images;
         using var explainLabels = labels;
-        var explainerCallbacks = settings.Explainers
-            .Select(name => new ExplainerCallback(ExplainerCatalog.Create(name, model, new ExplainerSettings()), images,
-                Targets.Labels(labels), settings.ExplainEvery))
-            .ToList();
+        using var explainerCallback = settings.Explainers.Count == 0 ? null : new ExplainerCallback(
+            settings.Explainers.Select(name => ExplainerCatalog.Create(name, model, new ExplainerSettings())), images,
+            Targets.Labels(labels), settings.ExplainEvery);
         var callbacks = new List<ITrainingCallback> { new ProgressCallback(), new ScalarsCallback(), new HistogramCallback(settings.ExplainEvery) };
-        callbacks.AddRange(explainerCallbacks);
+        if (explainerCallback is not null)
+        {
+            callbacks.Add(explainerCallback);
+        }
 
         var clock = Stopwatch.StartNew();
         IReadOnlyList<IReadOnlyDictionary<string, double>> history;
@@ -88,20 +90,19 @@ internal static class TrainCommand
             writer.AddText("config", settings.ToMarkdown(), 0);
             history = Trainer.Fit(model, optimizer, loss, trainLoader, validationLoader, settings.Epochs, settings.Device, writer, callbacks, runDirectory);
         }
-        explainerCallbacks.ForEach(c => c.Dispose());
         torch.save_safetensors(model.state_dict(), savePath);
-        PrintSummary(settings, history, clock.Elapsed, explainerCallbacks, runDirectory, savePath);
+        PrintSummary(settings, history, clock.Elapsed, explainerCallback, runDirectory, savePath);
         return 0;
     }
 
     private static void PrintSummary(TrainSettings settings, IReadOnlyList<IReadOnlyDictionary<string, double>> history, TimeSpan elapsed,
-        List<ExplainerCallback> explainers, string runDirectory, string savePath)
+        ExplainerCallback? explainers, string runDirectory, string savePath)
     {
         var last = history[^1];
         var table = new Table().AddColumn("result").AddColumn("value");
         table.AddRow("validation accuracy", last.TryGetValue(TrainingLogKeys.ValidationAccuracy, out var accuracy) ? accuracy.ToString("P2", CultureInfo.InvariantCulture) : "-");
         table.AddRow("training time per epoch", string.Join(", ", history.Select(h => $"{h[TrainingLogKeys.EpochSeconds]:F1} s")));
-        table.AddRow("explainer time (last epoch)", explainers.Count == 0 ? "-" : $"{explainers.Sum(e => e.LastElapsed.TotalSeconds):F2} s for {explainers.Count} methods");
+        table.AddRow("explainer time (last epoch)", explainers is null ? "-" : $"{explainers.LastElapsed.Sum(e => e.TotalSeconds):F2} s for {explainers.Explainers.Count} methods");
         table.AddRow("total time", $"{elapsed.TotalSeconds:F1} s");
         table.AddRow("event files", Markup.Escape(Path.GetFullPath(runDirectory)));
         table.AddRow("explanation images", Markup.Escape(Path.GetFullPath(Path.Combine(runDirectory, "images"))));

@@ -7,21 +7,24 @@ using TrainExplain.Training;
 namespace TrainExplain.Callbacks;
 
 /// <summary>
-/// Explains a fixed validation batch with any <see cref="IExplainer"/> every <c>every</c> epochs and writes the pictures:
-/// one grid of overlays per step under the tag <c>explain/&lt;Method&gt;</c> (optionally each image as its own sample
-/// under <c>explain/&lt;Method&gt;/samples</c>), the explainer's time as a scalar, and, when the run has a folder, a PNG
-/// per epoch under <c>images/&lt;method&gt;/</c>. This one class replaces tf-explain's seven near-identical callbacks.
-/// The explainer leaves the model's mode and gradients as they were; the callback frees everything it made.
+/// Explains a fixed validation batch with any <see cref="IExplainer"/>s every <c>every</c> epochs and writes the pictures:
+/// for each method one grid of overlays per step under the tag <c>explain/&lt;Method&gt;</c> (optionally each image as
+/// its own sample under <c>explain/&lt;Method&gt;/samples</c>), the method's time as the scalar
+/// <c>time/explain/&lt;Method&gt;</c>, and, when the run has a folder, a PNG per epoch under <c>images/&lt;method&gt;/</c>.
+/// This one class replaces tf-explain's seven near-identical callbacks. Given several methods, it runs them as an
+/// <see cref="ExplainerSet"/>, so the one-pass methods share a single forward+backward pass. The explainers leave the
+/// model's mode and gradients as they were; the callback frees everything it made.
 /// </summary>
 public sealed class ExplainerCallback : ITrainingCallback, IDisposable
 {
-    private readonly IExplainer explainer;
+    private readonly ExplainerSet explainers;
     private readonly Tensor? inputs;
     private readonly Targets targets;
     private readonly int every;
+    private readonly string? tag;
     private Tensor? inputsOnDevice;
 
-    /// <summary>Creates the callback.</summary>
+    /// <summary>Creates the callback for one method.</summary>
     /// <param name="explainer">The method.</param>
     /// <param name="inputs">The validation batch [N, C, H, W] (null only for explainers that need no inputs).</param>
     /// <param name="targets">The target policy, e.g. <see cref="Targets.Labels"/> or <see cref="Targets.Predicted"/>.</param>
@@ -32,21 +35,32 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
     /// <exception cref="ArgumentException">The explainer needs inputs and none were given.</exception>
     public ExplainerCallback(IExplainer explainer, Tensor? inputs, Targets? targets = null, int every = 1, string? tag = null,
         bool writeSamples = false, RenderOptions? render = null)
+        : this([explainer], inputs, targets, every, writeSamples, render) => this.tag = tag;
+
+    /// <summary>Creates the callback for several methods, each written under <c>explain/&lt;Name&gt;</c>.</summary>
+    /// <param name="explainers">The methods; one-pass methods of the same model share their gradient pass.</param>
+    /// <param name="inputs">The validation batch [N, C, H, W] (null only when no explainer needs inputs).</param>
+    /// <param name="targets">The target policy, e.g. <see cref="Targets.Labels"/> or <see cref="Targets.Predicted"/>.</param>
+    /// <param name="every">Explain every this many epochs (and at the first).</param>
+    /// <param name="writeSamples">Also write each image as its own sample.</param>
+    /// <param name="render">Colormap, alpha, upscale and grid layout.</param>
+    /// <exception cref="ArgumentException">No explainers, or one needs inputs and none were given.</exception>
+    public ExplainerCallback(IEnumerable<IExplainer> explainers, Tensor? inputs, Targets? targets = null, int every = 1,
+        bool writeSamples = false, RenderOptions? render = null)
     {
-        ArgumentNullException.ThrowIfNull(explainer);
+        this.explainers = new ExplainerSet(explainers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(every);
-        if (explainer.RequiresInputs && inputs is null)
+        if (inputs is null && this.explainers.Explainers.FirstOrDefault(e => e.RequiresInputs) is { } needy)
         {
-            throw new ArgumentException($"{explainer.Name} explains inputs: pass a validation batch [N, C, H, W].", nameof(inputs));
+            throw new ArgumentException($"{needy.Name} explains inputs: pass a validation batch [N, C, H, W].", nameof(inputs));
         }
-        (this.explainer, this.inputs, this.targets, this.every) = (explainer, inputs, targets ?? Targets.Predicted, every);
-        Tag = tag ?? $"explain/{explainer.Name}";
+        (this.inputs, this.targets, this.every) = (inputs, targets ?? Targets.Predicted, every);
         WriteSamples = writeSamples;
         Render = render ?? new RenderOptions();
     }
 
-    /// <summary>The TensorBoard tag of the grid.</summary>
-    public string Tag { get; }
+    /// <summary>The methods, in the order they run.</summary>
+    public IReadOnlyList<IExplainer> Explainers => explainers.Explainers;
 
     /// <summary>Whether each image is also written as its own sample.</summary>
     public bool WriteSamples { get; }
@@ -54,8 +68,15 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
     /// <summary>How explanations are drawn.</summary>
     public RenderOptions Render { get; }
 
-    /// <summary>How long the last explanation took.</summary>
-    public TimeSpan LastElapsed { get; private set; }
+    /// <summary>How long each method took the last time it ran (with its share of a shared pass), in the order of <see cref="Explainers"/>.</summary>
+    public IReadOnlyList<TimeSpan> LastElapsed { get; private set; } = [];
+
+    /// <summary>The TensorBoard tag of a method's grid.</summary>
+    public string TagOf(IExplainer explainer)
+    {
+        ArgumentNullException.ThrowIfNull(explainer);
+        return tag ?? $"explain/{explainer.Name}";
+    }
 
     /// <inheritdoc />
     public void OnEpochEnd(TrainingContext context)
@@ -70,17 +91,36 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
             inputsOnDevice?.Dispose();
             inputsOnDevice = inputs.to(context.Device).DetachFromDisposeScope();
         }
-        using var explanation = explainer.Explain(inputsOnDevice, targets);
-        LastElapsed = explanation.Elapsed;
+        var explanations = explainers.Explain(inputsOnDevice, targets);
+        try
+        {
+            LastElapsed = [.. explanations.Select(e => e.Elapsed)];
+            for (var i = 0; i < explanations.Count; i++)
+            {
+                Write(context, Explainers[i], explanations[i]);
+            }
+        }
+        finally
+        {
+            foreach (var explanation in explanations)
+            {
+                explanation.Dispose();
+            }
+        }
+    }
+
+    private void Write(TrainingContext context, IExplainer explainer, Explanation explanation)
+    {
+        var tagOfMethod = TagOf(explainer);
         var grid = explanation.RenderGrid(Render);
         if (context.Writer is { } writer)
         {
-            writer.AddImage(Tag, grid, context.Epoch);
+            writer.AddImage(tagOfMethod, grid, context.Epoch);
             if (WriteSamples)
             {
-                writer.AddImages($"{Tag}/samples", explanation.RenderImages(Render), context.Epoch);
+                writer.AddImages($"{tagOfMethod}/samples", explanation.RenderImages(Render), context.Epoch);
             }
-            writer.AddScalar($"time/{Tag}", (float)explanation.Elapsed.TotalMilliseconds, context.Epoch);
+            writer.AddScalar($"time/{tagOfMethod}", (float)explanation.Elapsed.TotalMilliseconds, context.Epoch);
         }
         if (context.RunDirectory is { } run)
         {

@@ -21,19 +21,22 @@ public abstract class CamExplainer(Module model, string? layer, ScoreKind score,
     protected override Explanation Compute(ExplainContext context)
     {
         var x = context.X;
-        var (_, layer) = LayerResolver.Resolve(Model, Layer, x);
-        using var capture = new LayerCapture(layer);
-        var (_, activations, gradients) = context.InputAndLayerGradients(capture, layers: 1, needInputGradient: false);
+        var request = SharedPassRequest(x);
+        var (_, activations, gradients) = context.InputAndLayerGradients(request);
         var (a, g) = (activations[0], gradients[0]);
         if (a.ndim != 4)
         {
-            throw new ArgumentException($"Layer '{Layer ?? layer.Name}' gives shape [{string.Join(", ", a.shape)}]; class activation maps need [N, K, h, w].");
+            throw new ArgumentException($"Layer '{Layer ?? request.Layers[0].Name}' gives shape [{string.Join(", ", a.shape)}]; class activation maps need [N, K, h, w].");
         }
         var alpha = ChannelWeights(a, g);
         var cam = (alpha.unsqueeze(2).unsqueeze(3) * a).sum(1).relu();
         var raw = Heatmaps.Upsample(cam, x.size(2), x.size(3));
         return context.Attribution(Name, raw.unsqueeze(1), Heatmaps.MinMax(raw), passes: 1, layerMap: cam);
     }
+
+    /// <inheritdoc />
+    internal override GradientRequest SharedPassRequest(Tensor inputs) =>
+        new(InputGradient: false, Layers: [LayerResolver.Resolve(Model, Layer, inputs).Layer]);
 
     /// <inheritdoc />
     protected override IEnumerable<(string, string)> DescribeParameters() =>

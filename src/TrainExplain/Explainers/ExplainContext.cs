@@ -10,14 +10,18 @@ public sealed class ExplainContext
 {
     private readonly Explainer explainer;
     private readonly Targets targets;
+    private readonly GradientPass? shared;
     private Tensor? classes;
     private Tensor? scores;
 
-    internal ExplainContext(Explainer explainer, Tensor? inputs, Targets targets)
+    /// <summary>Creates the context; a <paramref name="shared"/> pass for the same inputs and targets stands in for this call's own.</summary>
+    internal ExplainContext(Explainer explainer, Tensor? inputs, Targets targets, GradientPass? shared = null)
     {
         this.explainer = explainer;
         this.targets = targets;
+        this.shared = shared;
         Inputs = inputs?.detach();
+        (classes, scores) = (shared?.Classes, shared?.Scores);
     }
 
     /// <summary>The inputs [N, C, H, W], detached from any graph (null for methods that need none).</summary>
@@ -101,12 +105,18 @@ public sealed class ExplainContext
     }
 
     /// <summary>
-    /// The input gradients of all images at once, chunked by B, finding targets and scores from the same passes when
-    /// they are still unknown. Also returns the captured layers' outputs and gradients, concatenated over chunks.
+    /// What <paramref name="request"/> asks for over all images, from the shared pass when there is one, else from one
+    /// forward+backward pass per chunk of B images that also finds the targets and scores when they are still unknown.
     /// </summary>
-    internal (Tensor InputGradient, IReadOnlyList<Tensor> Activations, IReadOnlyList<Tensor> LayerGradients) InputAndLayerGradients(
-        LayerCapture? capture = null, int layers = 0, bool needInputGradient = true)
+    /// <returns>dS_c/dx (an empty tensor when not requested), and the requested layers' outputs and gradients, concatenated over chunks.</returns>
+    internal (Tensor InputGradient, IReadOnlyList<Tensor> Activations, IReadOnlyList<Tensor> LayerGradients) InputAndLayerGradients(GradientRequest request)
     {
+        if (shared is not null && shared.Covers(request))
+        {
+            return shared.Select(request);
+        }
+        using var capture = new LayerCapture(request.Layers);
+        var layers = request.Layers.Count;
         var inputGradients = new List<Tensor>();
         var activations = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
         var layerGradients = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
@@ -117,7 +127,8 @@ public sealed class ExplainContext
         {
             var points = X.narrow(0, start, length);
             var (inputGradient, layerOutputs, gradients, score, pointClasses) = Gradients(points,
-                logits => knownTargets ? classes!.narrow(0, start, length) : targets.Resolve(logits, start), capture, needInputGradient);
+                logits => knownTargets ? classes!.narrow(0, start, length) : targets.Resolve(logits, start), capture,
+                request.InputGradient);
             inputGradients.Add(inputGradient);
             for (var l = 0; l < layers; l++)
             {
@@ -132,8 +143,16 @@ public sealed class ExplainContext
             classes = torch.cat(chunkClasses);
             scores = torch.cat(chunkScores);
         }
-        return (needInputGradient ? torch.cat(inputGradients) : torch.zeros([]),
+        return (request.InputGradient ? torch.cat(inputGradients) : torch.zeros([]),
             activations.Select(a => torch.cat(a)).ToList(), layerGradients.Select(g => torch.cat(g)).ToList());
+    }
+
+    /// <summary>Runs the one pass that serves <paramref name="request"/> for several methods.</summary>
+    internal GradientPass SharedPass(GradientRequest request, int users)
+    {
+        var (inputGradient, activations, gradients) = InputAndLayerGradients(request);
+        var layers = request.Layers.Select((layer, i) => (layer, pair: (activations[i], gradients[i]))).ToDictionary(p => p.layer, p => p.pair);
+        return new GradientPass(targets, Classes, Scores, request.InputGradient ? inputGradient : null, layers) { Users = users };
     }
 
     /// <summary>Logits of <paramref name="points"/> without gradients, chunked by B.</summary>

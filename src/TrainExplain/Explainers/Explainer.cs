@@ -40,33 +40,46 @@ public abstract class Explainer : IExplainer
     public virtual bool RequiresInputs => true;
 
     /// <inheritdoc />
-    public Explanation Explain(Tensor? inputs, Targets targets)
+    public Explanation Explain(Tensor? inputs, Targets targets) => Explain(inputs, targets, shared: null);
+
+    /// <summary>Explains, taking gradients from <paramref name="shared"/> when it holds what this method needs.</summary>
+    internal Explanation Explain(Tensor? inputs, Targets targets, GradientPass? shared)
     {
-        ArgumentNullException.ThrowIfNull(targets);
-        var x = RequiresInputs ? CheckInputs(inputs) : inputs;
-        if (x is not null)
-        {
-            targets.CheckCount(x.size(0));
-        }
+        var x = CheckArguments(inputs, targets);
         var clock = Stopwatch.StartNew();
-        var wasTraining = Model.training;
-        Model.eval();
-        try
+        return InEvalMode(() =>
         {
             using var scope = torch.NewDisposeScope();
-            var explanation = Compute(new ExplainContext(this, x, targets));
+            var explanation = Compute(new ExplainContext(this, x, targets, shared));
             explanation.Elapsed = clock.Elapsed;
-            explanation.Parameters = DescribeParameters()
+            var parameters = DescribeParameters()
                 .Append(("score", Score.ToString().ToLowerInvariant()))
-                .Append(("targets", targets.Description))
-                .ToDictionary(p => p.Item1, p => p.Item2);
+                .Append(("targets", targets.Description));
+            if (shared is { Users: > 1 })
+            {
+                parameters = parameters.Append(("gradient_pass", $"shared by {shared.Users} methods"));
+            }
+            explanation.Parameters = parameters.ToDictionary(p => p.Item1, p => p.Item2);
             return explanation;
-        }
-        finally
-        {
-            Model.train(wasTraining);
-        }
+        });
     }
+
+    /// <summary>The request of methods that need dS_c/dx only.</summary>
+    internal static GradientRequest InputGradientOnly { get; } = new(InputGradient: true, Layers: []);
+
+    /// <summary>
+    /// What this method needs from a single forward+backward pass over <paramref name="inputs"/>, or null when it needs
+    /// other passes (then it cannot share one). See <see cref="ExplainerSet"/>.
+    /// </summary>
+    internal virtual GradientRequest? SharedPassRequest(Tensor inputs) => null;
+
+    /// <summary><see cref="SharedPassRequest"/> after the checks of <see cref="Explain(Tensor?, Targets)"/>, which throw the same exceptions.</summary>
+    internal GradientRequest? CheckedSharedPassRequest(Tensor? inputs, Targets targets) =>
+        CheckArguments(inputs, targets) is { } x ? SharedPassRequest(x) : null;
+
+    /// <summary>Runs, in eval mode, the pass that serves <paramref name="request"/> for <paramref name="users"/> methods.</summary>
+    internal GradientPass SharedPass(Tensor inputs, Targets targets, GradientRequest request, int users) =>
+        InEvalMode(() => new ExplainContext(this, inputs, targets).SharedPass(request, users));
 
     /// <summary>The method: attributions for <see cref="ExplainContext.Inputs"/> (inside a dispose scope, model in eval mode).</summary>
     protected abstract Explanation Compute(ExplainContext context);
@@ -76,6 +89,32 @@ public abstract class Explainer : IExplainer
 
     /// <summary>Invariant text of a number.</summary>
     protected static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private Tensor? CheckArguments(Tensor? inputs, Targets targets)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        var x = RequiresInputs ? CheckInputs(inputs) : inputs;
+        if (x is not null)
+        {
+            targets.CheckCount(x.size(0));
+        }
+        return x;
+    }
+
+    /// <summary>Runs <paramref name="work"/> with the model in eval mode, restoring its mode after, exceptions included.</summary>
+    private T InEvalMode<T>(Func<T> work)
+    {
+        var wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            Model.train(wasTraining);
+        }
+    }
 
     /// <summary>S_c for each row of <paramref name="logits"/> [n, K] and its classes [n].</summary>
     internal Tensor ScoreOf(Tensor logits, Tensor classes)
@@ -103,10 +142,11 @@ public abstract class Explainer : IExplainer
         {
             throw new ArgumentException("The batch is empty: nothing to explain.", nameof(inputs));
         }
-        using var finite = inputs.isfinite().logical_not().sum();
-        if (finite.item<long>() > 0)
+        using var scope = torch.NewDisposeScope();
+        var notFinite = inputs.isfinite().logical_not().sum().item<long>();
+        if (notFinite > 0)
         {
-            throw new ArgumentException($"The inputs hold {finite.item<long>()} NaN or infinite values.", nameof(inputs));
+            throw new ArgumentException($"The inputs hold {notFinite} NaN or infinite values.", nameof(inputs));
         }
         return inputs;
     }

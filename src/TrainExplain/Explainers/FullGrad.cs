@@ -1,12 +1,14 @@
+using TrainExplain.Torch;
 using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
 
 /// <summary>
 /// FullGrad (Srinivas and Fleuret 2019, "Full-Gradient Representation for Neural Network Visualization"): for every
-/// biased Conv2d with output z_l, G_l = sum over K of |dS_c/dz_l * b_l|, upsampled and minmax-normalized per image;
-/// the input term G_0 = sum over C of |x * dS_c/dx|, minmax; raw = G_0 + sum_l G_l [N, 1, H, W]; heatmap: minmax.
-/// All gradients come from one backward pass. (This binding has no BatchNorm2d yet, so only convolution biases count.)
+/// layer l that adds a per-channel bias b_l to its output z_l (a Conv2d with bias; a BatchNorm2d, whose implicit bias in
+/// eval mode is beta - running_mean * gamma / sqrt(running_var + eps)), G_l = sum over K of |dS_c/dz_l * b_l|, upsampled
+/// and minmax-normalized per image; the input term G_0 = sum over C of |x * dS_c/dx|, minmax;
+/// raw = G_0 + sum_l G_l [N, 1, H, W]; heatmap: minmax. All gradients come from one backward pass.
 /// </summary>
 public sealed class FullGrad(Module model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256) : Explainer(model, score, internalBatchSize)
 {
@@ -14,16 +16,39 @@ public sealed class FullGrad(Module model, ScoreKind score = ScoreKind.Logit, in
     protected override Explanation Compute(ExplainContext context)
     {
         var x = context.X;
-        var biased = Model.named_modules().Select(m => m.module).OfType<Conv2d>().Where(c => c.bias is not null).ToList();
-        using var capture = new LayerCapture([.. biased]);
-        var (inputGradient, _, layerGradients) = context.InputAndLayerGradients(capture, biased.Count);
+        var request = SharedPassRequest(x);
+        var (inputGradient, _, layerGradients) = context.InputAndLayerGradients(request);
         var total = Heatmaps.MinMax((x * inputGradient).abs().sum(1));
-        for (var l = 0; l < biased.Count; l++)
+        for (var l = 0; l < request.Layers.Count; l++)
         {
-            var bias = biased[l].bias!.detach().to(x.dtype).view(1, -1, 1, 1);
+            var bias = ImplicitBias(request.Layers[l]).to(x.dtype).view(1, -1, 1, 1);
             var term = (layerGradients[l] * bias).abs().sum(1);
             total += Heatmaps.MinMax(Heatmaps.Upsample(term, x.size(2), x.size(3)));
         }
         return context.Attribution(Name, total.unsqueeze(1), Heatmaps.MinMax(total), passes: 1);
+    }
+
+    /// <inheritdoc />
+    internal override GradientRequest SharedPassRequest(Tensor inputs) =>
+        new(InputGradient: true, Layers: [.. Model.named_modules().Select(m => m.module).Where(m => m is Conv2d { bias: not null } or BatchNorm2d)]);
+
+    /// <summary>The per-channel bias that <paramref name="layer"/>, one of the biased layers, adds to its output.</summary>
+    private static Tensor ImplicitBias(Module layer) => layer switch
+    {
+        BatchNorm2d norm => BatchNormBias(norm),
+        _ => ((Conv2d)layer).bias!.detach(),
+    };
+
+    /// <summary>In eval mode BatchNorm2d is z = gamma (a - mean) / sqrt(var + eps) + beta, an affine map whose bias is this.</summary>
+    private static Tensor BatchNormBias(BatchNorm2d norm)
+    {
+        using var noGrad = torch.no_grad();
+        var scale = (norm.running_var + norm.Eps).rsqrt();
+        if (norm.weight is not null)
+        {
+            scale *= norm.weight;
+        }
+        var shift = -(norm.running_mean * scale);
+        return norm.bias is null ? shift : shift + norm.bias;
     }
 }

@@ -1,3 +1,4 @@
+using TrainExplain.Torch;
 using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
@@ -12,7 +13,10 @@ public sealed class GradientsInputs(Module model, ScoreKind score = ScoreKind.Lo
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var raw = context.X * context.InputAndLayerGradients().InputGradient;
+        var raw = context.X * context.InputAndLayerGradients(InputGradientOnly).InputGradient;
         return context.Attribution(Name, raw, Heatmaps.Percentile(Heatmaps.ChannelReduction(raw)), passes: 1);
     }
+
+    /// <inheritdoc />
+    internal override GradientRequest? SharedPassRequest(Tensor inputs) => InputGradientOnly;
 }

@@ -2,7 +2,7 @@ using TrainExplain.Torch;
 
 namespace TrainExplain.Explainers;
 
-/// <summary>An explanation method; one <see cref="Callbacks.ExplainerCallback"/> runs any of them.</summary>
+/// <summary>An explanation method; one <c>ExplainerCallback</c> runs any of them during training.</summary>
 public interface IExplainer
 {
     /// <summary>The method's name, e.g. <c>GradCam</c>; TensorBoard tags are <c>explain/&lt;Name&gt;</c>.</summary>

@@ -1,3 +1,4 @@
+using TrainExplain.Torch;
 using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
@@ -12,7 +13,10 @@ public sealed class VanillaGradients(Module model, ScoreKind score = ScoreKind.L
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var gradient = context.InputAndLayerGradients().InputGradient;
+        var gradient = context.InputAndLayerGradients(InputGradientOnly).InputGradient;
         return context.Attribution(Name, gradient, Heatmaps.Percentile(Heatmaps.ChannelReduction(gradient)), passes: 1);
     }
+
+    /// <inheritdoc />
+    internal override GradientRequest? SharedPassRequest(Tensor inputs) => InputGradientOnly;
 }

@@ -66,6 +66,32 @@ public sealed class CallbackTests : IDisposable
     }
 
     [Fact]
+    public void OneCallbackRunsSeveralMethodsSharingTheirGradientPass()
+    {
+        using var model = TrainingFixtures.SmallConvNet();
+        using var validation = TrainingFixtures.Bars(4, seed: 5);
+        var (images, labels) = validation.Take(4);
+        using var _ = images;
+        using var __ = labels;
+        IExplainer[] methods = [new VanillaGradients(model), new GradCam(model), new FullGrad(model), new LayerActivations(model)];
+        using var callback = new ExplainerCallback(methods, images, Targets.Labels(labels));
+        using (var writer = new SummaryWriter(directory))
+        {
+            Fit(model, writer, directory, 2, callback);
+        }
+        var events = EventFileReader.ReadRun(directory).ToList();
+        foreach (var method in methods)
+        {
+            Assert.Equal($"explain/{method.Name}", callback.TagOf(method));
+            Assert.Equal([1L, 2L], events.ValuesOf($"explain/{method.Name}").Select(v => v.Step));
+            Assert.Equal([1L, 2L], events.Scalars($"time/explain/{method.Name}").Select(v => v.Step));
+            Assert.True(File.Exists(Path.Combine(directory, "images", method.Name.ToLowerInvariant(), "epoch_002.png")));
+        }
+        Assert.Equal(methods.Length, callback.LastElapsed.Count);
+        Assert.All(callback.LastElapsed, t => Assert.True(t > TimeSpan.Zero));
+    }
+
+    [Fact]
     public void ExplainerCallbackKeepsModeAndGradientsAndLeaksNothing()
     {
         using var model = TrainingFixtures.SmallConvNet();
@@ -117,6 +143,8 @@ public sealed class CallbackTests : IDisposable
     {
         using var model = TrainingFixtures.SmallConvNet();
         Assert.Throws<ArgumentException>(() => new ExplainerCallback(new GradCam(model), null));
+        Assert.Throws<ArgumentException>(() => new ExplainerCallback(Array.Empty<IExplainer>(), null));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExplainerCallback(new GradCam(model), null, every: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new HistogramCallback(every: 0));
         Assert.Throws<ArgumentException>(() => new CheckpointCallback(""));
     }

@@ -1,0 +1,107 @@
+using TrainExplain.Explainers;
+using TrainExplain.Torch;
+using TrainExplain.Torch.Modules;
+
+namespace TrainExplain.Tests.Explainers;
+
+/// <summary>Sharing one gradient pass among the one-pass methods changes their cost, never their results.</summary>
+public sealed class ExplainerSetTests
+{
+    private static IExplainer[] Methods(Module model) =>
+    [
+        new VanillaGradients(model),
+        new GradCam(model, layer: "features.conv2"),
+        new OcclusionSensitivity(model, patch: 3, stride: 2),
+        new GradientsInputs(model),
+        new GradCamPlusPlus(model, layer: "features.conv1"),
+        new FullGrad(model),
+        new VanillaGradients(model, ScoreKind.Probability),
+    ];
+
+    [Fact]
+    public void SharedResultsEqualSeparateCalls()
+    {
+        torch.manual_seed(31);
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.NestedConvNet();
+        var x = torch.rand([5, 1, 8, 8]);
+        var methods = Methods(model);
+        var shared = new ExplainerSet(methods).Explain(x, Targets.Predicted);
+        for (var i = 0; i < methods.Length; i++)
+        {
+            using var alone = methods[i].Explain(x, Targets.Predicted);
+            using var together = shared[i];
+            Assert.Equal(alone.Method, together.Method);
+            Assert.Equal(alone.Targets, together.Targets);
+            Assert.Equal(alone.Raw.data<float>(), together.Raw.data<float>());
+            Assert.Equal(alone.Scores, together.Scores);
+        }
+    }
+
+    [Fact]
+    public void OnePassMethodsOfOneModelAndScoreShareASingleGradientPass()
+    {
+        // Gradient passes are the forward calls on an input that requires grad; occlusion's and the probes that find
+        // Grad-CAM's default layer run without. Alone, the five logit methods would take five passes.
+        torch.manual_seed(32);
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.NestedConvNet();
+        var x = torch.rand([6, 1, 8, 8]);
+        var gradientPasses = 0;
+        using var hook = model.register_forward_hook((_, input, _) =>
+        {
+            gradientPasses += input.requires_grad ? 1 : 0;
+            return null;
+        });
+        var explanations = new ExplainerSet(Methods(model)).Explain(x, Targets.Labels(torch.tensor(new long[] { 0, 1, 2, 0, 1, 2 }))).ToList();
+        // One pass shared by the five logit methods, one for the probability-score method alone.
+        Assert.Equal(2, gradientPasses);
+        Assert.Equal("shared by 5 methods", explanations[0].Parameters["gradient_pass"]);
+        Assert.False(explanations[2].Parameters.ContainsKey("gradient_pass"));
+        Assert.False(explanations[6].Parameters.ContainsKey("gradient_pass"));
+        explanations.ForEach(e => e.Dispose());
+    }
+
+    [Fact]
+    public void RepeatedSetsLeaveNoTensorsBehindAndKeepTheModelsMode()
+    {
+        torch.manual_seed(33);
+        using var model = ExplainerModels.NestedConvNet();
+        using var x = torch.rand([4, 1, 8, 8]);
+        var set = new ExplainerSet(Methods(model));
+        model.train();
+        foreach (var e in set.Explain(x, Targets.Predicted))
+        {
+            e.Dispose();
+        }
+        var baseline = torch.live_tensor_count();
+        for (var i = 0; i < 10; i++)
+        {
+            foreach (var e in set.Explain(x, Targets.Predicted))
+            {
+                e.Dispose();
+            }
+        }
+        Assert.Equal(baseline, torch.live_tensor_count());
+        Assert.True(model.training);
+    }
+
+    [Fact]
+    public void BadInputsAreRefusedAsByEachMethodAndLeaveNothingBehind()
+    {
+        using var model = ExplainerModels.NestedConvNet();
+        var set = new ExplainerSet(Methods(model));
+        var baseline = torch.live_tensor_count();
+        using (var flat = torch.rand([4, 64]))
+        {
+            var error = Assert.Throws<ArgumentException>(() => set.Explain(flat, Targets.Predicted));
+            Assert.Contains("[N, C, H, W]", error.Message);
+        }
+        using (var x = torch.rand([4, 1, 8, 8]))
+        {
+            Assert.Throws<ArgumentException>(() => set.Explain(x, Targets.Class(7)));
+        }
+        Assert.Equal(baseline, torch.live_tensor_count());
+        Assert.Throws<ArgumentException>(() => new ExplainerSet([]));
+    }
+}
