@@ -128,10 +128,22 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void A_label_smoothing_outside_zero_to_one_is_refused_by_libtorch()
+    {
+        using var scope = torch.NewDisposeScope();
+        var logits = torch.ones([2, 3]);
+        var targets = torch.tensor(new long[] { 0, 1 });
+
+        var e = ThrowsWithoutLeak<TorchException>(() => torch.nn.functional.cross_entropy(logits, targets, label_smoothing: 1.5));
+
+        Assert.Contains("label_smoothing must be between 0.0 and 1.0", e.Message);
+    }
+
+    [Fact]
     public void A_gradient_of_the_wrong_shape_is_refused_when_assigned()
     {
         using var scope = torch.NewDisposeScope();
-        var p = torch.nn.Parameter(torch.zeros([2]));
+        var p = torch.zeros([2]).requires_grad_();
         var wrong = torch.ones([3]);
 
         var e = ThrowsWithoutLeak<TorchException>(() => p.grad = wrong);
@@ -145,7 +157,7 @@ public sealed class BadInputTests
     public void A_gradient_of_the_wrong_dtype_is_refused_when_assigned()
     {
         using var scope = torch.NewDisposeScope();
-        var p = torch.nn.Parameter(torch.zeros([2]));
+        var p = torch.zeros([2]).requires_grad_();
         var wrong = torch.ones([2], ScalarType.Float64);
 
         var e = ThrowsWithoutLeak<TorchException>(() => p.grad = wrong);
@@ -156,13 +168,12 @@ public sealed class BadInputTests
 
     [Theory]
     [InlineData(-0.1)]
-    [InlineData(0.0)]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
-    public void An_optimizer_refuses_a_learning_rate_that_is_not_positive_and_finite(double lr)
+    public void An_optimizer_refuses_a_negative_or_non_finite_learning_rate(double lr)
     {
         using var scope = torch.NewDisposeScope();
-        var p = torch.nn.Parameter(torch.zeros([2]));
+        var p = torch.zeros([2]).requires_grad_();
 
         var sgd = ThrowsWithoutLeak<ArgumentOutOfRangeException>(() => torch.optim.SGD([p], lr));
         var adam = ThrowsWithoutLeak<ArgumentOutOfRangeException>(() => torch.optim.Adam([p], lr));
@@ -175,7 +186,7 @@ public sealed class BadInputTests
     public void Optimizer_hyperparameters_out_of_range_are_refused_naming_the_values()
     {
         using var scope = torch.NewDisposeScope();
-        var p = torch.nn.Parameter(torch.zeros([2]));
+        var p = torch.zeros([2]).requires_grad_();
 
         Assert.Contains("-0.5", ThrowsWithoutLeak<ArgumentOutOfRangeException>(() => torch.optim.SGD([p], 0.1, momentum: -0.5)).Message);
         Assert.Contains("Nesterov", ThrowsWithoutLeak<ArgumentException>(() => torch.optim.SGD([p], 0.1, nesterov: true)).Message);

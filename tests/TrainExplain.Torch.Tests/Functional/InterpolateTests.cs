@@ -72,6 +72,18 @@ public sealed class InterpolateTests
         Assert.Contains("[N, C, H, W]", e.Message);
     }
 
+    [Fact]
+    public void Nearest_mode_refuses_align_corners_as_PyTorch_does()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = Square();
+
+        var e = Assert.Throws<ArgumentException>(() => torch.nn.functional.interpolate(x, 4, 4, InterpolationMode.Nearest, align_corners: true));
+
+        Assert.Contains("align_corners", e.Message);
+        Assert.Contains("Bilinear", e.Message);
+    }
+
     private static Tensor Square() => torch.tensor(new double[] { 1, 2, 3, 4 }, [1, 1, 2, 2]);
 
     // The bilinear interpolation of [[1, 2], [3, 4]] is exactly 1 + x + 2 y at source row y and column x.

@@ -20,7 +20,7 @@ public sealed class AdamTests
         using var scope = torch.NewDisposeScope();
         // At t = 1 the bias-corrected m / sqrt(v) is g / |g|: the step is lr |g| / (|g| + eps), and 0 where g = 0.
         const double Lr = 0.01, Eps = 1e-8;
-        var p = torch.nn.Parameter(torch.tensor(P0));
+        var p = torch.tensor(P0).requires_grad_();
         using var adam = torch.optim.Adam([p], Lr, eps: Eps);
         p.grad = torch.tensor(Gradients[0]);
 
@@ -39,7 +39,7 @@ public sealed class AdamTests
     {
         using var scope = torch.NewDisposeScope();
         const double Lr = 0.05, B1 = 0.8, B2 = 0.9, Eps = 1e-3;
-        var p = torch.nn.Parameter(torch.tensor(P0));
+        var p = torch.tensor(P0).requires_grad_();
         using var adam = torch.optim.Adam([p], Lr, B1, B2, Eps, wd, amsgrad);
 
         for (int t = 0; t < steps; t++)

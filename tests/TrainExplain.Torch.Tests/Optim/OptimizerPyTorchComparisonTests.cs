@@ -51,7 +51,7 @@ public sealed class OptimizerPyTorchComparisonTests
     {
         PythonTorch.SkipUnlessAvailable();
         using var scope = torch.NewDisposeScope();
-        var p = torch.nn.Parameter(torch.tensor(P0));
+        var p = torch.tensor(P0).requires_grad_();
         using TrainExplain.Torch.Optim.Optimizer optimizer = configuration switch
         {
             "sgd" => torch.optim.SGD([p], 0.1),

@@ -102,5 +102,5 @@ public sealed class SgdTests
         TensorAssert.Close([.. P0.Select((v, i) => v - 0.1 * G1[i] - 0.01 * G1[i])], p);
     }
 
-    private static Tensor Parameter() => torch.nn.Parameter(torch.tensor(P0));
+    private static Tensor Parameter() => torch.tensor(P0).requires_grad_();
 }
