@@ -77,6 +77,15 @@ TE_API int32_t te_item(Handle h, double* value) {
     return te::guarded([&] { *value = te::ref(h).item<double>(); });
 }
 
+// The value of a one-element integral or bool tensor, exact over the whole int64 range (a double holds 53 bits).
+TE_API int32_t te_item_int64(Handle h, int64_t* value) {
+    return te::guarded([&] {
+        const auto& t = te::ref(h);
+        TORCH_CHECK(!t.is_floating_point(), "te_item_int64 needs an integral tensor, got ", t.scalar_type());
+        *value = t.item<int64_t>();
+    });
+}
+
 // Copies the tensor's elements, in row-major order and its own dtype, into a host buffer of exactly nbytes.
 TE_API int32_t te_copy_to_host(Handle h, void* buffer, int64_t nbytes) {
     return te::guarded([&] {
