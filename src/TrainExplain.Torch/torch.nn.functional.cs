@@ -157,6 +157,11 @@ public static partial class torch
                 {
                     throw new ArgumentException($"interpolate needs a positive output size, got {height}x{width}.");
                 }
+                if (align_corners && mode != InterpolationMode.Bilinear)
+                {
+                    // As PyTorch: corner alignment means nothing to nearest-neighbour sampling, and was silently ignored.
+                    throw new ArgumentException($"The align_corners option applies to {InterpolationMode.Bilinear} interpolation only, not {mode}.", nameof(align_corners));
+                }
                 nint result;
                 return Wrap(NativeMethods.te_interpolate(input.Handle, height, width, (int)mode, align_corners ? 1 : 0, &result), result);
             }
