@@ -59,4 +59,28 @@ public sealed class ModuleNamingTests
         Assert.Equal([3L], model.state_dict()["features.bn.running_mean"].shape);
         Assert.Equal(ScalarType.Int64, model.state_dict()["features.bn.num_batches_tracked"].dtype);
     }
+
+    [Fact]
+    public void A_shared_module_is_listed_once_but_saved_under_every_name_as_in_PyTorch()
+    {
+        using var scope = torch.NewDisposeScope();
+        // PyTorch: named_modules ['', '0', '1'], named_parameters ['0.weight', '0.bias'],
+        // state_dict ['0.weight', '0.bias', '2.weight', '2.bias'].
+        var shared = torch.nn.Linear(2, 2);
+        using var model = torch.nn.Sequential(shared, torch.nn.ReLU(), shared);
+
+        Assert.Equal(["", "0", "1"], model.named_modules().Select(m => m.name));
+        Assert.Equal(["0.weight", "0.bias"], model.named_parameters().Select(p => p.name));
+        Assert.Equal(2, model.parameters().Count());
+        Assert.Equal(["0.weight", "0.bias", "2.weight", "2.bias"], model.state_dict().Keys);
+    }
+
+    [Fact]
+    public void A_shared_batch_norm_contributes_its_buffers_once()
+    {
+        var bn = torch.nn.BatchNorm2d(2);
+        using var model = torch.nn.Sequential(bn, bn);
+
+        Assert.Equal(["0.running_mean", "0.running_var", "0.num_batches_tracked"], model.named_buffers().Select(b => b.name));
+    }
 }
