@@ -68,6 +68,23 @@ public sealed class ConvolutionAndPoolingTests
         TensorAssert.Close(gb, bias.grad!);
     }
 
+    [Fact]
+    public void Grouped_conv2d_convolves_each_channel_group_with_its_own_filters()
+    {
+        using var scope = torch.NewDisposeScope();
+        // groups = 2 on 4 input channels and 6 output channels: outputs 0-2 see inputs 0-1, outputs 3-5 see inputs 2-3.
+        const int Groups = 2, In = 4, Out = 6, Kernel = 3, PerGroupIn = In / Groups, PerGroupOut = Out / Groups;
+        var shape = (N: 1, C: In, H: 4, W: 5);
+        double[] x = TensorAssert.RandomValues(In * 4 * 5, seed: 16), w = TensorAssert.RandomValues(Out * PerGroupIn * Kernel * Kernel, seed: 17);
+
+        var y = torch.nn.functional.conv2d(torch.tensor(x, [1, In, 4, 5]), torch.tensor(w, [Out, PerGroupIn, Kernel, Kernel]), null, 1, 1, 1, Groups);
+
+        int inSlice = PerGroupIn * 4 * 5, wSlice = PerGroupOut * PerGroupIn * Kernel * Kernel;
+        double[] expected = [.. Enumerable.Range(0, Groups).SelectMany(g => PlainLoops.Conv2d(x[(g * inSlice)..((g + 1) * inSlice)],
+            (1, PerGroupIn, shape.H, shape.W), w[(g * wSlice)..((g + 1) * wSlice)], PerGroupOut, Kernel, null, 1, 1))];
+        TensorAssert.Close(expected, y);
+    }
+
     [Theory]
     [InlineData(2, 2, 0)]
     [InlineData(3, 2, 1)]
