@@ -156,4 +156,19 @@ public sealed class TensorOpsTests
         Assert.Equal([1.75f, -2.5f, 3f], x.@float().data<float>());
         Assert.Equal([true, true, true], x.to(ScalarType.Bool).data<bool>());
     }
+
+    [Fact]
+    public void Arange_infers_its_dtype_from_the_arguments_as_PyTorch()
+    {
+        using var scope = torch.NewDisposeScope();
+        // torch.arange(0, 1, 0.25) is float32 [0, 0.25, 0.5, 0.75]; torch.arange(2, 5) is int64 [2, 3, 4].
+        var fractional = torch.arange(0, 1, 0.25);
+        var integral = torch.arange(2, 5);
+
+        Assert.Equal(ScalarType.Float32, fractional.dtype);
+        Assert.Equal([0f, 0.25f, 0.5f, 0.75f], fractional.data<float>());
+        Assert.Equal(ScalarType.Int64, integral.dtype);
+        Assert.Equal([2L, 3, 4], integral.data<long>());
+        Assert.Equal([0.0, 0.5, 1.0], torch.arange(0, 1.5, 0.5, ScalarType.Float64).data<double>());
+    }
 }
