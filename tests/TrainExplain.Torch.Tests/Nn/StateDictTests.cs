@@ -88,15 +88,17 @@ public sealed class StateDictTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void A_shape_mismatch_throws_naming_the_key_and_both_shapes(bool strict)
+    public void A_shape_mismatch_throws_naming_the_key_and_both_shapes_and_leaks_nothing(bool strict)
     {
         using var scope = torch.NewDisposeScope();
         using var model = torch.nn.Sequential(torch.nn.Linear(2, 3));
         var state = model.state_dict().ToDictionary();
         state["0.weight"] = torch.zeros([3, 4]);
+        long baseline = torch.live_tensor_count();
 
         var e = Assert.Throws<ArgumentException>(() => model.load_state_dict(state, strict));
 
+        Assert.Equal(baseline, torch.live_tensor_count());
         Assert.Contains("'0.weight'", e.Message);
         Assert.Contains("[3, 4]", e.Message);
         Assert.Contains("[3, 2]", e.Message);
