@@ -194,6 +194,13 @@ public sealed partial class Tensor : IDisposable
         {
             throw new InvalidOperationException($"item() needs a tensor with one element, this one has shape [{string.Join(", ", Shape)}].");
         }
+        if (!dtype.IsFloatingPoint())
+        {
+            // Integers go through int64, not double, which would round values beyond 2^53.
+            long integral;
+            NativeError.Check(NativeMethods.te_item_int64(Handle, &integral));
+            return T.CreateChecked(integral);
+        }
         double value;
         NativeError.Check(NativeMethods.te_item(Handle, &value));
         return T.CreateChecked(value);

@@ -85,16 +85,21 @@ public static partial class torch
     /// <summary>Normal samples shaped like <paramref name="tensor"/>.</summary>
     public static Tensor randn_like(Tensor tensor) => Like(5, tensor, 0);
 
-    /// <summary>Values from <paramref name="start"/> up to, not including, <paramref name="end"/>.</summary>
-    public static unsafe Tensor arange(double start, double end, double step = 1, ScalarType dtype = ScalarType.Int64, Device? device = null)
+    /// <summary>
+    /// Values from <paramref name="start"/> up to, not including, <paramref name="end"/>; without <paramref name="dtype"/>,
+    /// int64 when all three bounds are whole numbers and float32 otherwise, as PyTorch infers it.
+    /// </summary>
+    public static unsafe Tensor arange(double start, double end, double step = 1, ScalarType? dtype = null, Device? device = null)
     {
         if (step == 0 || double.IsNaN(step))
         {
             throw new ArgumentException("arange needs a non-zero step.", nameof(step));
         }
+        // A fixed int64 default truncated a fractional step to 0 ("step must be nonzero") or to a coarser one.
+        var type = dtype ?? (double.IsInteger(start) && double.IsInteger(end) && double.IsInteger(step) ? ScalarType.Int64 : ScalarType.Float32);
         var d = device ?? Device.CPU;
         nint result;
-        NativeError.Check(NativeMethods.te_arange(start, end, step, (int)dtype, (int)d.Type, d.Index, &result));
+        NativeError.Check(NativeMethods.te_arange(start, end, step, (int)type, (int)d.Type, d.Index, &result));
         return new Tensor(result);
     }
 

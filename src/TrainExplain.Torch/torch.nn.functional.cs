@@ -91,6 +91,11 @@ public static partial class torch
                 bool training = false, double momentum = 0.1, double eps = 1e-5)
             {
                 ArgumentNullException.ThrowIfNull(input);
+                if (training && input.ndim >= 2 && input.Shape.Where((_, d) => d != 1).Aggregate(1L, (product, size) => product * size) == 1)
+                {
+                    // As PyTorch's F.batch_norm: the unbiased variance of one value divides by zero and poisons running_var.
+                    throw new ArgumentException($"Expected more than 1 value per channel when training, got input size [{string.Join(", ", input.Shape)}].", nameof(input));
+                }
                 nint result;
                 return Wrap(NativeMethods.te_batch_norm(input.Handle, Tensor.HandleOf(weight), Tensor.HandleOf(bias),
                     Tensor.HandleOf(running_mean), Tensor.HandleOf(running_var), training ? 1 : 0, momentum, eps, &result), result);
@@ -151,6 +156,11 @@ public static partial class torch
                 if (height <= 0 || width <= 0)
                 {
                     throw new ArgumentException($"interpolate needs a positive output size, got {height}x{width}.");
+                }
+                if (align_corners && mode != InterpolationMode.Bilinear)
+                {
+                    // As PyTorch: corner alignment means nothing to nearest-neighbour sampling, and was silently ignored.
+                    throw new ArgumentException($"The align_corners option applies to {InterpolationMode.Bilinear} interpolation only, not {mode}.", nameof(align_corners));
                 }
                 nint result;
                 return Wrap(NativeMethods.te_interpolate(input.Handle, height, width, (int)mode, align_corners ? 1 : 0, &result), result);

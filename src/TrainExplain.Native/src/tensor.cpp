@@ -57,13 +57,33 @@ TE_API int32_t te_grad(Handle h, Handle* out) {
 
 TE_API int32_t te_set_grad(Handle h, Handle grad) {
     return te::guarded([&] {
+        const auto& t = te::ref(h);
+        if (grad) {
+            // The checks of PyTorch's `tensor.grad = g`: libtorch's accessor checks nothing, and a mismatched grad
+            // would only fail (or silently broadcast) later, inside an optimizer step.
+            TORCH_CHECK(grad->scalar_type() == t.scalar_type(), "assigned grad has dtype ", grad->scalar_type(),
+                        " but the tensor has dtype ", t.scalar_type());
+            TORCH_CHECK(grad->device() == t.device(), "assigned grad is on ", grad->device(), " but the tensor is on ",
+                        t.device());
+            TORCH_CHECK(grad->sizes() == t.sizes(), "assigned grad has shape ", grad->sizes(),
+                        " but the tensor has shape ", t.sizes());
+        }
         // mutable_grad() is the one accessor both libtorch 1.13 and 2.x offer for assigning .grad.
-        te::ref(h).mutable_grad() = grad ? *grad : at::Tensor();
+        t.mutable_grad() = grad ? *grad : at::Tensor();
     });
 }
 
 TE_API int32_t te_item(Handle h, double* value) {
     return te::guarded([&] { *value = te::ref(h).item<double>(); });
+}
+
+// The value of a one-element integral or bool tensor, exact over the whole int64 range (a double holds 53 bits).
+TE_API int32_t te_item_int64(Handle h, int64_t* value) {
+    return te::guarded([&] {
+        const auto& t = te::ref(h);
+        TORCH_CHECK(!t.is_floating_point(), "te_item_int64 needs an integral tensor, got ", t.scalar_type());
+        *value = t.item<int64_t>();
+    });
 }
 
 // Copies the tensor's elements, in row-major order and its own dtype, into a host buffer of exactly nbytes.

@@ -121,15 +121,26 @@ public abstract class Module : IDisposable
     /// <summary>The direct children.</summary>
     public IEnumerable<Module> children_() => children.Select(c => c.Value);
 
-    /// <summary>This module (named "") and all its descendants, depth first in registration order, with dotted names.</summary>
-    public IEnumerable<(string name, Module module)> named_modules()
+    /// <summary>
+    /// This module (named "") and all its descendants, depth first in registration order, with dotted names; a module
+    /// reachable under several names is listed once, under the first, as in PyTorch.
+    /// </summary>
+    public IEnumerable<(string name, Module module)> named_modules() => Walk("", new HashSet<Module>(ReferenceEqualityComparer.Instance));
+
+    // Depth-first walk; with `seen`, modules already visited are skipped (named_modules), without it every path is
+    // listed (state_dict saves a shared module under each of its names, as PyTorch does).
+    private IEnumerable<(string name, Module module)> Walk(string prefix, HashSet<Module>? seen)
     {
-        yield return ("", this);
+        if (seen is not null && !seen.Add(this))
+        {
+            yield break;
+        }
+        yield return (prefix, this);
         foreach (var (childName, child) in children)
         {
-            foreach (var (name, module) in child.named_modules())
+            foreach (var entry in child.Walk(prefix.Length == 0 ? childName : $"{prefix}.{childName}", seen))
             {
-                yield return (name.Length == 0 ? childName : $"{childName}.{name}", module);
+                yield return entry;
             }
         }
     }
@@ -149,11 +160,13 @@ public abstract class Module : IDisposable
     private IEnumerable<(string, Tensor)> Named(Func<Module, List<KeyValuePair<string, Tensor?>>> slots, bool recurse)
     {
         var modules = recurse ? named_modules() : [("", this)];
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var (prefix, module) in modules)
         {
             foreach (var (name, tensor) in slots(module))
             {
-                if (tensor is not null)
+                // A tensor registered in several places is listed once, as PyTorch's named_parameters does.
+                if (tensor is not null && seen.Add(tensor))
                 {
                     yield return (prefix.Length == 0 ? name : $"{prefix}.{name}", tensor);
                 }
@@ -204,7 +217,7 @@ public abstract class Module : IDisposable
     public IReadOnlyDictionary<string, Tensor> state_dict()
     {
         var state = new Dictionary<string, Tensor>();
-        foreach (var (prefix, module) in named_modules())
+        foreach (var (prefix, module) in Walk("", seen: null))
         {
             foreach (var (name, tensor) in module.parameterSlots.Concat(module.bufferSlots))
             {

@@ -25,6 +25,7 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)] internal static partial int te_set_grad(nint h, nint grad);
     [LibraryImport(Library)] internal static partial int te_set_data(nint h, nint data);
     [LibraryImport(Library)] internal static partial int te_item(nint h, double* value);
+    [LibraryImport(Library)] internal static partial int te_item_int64(nint h, long* value);
     [LibraryImport(Library)] internal static partial int te_copy_to_host(nint h, void* buffer, long nbytes);
     [LibraryImport(Library)]
     internal static partial int te_from_host(void* buffer, long nbytes, long* sizes, int ndim, int dtype, int deviceType, int deviceIndex, nint* result);

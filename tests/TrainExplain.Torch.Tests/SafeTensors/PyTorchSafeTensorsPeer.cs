@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using TrainExplain.Torch.Tests.Support;
 
 namespace TrainExplain.Torch.Tests.SafeTensors;
 
@@ -9,8 +9,6 @@ namespace TrainExplain.Torch.Tests.SafeTensors;
 /// </summary>
 internal static class PyTorchSafeTensorsPeer
 {
-    private const string Python = "/usr/bin/python3";
-
     // `read PATH` prints {"tensors": {name: {dtype, shape, values}}, "metadata": {...}}.
     // `write PATH` writes TENSORS (values from the formula of SafeTensorTestValues.Expected) in insertion order,
     // unpadded, with json.dumps' default spacing: deliberately unlike our writer.
@@ -51,16 +49,8 @@ internal static class PyTorchSafeTensorsPeer
         {"read": read, "write": write}[sys.argv[1]](sys.argv[2])
         """;
 
-    private static readonly Lazy<bool> HasTorch = new(() => File.Exists(Python) && Run("-c", "import torch").ExitCode == 0);
-
     /// <summary>Skips the calling test, saying why, when Debian's Python with torch is not installed.</summary>
-    public static void SkipUnlessAvailable()
-    {
-        if (!HasTorch.Value)
-        {
-            Assert.Skip($"{Python} with torch (Debian package python3-torch) is not installed; it is the reference peer of this test.");
-        }
-    }
+    public static void SkipUnlessAvailable() => PythonTorch.SkipUnlessAvailable();
 
     /// <summary>What the Python reader found in <paramref name="path"/>.</summary>
     public static JsonDocument Read(string path) => JsonDocument.Parse(RunScript("read", path));
@@ -70,23 +60,8 @@ internal static class PyTorchSafeTensorsPeer
 
     private static string RunScript(string mode, string path)
     {
-        var (exitCode, output, error) = Run("-c", Script, mode, path);
+        var (exitCode, output, error) = PythonTorch.Run("-c", Script, mode, path);
         Assert.True(exitCode == 0, $"python3 {mode} failed with exit code {exitCode}: {error}");
         return output;
-    }
-
-    private static (int ExitCode, string Output, string Error) Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
     }
 }
