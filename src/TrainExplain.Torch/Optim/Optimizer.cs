@@ -32,7 +32,7 @@ public abstract class Optimizer : IDisposable
     public double LearningRate
     {
         get;
-        set => field = value is > 0 and < double.PositiveInfinity ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "The learning rate must be positive and finite.");
+        set => field = value is >= 0 and < double.PositiveInfinity ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "The learning rate must be zero or positive, and finite (as in PyTorch).");
     }
 
     /// <summary>Clears every parameter's gradient (sets it to none, as PyTorch's default set_to_none).</summary>

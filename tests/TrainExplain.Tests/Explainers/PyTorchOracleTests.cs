@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using TrainExplain.Explainers;
+using TrainExplain.Testing;
 using TrainExplain.Torch;
 using TrainExplain.Torch.Modules;
 
@@ -13,8 +13,6 @@ namespace TrainExplain.Tests.Explainers;
 /// </summary>
 public sealed class PyTorchOracleTests
 {
-    private const string Python = "/usr/bin/python3";
-
     /// <summary>(oracle method, oracle options, our explainer).</summary>
     private static readonly (string Method, string Options, Func<Module, IExplainer> Create)[] Cases =
     [
@@ -43,7 +41,7 @@ public sealed class PyTorchOracleTests
     public void EveryMethodMatchesThePyTorchReference()
     {
         var script = ReferenceScript();
-        Assert.SkipUnless(File.Exists(script) && PythonHasTorch(), $"{Python} with torch and {script} are needed for the oracle.");
+        Assert.SkipUnless(File.Exists(script) && DebianPython.HasTorch, $"{DebianPython.Path} with torch and {script} are needed for the oracle.");
         var directory = Directory.CreateTempSubdirectory("oracle").FullName;
         try
         {
@@ -108,24 +106,8 @@ public sealed class PyTorchOracleTests
             + $"'--out', 'out{i}.safetensors'{string.Concat(c.Options.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(o => $", '{o}'"))}]");
         var program = $"import sys; sys.path.insert(0, {Quote(Path.GetDirectoryName(script)!)}); import pytorch_reference as r\n"
             + $"for argv in [{string.Join(", ", calls)}]: r.main(argv)\n";
-        var (code, output) = Run(directory, "-c", program);
-        Assert.True(code == 0, $"the oracle failed ({code}): {output}");
-    }
-
-    private static bool PythonHasTorch() => File.Exists(Python) && Run(Path.GetTempPath(), "-c", "import torch").Code == 0;
-
-    private static (int Code, string Output) Run(string directory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Python) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output + error.Result);
+        var (code, output, error) = DebianPython.Run(directory, "-c", program);
+        Assert.True(code == 0, $"the oracle failed ({code}): {output}{error}");
     }
 
     private static string Quote(string text) => $"'{text.Replace("\\", "\\\\").Replace("'", "\\'")}'";

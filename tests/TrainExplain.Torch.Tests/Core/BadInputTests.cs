@@ -178,8 +178,8 @@ public sealed class BadInputTests
         var sgd = ThrowsWithoutLeak<ArgumentOutOfRangeException>(() => torch.optim.SGD([p], lr));
         var adam = ThrowsWithoutLeak<ArgumentOutOfRangeException>(() => torch.optim.Adam([p], lr));
 
-        Assert.Contains("learning rate must be positive and finite", sgd.Message);
-        Assert.Contains("learning rate must be positive and finite", adam.Message);
+        Assert.Contains("learning rate must be zero or positive, and finite", sgd.Message);
+        Assert.Contains("learning rate must be zero or positive, and finite", adam.Message);
     }
 
     [Fact]

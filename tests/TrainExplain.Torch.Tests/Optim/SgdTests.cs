@@ -54,6 +54,19 @@ public sealed class SgdTests
     }
 
     [Fact]
+    public void A_zero_learning_rate_is_allowed_and_changes_nothing_as_in_PyTorch()
+    {
+        using var scope = torch.NewDisposeScope();
+        var p = Parameter();
+        using var sgd = torch.optim.SGD([p], lr: 0, momentum: 0.9);
+        p.grad = torch.tensor(G1);
+
+        sgd.step();
+
+        TensorAssert.Close(P0, p);
+    }
+
+    [Fact]
     public void Zero_grad_clears_every_gradient_and_a_step_without_gradients_changes_nothing()
     {
         using var scope = torch.NewDisposeScope();

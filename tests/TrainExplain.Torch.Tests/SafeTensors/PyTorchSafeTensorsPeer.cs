@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TrainExplain.Testing;
 using TrainExplain.Torch.Tests.Support;
 
 namespace TrainExplain.Torch.Tests.SafeTensors;
@@ -60,7 +61,7 @@ internal static class PyTorchSafeTensorsPeer
 
     private static string RunScript(string mode, string path)
     {
-        var (exitCode, output, error) = PythonTorch.Run("-c", Script, mode, path);
+        var (exitCode, output, error) = DebianPython.Run(null, "-c", Script, mode, path);
         Assert.True(exitCode == 0, $"python3 {mode} failed with exit code {exitCode}: {error}");
         return output;
     }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using TrainExplain.Testing;
 
 namespace TrainExplain.Torch.Tests.Support;
 
@@ -40,40 +40,20 @@ internal static class PythonTorch
 
         """;
 
-    private const string Python = "/usr/bin/python3";
-
-    private static readonly Lazy<bool> HasTorch = new(() => File.Exists(Python) && Run("-c", "import torch").ExitCode == 0);
-
     /// <summary>Skips the calling test, saying why, when Debian's Python with torch is not installed.</summary>
     public static void SkipUnlessAvailable()
     {
-        if (!HasTorch.Value)
+        if (!DebianPython.HasTorch)
         {
-            Assert.Skip($"{Python} with torch (Debian package python3-torch) is not installed; it is the reference of this test.");
+            Assert.Skip($"{DebianPython.Path} with torch (Debian package python3-torch) is not installed; it is the reference of this test.");
         }
     }
 
     /// <summary>Runs <see cref="Prelude"/> followed by <paramref name="script"/> with <paramref name="arguments"/> as sys.argv[1:]; returns stdout.</summary>
     public static string RunScript(string script, params string[] arguments)
     {
-        var (exitCode, output, error) = Run(["-c", Prelude + script, .. arguments]);
+        var (exitCode, output, error) = DebianPython.Run(null, ["-c", Prelude + script, .. arguments]);
         Assert.True(exitCode == 0, $"python3 failed with exit code {exitCode}: {error}");
         return output;
-    }
-
-    /// <summary>Runs python3 with <paramref name="arguments"/>; returns the exit code, stdout and stderr.</summary>
-    public static (int ExitCode, string Output, string Error) Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output, error.Result);
     }
 }
