@@ -74,8 +74,9 @@ public abstract class Explainer : IExplainer
     internal virtual GradientRequest? SharedPassRequest(Tensor inputs) => null;
 
     /// <summary><see cref="SharedPassRequest"/> after the checks of <see cref="Explain(Tensor?, Targets)"/>, which throw the same exceptions.</summary>
+    /// <remarks>In eval mode, because finding a default layer runs the model (dropout or batch statistics must not see it).</remarks>
     internal GradientRequest? CheckedSharedPassRequest(Tensor? inputs, Targets targets) =>
-        CheckArguments(inputs, targets) is { } x ? SharedPassRequest(x) : null;
+        CheckArguments(inputs, targets) is { } x ? InEvalMode(() => SharedPassRequest(x)) : null;
 
     /// <summary>Runs, in eval mode, the pass that serves <paramref name="request"/> for <paramref name="users"/> methods.</summary>
     internal GradientPass SharedPass(Tensor inputs, Targets targets, GradientRequest request, int users) =>

@@ -87,6 +87,28 @@ public sealed class ExplainerSetTests
     }
 
     [Fact]
+    public void ATrainingModelsRandomStreamAndBatchStatisticsAreLeftAlone()
+    {
+        // Training must go on as if nothing was explained: no dropout mask drawn, no running statistic updated.
+        using var scope = torch.NewDisposeScope();
+        using var model = torch.nn.Sequential(("conv", torch.nn.Conv2d(1, 3, 3)), ("norm", torch.nn.BatchNorm2d(3)),
+            ("dropout", torch.nn.Dropout(0.5)), ("flatten", torch.nn.Flatten()), ("fc", torch.nn.Linear(3 * 6 * 6, 2)));
+        var x = torch.rand([4, 1, 8, 8]);
+        var runningMean = model.state_dict()["norm.running_mean"].clone();
+        model.train();
+        torch.manual_seed(34);
+        var expected = torch.rand([8]).data<float>();
+        torch.manual_seed(34);
+        foreach (var e in new ExplainerSet([new GradCam(model), new FullGrad(model), new VanillaGradients(model)]).Explain(x, Targets.Predicted))
+        {
+            e.Dispose();
+        }
+        Assert.Equal(expected, torch.rand([8]).data<float>());
+        Assert.Equal(runningMean.data<float>(), model.state_dict()["norm.running_mean"].data<float>());
+        Assert.True(model.training);
+    }
+
+    [Fact]
     public void BadInputsAreRefusedAsByEachMethodAndLeaveNothingBehind()
     {
         using var model = ExplainerModels.NestedConvNet();
