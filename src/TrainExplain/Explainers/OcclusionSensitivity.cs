@@ -52,14 +52,17 @@ public sealed class OcclusionSensitivity : Explainer
         var masks = WindowMasks(height, width, side, stride, x);
         var windows = masks.size(0);
         var pairs = windows * n;
+        var (scores, classes) = (context.Scores, context.Classes);   // found before the chunk scopes, which must not own them
         var drops = new List<Tensor>();
         foreach (var (start, length) in context.Chunks(pairs))
         {
+            // Each chunk frees its occluded copies before the next, so every chunk reuses the same warm memory.
+            using var chunk = torch.NewDisposeScope();
             // Pairs are window-major: pair i is window i / N over image i % N.
             var window = masks.index_select(0, Indices(start, length, i => i / n, x.device));
             var image = Indices(start, length, i => i % n, x.device);
             var occluded = (x.index_select(0, image) * (1 - window)) + (window * Fill);
-            drops.Add(context.Scores.index_select(0, image) - context.ScoresOf(occluded, context.Classes.index_select(0, image)));
+            drops.Add((scores.index_select(0, image) - context.ScoresOf(occluded, classes.index_select(0, image))).MoveToOuterDisposeScope());
         }
         var d = torch.cat(drops).view(windows, n);
         var coverage = masks.view(windows, height * width);
