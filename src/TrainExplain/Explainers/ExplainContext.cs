@@ -152,7 +152,7 @@ public sealed class ExplainContext
     {
         var (inputGradient, activations, gradients) = InputAndLayerGradients(request);
         var layers = request.Layers.Select((layer, i) => (layer, pair: (activations[i], gradients[i]))).ToDictionary(p => p.layer, p => p.pair);
-        return new GradientPass(targets, Classes, Scores, request.InputGradient ? inputGradient : null, layers) { Users = users };
+        return new GradientPass(Classes, Scores, request.InputGradient ? inputGradient : null, layers) { Users = users };
     }
 
     /// <summary>Logits of <paramref name="points"/> without gradients, chunked by B.</summary>

@@ -66,6 +66,7 @@ public sealed class ExplainerSet
         var passes = new Dictionary<IExplainer, (GradientPass, TimeSpan)>(ReferenceEqualityComparer.Instance);
         var groups = Explainers.OfType<Explainer>().Distinct()
             .GroupBy(e => (e.Model, e.Score, e.InternalBatchSize))
+            .Where(g => g.Count() > 1)   // a method alone shares nothing: don't probe its layers or check its inputs twice
             .Select(g => g.Select(e => (Explainer: e, Request: e.CheckedSharedPassRequest(inputs, targets))).Where(m => m.Request is not null).ToList())
             .Where(members => members.Count > 1);
         foreach (var members in groups)

@@ -7,12 +7,9 @@ namespace TrainExplain.Explainers;
 /// The results of one forward+backward pass over a batch that several one-pass methods share (see
 /// <see cref="ExplainerSet"/>): targets, scores, dS_c/dx, and each captured layer's output and gradient.
 /// </summary>
-internal sealed class GradientPass(Targets targets, Tensor classes, Tensor scores, Tensor? inputGradient,
+internal sealed class GradientPass(Tensor classes, Tensor scores, Tensor? inputGradient,
     IReadOnlyDictionary<Module, (Tensor Activations, Tensor Gradients)> layers)
 {
-    /// <summary>The targets the pass was run for.</summary>
-    internal Targets Targets { get; } = targets;
-
     /// <summary>The target class of each image, int64 [N].</summary>
     internal Tensor Classes { get; } = classes;
 
