@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Makes a fresh Debian 12 machine ready to build and test TrainExplain. Idempotent: installs only what is missing.
-#   libtorch-dev          the CPU libtorch the native shim links against (oneDNN, AVX2)
-#   cmake, g++            build the native shim
+# libtorch itself comes from NuGet (TorchSharp 0.107 with libtorch-cpu-linux-x64 2.10), restored by `dotnet build`.
 #   dataset-fashion-mnist the MNIST-format data the example trains on
-#   python3-torch         the same libtorch seen from Python: the reference peer of the benchmarks
+#   python3-torch         PyTorch 1.13 at /usr/bin/python3: the reference peer of the oracle tests and the benchmarks
 set -euo pipefail
 
-packages=(libtorch-dev cmake g++ dataset-fashion-mnist python3-torch)
+packages=(dataset-fashion-mnist python3-torch)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,4 +20,4 @@ if ((${#missing[@]})); then
 fi
 
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not found on PATH)" >&2; exit 1; }
-echo "setup: ready (libtorch $(dpkg-query -W -f='${Version}' libtorch-dev), $(dotnet --version) SDK)"
+echo "setup: ready (PyTorch $(dpkg-query -W -f='${Version}' python3-torch) for the reference peer, $(dotnet --version) SDK)"

@@ -13,7 +13,7 @@ status=0
 for project in tests/*.Tests/*.Tests.csproj; do
     name=$(basename "$project" .csproj)
     echo "== $name"
-    "tests/$name/bin/Release/net10.0/$name" -noLogo -xml "$results/$name.xml" || status=1
+    "tests/$name/bin/Release/net10.0/$name" -noLogo -noColor -xml "$results/$name.xml" || status=1
 done
 
 /usr/bin/python3 - "$results" <<'PY'

@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using MnistTrainer.Models;
 using Spectre.Console;
-using TrainExplain.Torch;
 
 namespace TrainExplain.Benchmarks;
 
 /// <summary>Runs the suites, then the PyTorch reference with the same threads, and prints and saves the comparison.</summary>
 internal static class BenchmarkRunner
 {
-    private const string ReferenceScript = "benchmarks/reference/pytorch_reference.py";
     private const string DebianPython = "/usr/bin/python3";
+
+    private static readonly string ReferenceScript = Path.GetFullPath(typeof(BenchmarkRunner).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PyTorchReferenceScript").Value!);
 
     internal static int Run(string suite, bool quick, string jsonPath, bool withReference)
     {
@@ -19,8 +21,10 @@ internal static class BenchmarkRunner
         {
             AnsiConsole.Profile.Width = 160;
         }
-        var threads = torch.get_num_threads();
-        AnsiConsole.MarkupLine($"TrainExplain benchmarks: suite {suite}, {threads} threads, libtorch {torch.libtorch_version()}, {Environment.ProcessorCount} cores");
+        // Reading NativeHeap loads TrainExplain, whose module initializer tunes glibc's heap, before the first libtorch op.
+        var heap = NativeHeap.Tuned ? $"heap thresholds {NativeHeap.MmapThreshold >> 20}/{NativeHeap.TrimThreshold >> 20} MiB (not the PyTorch peer's)" : HeapFromEnvironment();
+        var threads = get_num_threads();
+        AnsiConsole.MarkupLine($"TrainExplain benchmarks: suite {suite}, {threads} threads, TorchSharp on libtorch {__version__}, {Environment.ProcessorCount} cores, {heap}");
         var rows = new List<BenchmarkRow>();
         var tempDir = Directory.CreateTempSubdirectory("trainexplain-bench").FullName;
         try
@@ -52,6 +56,16 @@ internal static class BenchmarkRunner
         return 0;
     }
 
+    /// <summary>The heap settings both processes inherit when NativeHeap left glibc alone (set them to compare like with like).</summary>
+    private static string HeapFromEnvironment()
+    {
+        var settings = new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_" }
+            .Where(name => Environment.GetEnvironmentVariable(name) is not null)
+            .Select(name => $"{name}={Environment.GetEnvironmentVariable(name)}")
+            .ToList();
+        return settings.Count == 0 ? "glibc's default heap" : $"heap from the environment, shared with the PyTorch peer: {string.Join(' ', settings)}";
+    }
+
     private static Dictionary<string, double> RunReference(string suite, bool quick, int threads, string tempDir)
     {
         var output = Path.Combine(tempDir, "reference.json");
@@ -60,9 +74,15 @@ internal static class BenchmarkRunner
         {
             return [];
         }
-        var arguments = $"{ReferenceScript} --threads {threads} --json {output} --suite {referenceSuite}{(quick ? " --quick" : "")}";
-        AnsiConsole.MarkupLine($"[grey]reference: {DebianPython} {Markup.Escape(arguments)}[/]");
-        using var process = Process.Start(new ProcessStartInfo(DebianPython, arguments) { RedirectStandardError = false })!;
+        // Debian's PyTorch starts with 1 thread, TorchSharp with 2: the peer runs with TorchSharp's count.
+        string[] arguments = [ReferenceScript, "--threads", $"{threads}", "--json", output, "--suite", referenceSuite, .. quick ? ["--quick"] : Array.Empty<string>()];
+        AnsiConsole.MarkupLine($"[grey]reference: {DebianPython} {Markup.Escape(string.Join(' ', arguments))}[/]");
+        var start = new ProcessStartInfo(DebianPython) { RedirectStandardError = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
         process.WaitForExit();
         if (process.ExitCode != 0 || !File.Exists(output))
         {
@@ -70,6 +90,12 @@ internal static class BenchmarkRunner
             return [];
         }
         using var document = JsonDocument.Parse(File.ReadAllText(output));
+        var referenceThreads = document.RootElement.GetProperty("threads").GetInt32();
+        if (referenceThreads != threads)
+        {
+            AnsiConsole.MarkupLine($"[red]the PyTorch reference ran with {referenceThreads} threads, TorchSharp with {threads}; ratios are left out[/]");
+            return [];
+        }
         return document.RootElement.GetProperty("rows").EnumerateArray()
             .ToDictionary(row => row.GetProperty("name").GetString()!, row => row.GetProperty("value").GetDouble());
     }

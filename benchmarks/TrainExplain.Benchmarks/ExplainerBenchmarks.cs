@@ -1,7 +1,5 @@
 using MnistTrainer;
 using TrainExplain.Explainers;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Benchmarks;
 
@@ -14,12 +12,12 @@ internal static class ExplainerBenchmarks
 {
     private static readonly string[] OnePassMethods = ["vanilla", "gradinput", "gradcam", "gradcampp", "fullgrad"];
 
-    internal static IReadOnlyList<BenchmarkRow> Run(Func<Module> simpleModel, bool quick)
+    internal static IReadOnlyList<BenchmarkRow> Run(Func<nn.Module<Tensor, Tensor>> simpleModel, bool quick)
     {
-        torch.manual_seed(0);
+        manual_seed(0);
         using var model = simpleModel();
         model.eval();
-        using var images = torch.rand([64, 1, 28, 28]);
+        using var images = rand([64, 1, 28, 28]);
         var perImage = ForwardBackwardPerImage(model, images);
         var rows = new List<BenchmarkRow> { new("explainers", "pass/fwd_bwd_per_image", perImage, "ms", "best of forward+backward of 64 images, / 64") };
         foreach (var name in ExplainerCatalog.Names)
@@ -41,7 +39,7 @@ internal static class ExplainerBenchmarks
     }
 
     /// <summary>The one-pass methods as one <see cref="ExplainerSet"/> (one shared pass) against the sum of their separate calls.</summary>
-    private static BenchmarkRow SharedOnePass(Module model, Tensor images, List<BenchmarkRow> rows, bool quick)
+    private static BenchmarkRow SharedOnePass(nn.Module<Tensor, Tensor> model, Tensor images, List<BenchmarkRow> rows, bool quick)
     {
         var set = new ExplainerSet(OnePassMethods.Select(name => ExplainerCatalog.Create(name, model, new ExplainerSettings())));
         var (median, _) = Measure.Milliseconds(() =>
@@ -56,14 +54,14 @@ internal static class ExplainerBenchmarks
             $"{string.Join("+", OnePassMethods)} sharing one pass; {separate:F1} ms as separate calls ({separate / median:F2}x)");
     }
 
-    private static double ForwardBackwardPerImage(Module model, Tensor images)
+    private static double ForwardBackwardPerImage(nn.Module<Tensor, Tensor> model, Tensor images)
     {
         var (_, best) = Measure.Milliseconds(() =>
         {
-            using var scope = torch.NewDisposeScope();
+            using var scope = NewDisposeScope();
             var x = images.detach().requires_grad_();
             var logits = model.call(x);
-            torch.autograd.grad(logits.max(1).values.sum(), x);
+            autograd.grad([logits.max(1).values.sum()], [x]);
         }, repeats: 10, warmup: 3);
         return best / images.size(0);
     }

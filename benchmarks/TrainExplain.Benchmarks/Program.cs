@@ -1,7 +1,7 @@
 using System.CommandLine;
 using TrainExplain.Benchmarks;
 
-// Prints one table of TrainExplain's figures beside PyTorch's (Debian's python3-torch: the same libtorch 1.13),
+// Prints one table of TrainExplain's figures on TorchSharp (libtorch 2.10) beside PyTorch's (Debian's python3-torch 1.13),
 // measured in the same run with the same thread count, and writes them as JSON.
 var suite = new Option<string>("--suite") { Description = "binding, writer, explainers, training or all.", DefaultValueFactory = _ => "all" };
 suite.AcceptOnlyFromAmong("binding", "writer", "explainers", "training", "all");

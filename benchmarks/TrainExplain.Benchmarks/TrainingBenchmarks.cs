@@ -4,7 +4,6 @@ using MnistTrainer.Models;
 using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
-using TrainExplain.Torch;
 using TrainExplain.Training;
 
 namespace TrainExplain.Benchmarks;
@@ -28,11 +27,11 @@ internal static class TrainingBenchmarks
 
     private static BenchmarkRow Throughput(string architecture, int images)
     {
-        torch.manual_seed(0);
+        manual_seed(0);
         using var data = SyntheticData(images);
         using var model = Architectures.Create(architecture);
-        using var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);
-        using var loss = torch.nn.CrossEntropyLoss();
+        using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+        using var loss = nn.CrossEntropyLoss();
         var loader = new DataLoader(data, 64, shuffle: true);
         Trainer.Fit(model, optimizer, loss, new DataLoader(data, 64), null, 1);   // warm-up epoch
         var (median, best) = Measure.Milliseconds(() => Trainer.Fit(model, optimizer, loss, loader, null, 1), repeats: 3, warmup: 0);
@@ -46,11 +45,11 @@ internal static class TrainingBenchmarks
     /// </summary>
     private static IEnumerable<BenchmarkRow> CallbackShare(int images)
     {
-        torch.manual_seed(0);
+        manual_seed(0);
         using var data = SyntheticData(images);
         using var model = new SimpleConvNet();
-        using var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);
-        using var loss = torch.nn.CrossEntropyLoss();
+        using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
+        using var loss = nn.CrossEntropyLoss();
         var loader = new DataLoader(data, 64, shuffle: true);
         var (batch, labels) = data.Take(16);
         using var _ = batch;
@@ -59,7 +58,7 @@ internal static class TrainingBenchmarks
         var plain = Measure.Milliseconds(() => Trainer.Fit(model, optimizer, loss, loader, null, 1), repeats: 2, warmup: 0).Median;
         using var callback = new ExplainerCallback(ExplainerCatalog.Names.Select(name => ExplainerCatalog.Create(name, model, new ExplainerSettings())),
             batch, Targets.Labels(labels));
-        var context = new TrainingContext(model, optimizer, Device.CPU, 1, 0) { Epoch = 1 };
+        var context = new TrainingContext(model, optimizer, CPU, 1, 0) { Epoch = 1 };
         callback.OnEpochEnd(context);
         var clock = Stopwatch.StartNew();
         callback.OnEpochEnd(context);
@@ -76,9 +75,9 @@ internal static class TrainingBenchmarks
 
     private static ImageDataset SyntheticData(int images)
     {
-        using var scope = torch.NewDisposeScope();
-        var x = torch.rand([images, 1, 28, 28]);
-        var y = torch.randint(0, 10, [images]);
+        using var scope = NewDisposeScope();
+        var x = rand([images, 1, 28, 28]);
+        var y = randint(0, 10, [images]);
         return new ImageDataset(x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope());
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using TrainExplain.Torch;
+using System.Runtime.InteropServices;
 
 namespace MnistTrainer;
 
@@ -8,6 +8,9 @@ internal static class CommandLineErrors
 {
     /// <summary>Exit code of a usage or input error.</summary>
     internal const int UsageError = 2;
+
+    /// <summary>Where libtorch's message ends and its backtrace begins.</summary>
+    private const string LibTorchBacktrace = "Exception raised from ";
 
     internal static int Run(RootCommand root, string[] args)
     {
@@ -20,11 +23,12 @@ internal static class CommandLineErrors
             }
             return UsageError;
         }
+        // libtorch's own errors (a bad shape deep in a forward pass, say) arrive as ExternalException.
         try
         {
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or TorchException
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or ExternalException
             or UnauthorizedAccessException or NotSupportedException or InvalidOperationException or KeyNotFoundException)
         {
             Console.Error.WriteLine($"error: {OneLine(e.Message)}");
@@ -32,6 +36,11 @@ internal static class CommandLineErrors
         }
     }
 
-    private static string OneLine(string message) =>
-        string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>The message on one line, without the C++ backtrace that libtorch appends to its own errors.</summary>
+    private static string OneLine(string message)
+    {
+        var backtrace = message.IndexOf(LibTorchBacktrace, StringComparison.Ordinal);
+        var text = backtrace < 0 ? message : message[..backtrace];
+        return string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
 }

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using MnistTrainer.Models;
+using TorchSharp;
+using TrainExplain.Data;
 using TrainExplain.Explainers;
-using TrainExplain.Torch;
+using static TorchSharp.torch;
 
 namespace MnistTrainer;
 
@@ -11,7 +13,7 @@ internal static class ExplainCommand
 {
     internal static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "The model's weights (safetensors, as train --save writes).", Required = true };
+        var weights = new Option<string>("--weights") { Description = "The model's weights: .safetensors (as train --save writes) or PyTorch's torch.save(model.state_dict()) .pt.", Required = true };
         var arch = new Option<string>("--arch") { Description = "Model architecture: simple or deep.", DefaultValueFactory = _ => "simple" };
         arch.AcceptOnlyFromAmong([.. Architectures.Names]);
         var method = new Option<string>("--method") { Description = $"One of {string.Join(", ", ExplainerCatalog.Names)}.", Required = true };
@@ -54,11 +56,11 @@ internal static class ExplainCommand
 
     private static int Run(string weights, string arch, string method, string target, ExplainInputs source, string output, Device device, ExplainerSettings settings)
     {
-        using var scope = torch.NewDisposeScope();
         using var model = Architectures.Create(arch);
-        model.load_state_dict(torch.load_safetensors(weights));
+        LoadWeights(model, weights, arch);
         model.to(device);
         model.eval();
+        using var scope = NewDisposeScope();
         var (images, labels) = source.Load(device);
         var explainer = ExplainerCatalog.Create(method, model, settings);
         using var explanation = explainer.Explain(images, ParseTarget(target, labels));
@@ -72,6 +74,20 @@ internal static class ExplainCommand
         Console.WriteLine($"wrote {png}");
         Console.WriteLine($"wrote {tensors}");
         return 0;
+    }
+
+    /// <summary>Loads .safetensors or PyTorch .pt weights; a file that does not fit names the parameter and the other architectures.</summary>
+    private static void LoadWeights(nn.Module model, string path, string arch)
+    {
+        try
+        {
+            ModelWeights.Load(model, path);
+        }
+        catch (WeightsMismatchException e)
+        {
+            var others = string.Join(" or ", Architectures.Names.Where(name => name != arch).Select(name => $"--arch {name}"));
+            throw new InvalidDataException($"{e.Message} (with --arch {arch}); the file may be for {others}.", e);
+        }
     }
 
     private static Targets ParseTarget(string text, Tensor? labels) => text switch

@@ -1,7 +1,8 @@
 using System.Globalization;
 using TrainExplain.Data;
+using TrainExplain.Data.SafeTensors;
 using TrainExplain.Imaging;
-using TrainExplain.Torch;
+using static TorchSharp.torch;
 
 namespace MnistTrainer;
 
@@ -24,16 +25,21 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
 
     private static (Tensor, Tensor?) FromSafeTensors(string path)
     {
-        var tensors = torch.load_safetensors(path);
+        var tensors = TensorSafeTensors.Load(path);
         if (!tensors.TryGetValue("images", out var images))
         {
             throw new ArgumentException($"{path} has no 'images' tensor (found: {string.Join(", ", tensors.Keys)}).");
         }
         if (images.ndim != 4 || images.dtype != ScalarType.Float32)
         {
-            throw new ArgumentException($"'images' in {path} must be float32 [N, C, H, W], got {images}.");
+            throw new ArgumentException($"'images' in {path} must be float32 [N, C, H, W], got {images.dtype} [{string.Join(", ", images.shape)}].");
         }
-        return (images, tensors.GetValueOrDefault("labels"));
+        var labels = tensors.GetValueOrDefault("labels");
+        if (labels is not null && (labels.ndim != 1 || labels.dtype != ScalarType.Int64 || labels.size(0) != images.size(0)))
+        {
+            throw new ArgumentException($"'labels' in {path} must be int64 [{images.size(0)}], got {labels.dtype} [{string.Join(", ", labels.shape)}].");
+        }
+        return (images, labels);
     }
 
     private static (Tensor, Tensor?) FromDataset(string directory, string range)
@@ -70,6 +76,6 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
                 pixels[(i * gray.Pixels.Length) + p] = gray.Pixels[p] / 255f;
             }
         }
-        return torch.tensor(pixels, [paths.Count, 1, first.Height, first.Width]);
+        return tensor(pixels, [paths.Count, 1, first.Height, first.Width]);
     }
 }

@@ -1,13 +1,12 @@
 using TrainExplain.Explainers;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
+using static TorchSharp.torch;
 
 namespace MnistTrainer;
 
 /// <summary>The explainers by their command-line names, built with METHODS.md's defaults unless settings override them.</summary>
 internal static class ExplainerCatalog
 {
-    private static readonly Dictionary<string, Func<Module, ExplainerSettings, IExplainer>> Factories = new()
+    private static readonly Dictionary<string, Func<nn.Module<Tensor, Tensor>, ExplainerSettings, IExplainer>> Factories = new()
     {
         ["vanilla"] = (m, s) => new VanillaGradients(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["gradinput"] = (m, s) => new GradientsInputs(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
@@ -15,7 +14,7 @@ internal static class ExplainerCatalog
         ["smoothgrad_sq"] = (m, s) => new SmoothGradSquared(m, s.Samples ?? 20, s.Noise ?? 0.15, s.Seed ?? 0, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["vargrad"] = (m, s) => new VarGrad(m, s.Samples ?? 20, s.Noise ?? 0.15, s.Seed ?? 0, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["ig"] = (m, s) => new IntegratedGradients(m, s.Steps ?? 50, s.Rule ?? IntegrationRule.GaussLegendre,
-            s.Baseline is { } value ? torch.scalar_tensor(value) : null, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
+            s.Baseline is { } value ? tensor(value) : null, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["gradcam"] = (m, s) => new GradCam(m, s.Layer, guided: false, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["gradcampp"] = (m, s) => new GradCamPlusPlus(m, s.Layer, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["occlusion"] = (m, s) => new OcclusionSensitivity(m, s.Patch, s.Stride, 0, s.Score ?? ScoreKind.Probability, s.InternalBatchSize ?? 256),
@@ -28,7 +27,7 @@ internal static class ExplainerCatalog
     internal static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
 
     /// <summary>The explainer called <paramref name="name"/> over <paramref name="model"/>.</summary>
-    internal static IExplainer Create(string name, Module model, ExplainerSettings settings) =>
+    internal static IExplainer Create(string name, nn.Module<Tensor, Tensor> model, ExplainerSettings settings) =>
         Factories.TryGetValue(name, out var factory) ? factory(model, settings)
             : throw new ArgumentException($"Unknown method '{name}': expected one of {string.Join(", ", Names)}.");
 

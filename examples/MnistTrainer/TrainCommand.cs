@@ -3,12 +3,13 @@ using System.Diagnostics;
 using System.Globalization;
 using MnistTrainer.Models;
 using Spectre.Console;
+using TorchSharp;
 using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
 using TrainExplain.TensorBoard;
-using TrainExplain.Torch;
 using TrainExplain.Training;
+using static TorchSharp.torch;
 
 namespace MnistTrainer;
 
@@ -57,17 +58,17 @@ internal static class TrainCommand
         {
             throw new ArgumentException($"--lr must be a positive number, got {settings.LearningRate}.");
         }
-        torch.manual_seed(settings.Seed);
+        manual_seed(settings.Seed);
         var runDirectory = Path.Combine(settings.LogDir, settings.RunName);
         var savePath = settings.SavePath ?? Path.Combine(runDirectory, "model.safetensors");
-        Console.WriteLine($"data {settings.Data}, arch {settings.Architecture}, device {settings.Device}, {torch.get_num_threads()} threads");
+        Console.WriteLine($"data {settings.Data}, arch {settings.Architecture}, device {settings.Device}, {get_num_threads()} threads");
 
         using var train = ImageDataset.LoadMnist(settings.Data, train: true, settings.LimitTrain);
         using var validation = ImageDataset.LoadMnist(settings.Data, train: false, settings.LimitValidation);
         using var model = Architectures.Create(settings.Architecture);
         model.to(settings.Device);
-        using var optimizer = torch.optim.Adam(model.parameters(), lr: settings.LearningRate);
-        using var loss = torch.nn.CrossEntropyLoss();
+        using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
+        using var loss = nn.CrossEntropyLoss();
         var trainLoader = new DataLoader(train, settings.BatchSize, shuffle: true, seed: settings.Seed, device: settings.Device);
         var validationLoader = new DataLoader(validation, 256, device: settings.Device);
 
@@ -90,7 +91,8 @@ internal static class TrainCommand
             writer.AddText("config", settings.ToMarkdown(), 0);
             history = Trainer.Fit(model, optimizer, loss, trainLoader, validationLoader, settings.Epochs, settings.Device, writer, callbacks, runDirectory);
         }
-        torch.save_safetensors(model.state_dict(), savePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(savePath))!);
+        ModelWeights.Save(model, savePath);
         PrintSummary(settings, history, clock.Elapsed, explainerCallback, runDirectory, savePath);
         return 0;
     }

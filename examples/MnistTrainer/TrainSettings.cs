@@ -1,5 +1,5 @@
 using System.Text;
-using TrainExplain.Torch;
+using static TorchSharp.torch;
 
 namespace MnistTrainer;
 

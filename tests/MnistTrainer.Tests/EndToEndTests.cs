@@ -1,31 +1,24 @@
+using MnistTrainer.Models;
+using MnistTrainer.Tests.Support;
+using TrainExplain.Data;
+using TrainExplain.Data.SafeTensors;
 using TrainExplain.TensorBoard;
-using TrainExplain.Torch;
 
 namespace MnistTrainer.Tests;
 
 /// <summary>Runs the example's train and explain commands in-process on a slice of Fashion-MNIST and reads back what they wrote.</summary>
 public sealed class EndToEndTests : IDisposable
 {
-    private const string Data = "/usr/share/datasets/fashion-mnist";
+    private const string Data = FashionMnist.Directory;
     private readonly string root = Directory.CreateTempSubdirectory("mnisttrainer-e2e").FullName;
-
-    private static int Run(params string[] args) => CommandLineErrors.Run(App.CreateRoot(), args);
-
-    private static void RequireData()
-    {
-        if (!Directory.Exists(Data))
-        {
-            Assert.Skip($"{Data} is absent (scripts/setup.sh installs dataset-fashion-mnist).");
-        }
-    }
 
     [Fact]
     public void TrainWritesScalarsImagesAndWeightsThenExplainReadsThem()
     {
-        RequireData();
+        FashionMnist.Require();
         var logdir = Path.Combine(root, "runs");
-        Assert.Equal(0, Run("train", "--data", Data, "--epochs", "2", "--limit-train", "256", "--limit-val", "64", "--explain-count", "4",
-            "--logdir", logdir, "--run-name", "e2e", "--device", "cpu", "--seed", "1"));
+        Cli.Succeed("train", "--data", Data, "--epochs", "2", "--limit-train", "256", "--limit-val", "64", "--explain-count", "4",
+            "--logdir", logdir, "--run-name", "e2e", "--device", "cpu", "--seed", "1");
 
         var run = Path.Combine(logdir, "e2e");
         var events = EventFileReader.ReadRun(run).ToList();
@@ -43,22 +36,25 @@ public sealed class EndToEndTests : IDisposable
             Assert.All(images, i => Assert.True(i.Value.Image!.Decode().Width > 28));
         }
         Assert.Contains(events.Tags(), t => t.StartsWith("weights/conv1.weight", StringComparison.Ordinal));
-        foreach (var method in Directory.GetDirectories(Path.Combine(run, "images")))
+        Assert.Contains("config/text_summary", events.Tags());
+        var methods = Directory.GetDirectories(Path.Combine(run, "images"));
+        Assert.Equal(ExplainerCatalog.Names.Count, methods.Length);
+        foreach (var method in methods)
         {
             Assert.True(File.Exists(Path.Combine(method, "epoch_002.png")), method);
         }
 
         var weights = Path.Combine(run, "model.safetensors");
         var output = Path.Combine(root, "explained");
-        Assert.Equal(0, Run("explain", "--weights", weights, "--method", "ig", "--data", Data, "--indices", "0-3", "--target", "label",
-            "--steps", "16", "--out", output, "--device", "cpu"));
+        Cli.Succeed("explain", "--weights", weights, "--method", "ig", "--data", Data, "--indices", "0-3", "--target", "label",
+            "--steps", "16", "--out", output, "--device", "cpu");
         Assert.True(File.Exists(Path.Combine(output, "ig.png")));
-        using var scope = torch.NewDisposeScope();
-        var saved = torch.load_safetensors(Path.Combine(output, "ig.safetensors"));
+        using var scope = NewDisposeScope();
+        var saved = TensorSafeTensors.Load(Path.Combine(output, "ig.safetensors"));
         Assert.Equal([4L, 1, 28, 28], saved["attributions"].shape);
         Assert.Equal([4L, 28, 28], saved["heatmaps"].shape);
         Assert.Equal([4L, 1, 28, 28], saved["inputs"].shape);
-        Assert.Equal([9L, 2, 1, 1], saved["targets"].data<long>());   // the first four Fashion-MNIST test labels
+        Assert.Equal([9L, 2, 1, 1], saved["targets"].data<long>().ToArray());   // the first four Fashion-MNIST test labels
         Assert.Equal([4L], saved["scores"].shape);
         Assert.Equal([4L], saved["delta"].shape);
     }
@@ -68,26 +64,55 @@ public sealed class EndToEndTests : IDisposable
     [InlineData("train", "--arch", "resnet")]
     [InlineData("train", "--explainers", "vanilla,bogus")]
     [InlineData("train", "--device", "cuda:7")]
+    [InlineData("train", "--device", "mps")]
     [InlineData("explain", "--weights", "/nonexistent.safetensors", "--method", "vanilla", "--data", Data, "--indices", "0-1")]
+    [InlineData("explain", "--weights", "/nonexistent.pt", "--method", "vanilla", "--data", Data, "--indices", "0-1")]
     [InlineData("explain", "--weights", "w.safetensors", "--method", "nope")]
     [InlineData("explain", "--weights", "w.safetensors", "--method", "vanilla", "--data", Data, "--indices", "5-2")]
     public void BadArgumentsGetOneLineAndExitCodeTwo(params string[] args)
     {
-        var previous = Console.Error;
-        using var error = new StringWriter();
-        Console.SetError(error);
-        try
+        var (exitCode, _, error) = Cli.Run(args);
+        Assert.Equal(CommandLineErrors.UsageError, exitCode);
+        Cli.AssertOneLineErrors(error);
+    }
+
+    [Theory]
+    [InlineData("train", "--device", "cuda")]
+    [InlineData("explain", "--weights", "w.safetensors", "--method", "vanilla", "--indices", "0-1", "--device", "cuda")]
+    public void DeviceCudaWithoutCudaIsOneClearError(params string[] args)
+    {
+        if (cuda.is_available())
         {
-            Assert.Equal(2, Run(args));
+            Assert.Skip("this machine has CUDA");
         }
-        finally
+        var (exitCode, _, error) = Cli.Run(args);
+        Assert.Equal(CommandLineErrors.UsageError, exitCode);
+        Cli.AssertOneLineErrors(error);
+        Assert.Contains("--device cuda: this libtorch has no CUDA", error);
+        // TorchSharp copies libtorch into a cuda-*/ folder next to itself when a CUDA load goes down its fallback path.
+        Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(typeof(torch).Assembly.Location)!, "cuda-*"));
+    }
+
+    [Fact]
+    public void LibTorchErrorsGetOneLineWithoutTheirBacktrace()
+    {
+        var weights = Path.Combine(root, "model.safetensors");
+        var input = Path.Combine(root, "small.safetensors");
+        using (var model = new SimpleConvNet())
         {
-            Console.SetError(previous);
+            ModelWeights.Save(model, weights);
         }
-        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.NotEmpty(lines);
-        Assert.All(lines, l => Assert.StartsWith("error:", l));
-        Assert.DoesNotContain("   at ", error.ToString());
+        using (var scope = NewDisposeScope())
+        {
+            TensorSafeTensors.Save(input, new Dictionary<string, Tensor> { ["images"] = rand([2, 1, 20, 20]) });   // fc expects 28x28
+        }
+
+        var (exitCode, _, error) = Cli.Run("explain", "--weights", weights, "--method", "vanilla", "--input", input, "--device", "cpu");
+
+        Assert.Equal(CommandLineErrors.UsageError, exitCode);
+        Cli.AssertOneLineErrors(error);
+        Assert.Contains("cannot be multiplied", error);
+        Assert.DoesNotContain("Exception raised from", error);
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);

@@ -1,4 +1,4 @@
-using TrainExplain.Torch.Modules;
+using static TorchSharp.torch;
 
 namespace MnistTrainer.Models;
 
@@ -10,7 +10,7 @@ public static class Architectures
 
     /// <summary>A freshly initialized model of the named architecture.</summary>
     /// <exception cref="ArgumentException">The name is unknown.</exception>
-    public static Module Create(string name) => name switch
+    public static nn.Module<Tensor, Tensor> Create(string name) => name switch
     {
         "simple" => new SimpleConvNet(),
         "deep" => new DeepConvNet(),

@@ -1,4 +1,4 @@
-using TrainExplain.Torch;
+using TrainExplain.Data;
 using TrainExplain.Training;
 
 namespace TrainExplain.Callbacks;
@@ -38,8 +38,7 @@ public sealed class CheckpointCallback : ITrainingCallback
     public void OnEpochEnd(TrainingContext context)
     {
         Directory.CreateDirectory(directory);
-        var metadata = new Dictionary<string, string> { ["epoch"] = context.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        torch.save_safetensors(context.Model.state_dict(), LastPath, metadata);
+        ModelWeights.Save(context.Model, LastPath);
         if (context.Logs.TryGetValue(monitor, out var value) && double.IsFinite(value) &&
             (double.IsNaN(best) || (higherIsBetter ? value > best : value < best)))
         {

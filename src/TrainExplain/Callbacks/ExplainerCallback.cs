@@ -1,7 +1,6 @@
 using System.Globalization;
 using TrainExplain.Explainers;
 using TrainExplain.Imaging;
-using TrainExplain.Torch;
 using TrainExplain.Training;
 
 namespace TrainExplain.Callbacks;
@@ -86,7 +85,7 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
             return;
         }
         using var scope = torch.NewDisposeScope();
-        if (inputs is not null && (inputsOnDevice is null || inputsOnDevice.device != context.Device))
+        if (inputs is not null && (inputsOnDevice is null || !inputsOnDevice.device.IsSameAs(context.Device)))
         {
             inputsOnDevice?.Dispose();
             inputsOnDevice = inputs.to(context.Device).DetachFromDisposeScope();

@@ -1,4 +1,3 @@
-using TrainExplain.Torch;
 using TrainExplain.Training;
 
 namespace TrainExplain.Callbacks;
@@ -37,5 +36,5 @@ public sealed class HistogramCallback : ITrainingCallback
         }
     }
 
-    private static float[] Values(Tensor tensor) => tensor.detach().to(ScalarType.Float32, Device.CPU).data<float>();
+    private static float[] Values(Tensor tensor) => tensor.ToFloats();
 }

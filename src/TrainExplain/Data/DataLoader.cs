@@ -1,4 +1,3 @@
-using TrainExplain.Torch;
 
 namespace TrainExplain.Data;
 
@@ -20,7 +19,7 @@ public sealed class DataLoader : IEnumerable<(Tensor images, Tensor labels)>
         Dataset = dataset;
         BatchSize = batchSize;
         DropLast = dropLast;
-        Device = device ?? Device.CPU;
+        Device = device ?? torch.CPU;
         random = shuffle ? new Random(seed) : null;
     }
 
@@ -52,7 +51,7 @@ public sealed class DataLoader : IEnumerable<(Tensor images, Tensor labels)>
                 yield return Dataset.Slice(start, count, Device);
                 continue;
             }
-            using var indices = torch.tensor(order.AsSpan(start, count));
+            using var indices = torch.tensor(order[start..(start + count)]);
             yield return Dataset.Gather(indices, Device);
         }
     }

@@ -1,4 +1,3 @@
-using TrainExplain.Torch;
 
 namespace TrainExplain.Data;
 
@@ -83,7 +82,7 @@ public sealed class ImageDataset : IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, $"Expected 1 to {Count} examples.");
         }
-        return Slice(0, count, device ?? Device.CPU);
+        return Slice(0, count, device ?? torch.CPU);
     }
 
     /// <summary>Examples [start, start + count) as new tensors on <paramref name="device"/>.</summary>

@@ -1,5 +1,4 @@
 using TrainExplain.Imaging;
-using TrainExplain.Torch;
 
 namespace TrainExplain.Explainers;
 
@@ -17,7 +16,7 @@ public sealed class ActivationMaps : Explanation
         var o = options ?? new RenderOptions();
         var (n, k, h, w) = ((int)Raw.size(0), (int)Raw.size(1), (int)Raw.size(2), (int)Raw.size(3));
         using var scope = torch.NewDisposeScope();
-        var normalized = Heatmaps.MinMax(Raw.view(n * k, h, w)).data<float>();
+        var normalized = Heatmaps.MinMax(Raw.view(n * k, h, w)).ToFloats();
         var columns = (int)Math.Ceiling(Math.Sqrt(k));
         var images = new Image[n];
         for (var i = 0; i < n; i++)

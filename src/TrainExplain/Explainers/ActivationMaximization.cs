@@ -1,5 +1,3 @@
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
 
@@ -27,7 +25,7 @@ public sealed class ActivationMaximization : Explainer
     /// <param name="low">The input range's lower end.</param>
     /// <param name="high">The input range's upper end.</param>
     /// <param name="seed">Seed of the start image and the jitter.</param>
-    public ActivationMaximization(Module model, IReadOnlyList<long> classes, IReadOnlyList<long>? imageShape = null, int steps = 200,
+    public ActivationMaximization(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> classes, IReadOnlyList<long>? imageShape = null, int steps = 200,
         double? learningRate = null, double l2 = 0.1, double tv = 0.1, int jitter = 2, double low = 0, double high = 1, long seed = 0)
         : base(model, ScoreKind.Logit, internalBatchSize: 256)
     {
@@ -75,12 +73,12 @@ public sealed class ActivationMaximization : Explainer
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var device = Model.parameters().FirstOrDefault()?.device ?? Device.CPU;
+        var device = Model.parameters().FirstOrDefault()?.device ?? torch.CPU;
         var m = classes.Length;
         var target = torch.tensor(classes, device: device);
-        using var generator = new Generator(Seed);
+        using var generator = new torch.Generator(unchecked((ulong)Seed), device);
         var middle = (Low + High) / 2;
-        var image = (middle + (0.25 * (High - Low) * (generator.rand([m, .. imageShape], device: device) - 0.5))).detach();
+        var image = (middle + (0.25 * (High - Low) * (torch.rand([m, .. imageShape], device: device, generator: generator) - 0.5))).detach();
         var (scoresBefore, probabilitiesBefore) = Evaluate(image, target);
         var (height, width) = (imageShape[1], imageShape[2]);
         var numel = imageShape.Aggregate(1L, (a, b) => a * b);
@@ -90,7 +88,7 @@ public sealed class ActivationMaximization : Explainer
             using var scope = torch.NewDisposeScope();
             var (dy, dx) = (jitterSampler.Next(-Jitter, Jitter + 1), jitterSampler.Next(-Jitter, Jitter + 1));
             var gradient = Ascent(image, target, dy, dx, middle, numel, height, width);
-            var norms = gradient.flatten(1).norm([1], keepdim: true).clamp(min: 1e-12).view(m, 1, 1, 1);
+            var norms = gradient.flatten(1).norm(1, keepdim: true).clamp(min: 1e-12).view(m, 1, 1, 1);
             image.add_(gradient / norms, LearningRate).clamp_(Low, High);
         }
         var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
@@ -102,13 +100,13 @@ public sealed class ActivationMaximization : Explainer
     {
         using var grad = torch.enable_grad();
         var x = image.detach().requires_grad_();
-        var shifted = x.roll([dy, dx], [2, 3]);
+        var shifted = x.roll([dy, dx], [2L, 3L]);
         var score = ScoreOf(Model.call(shifted), target);
         var l2 = (x - middle).square().flatten(1).sum(1) / numel;
         var tv = ((x.narrow(2, 1, height - 1) - x.narrow(2, 0, height - 1)).abs().flatten(1).sum(1)
             + (x.narrow(3, 1, width - 1) - x.narrow(3, 0, width - 1)).abs().flatten(1).sum(1)) / (height * width);
         var objective = score - (L2 * l2) - (TV * tv);
-        return torch.autograd.grad(objective.sum(), x).MoveToOuterDisposeScope();
+        return torch.autograd.grad([objective.sum()], [x])[0].MoveToOuterDisposeScope();
     }
 
     private (float[] Scores, float[] Probabilities) Evaluate(Tensor image, Tensor target)
@@ -122,7 +120,7 @@ public sealed class ActivationMaximization : Explainer
         }
         var scores = logits.gather(1, target.unsqueeze(1)).squeeze(1);
         var probabilities = torch.nn.functional.softmax(logits, 1).gather(1, target.unsqueeze(1)).squeeze(1);
-        return (scores.cpu().data<float>(), probabilities.cpu().data<float>());
+        return (scores.ToFloats(), probabilities.ToFloats());
     }
 
     /// <inheritdoc />

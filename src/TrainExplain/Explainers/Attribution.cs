@@ -1,5 +1,4 @@
 using TrainExplain.Imaging;
-using TrainExplain.Torch;
 
 namespace TrainExplain.Explainers;
 
@@ -9,14 +8,22 @@ namespace TrainExplain.Explainers;
 /// </summary>
 public sealed class Attribution : Explanation
 {
-    internal Attribution(string method, Tensor raw, Tensor heatmaps, Tensor inputs, long[] targets, float[] scores, int passes,
+    internal Attribution(string method, Tensor raw, Tensor saliency, Tensor heatmaps, Tensor inputs, long[] targets, float[] scores, int passes,
         Tensor? layerMap = null, Tensor? delta = null) : base(method, raw, targets, scores, passes)
     {
+        Saliency = Own(saliency)!;
         Heatmaps = Own(heatmaps)!;
         Inputs = Own(inputs)!;
         LayerMap = Own(layerMap);
         Delta = Own(delta);
     }
+
+    /// <summary>
+    /// Per-image saliency [N, H, W]: the map before display normalization, whose pixel order the faithfulness and
+    /// stability metrics read (|raw| summed over channels for input-space methods, the upsampled CAM, ReLU(raw) for
+    /// occlusion, the FullGrad sum).
+    /// </summary>
+    public Tensor Saliency { get; }
 
     /// <summary>Per-image heatmaps [N, H, W] in [0, 1].</summary>
     public Tensor Heatmaps { get; }
@@ -35,8 +42,8 @@ public sealed class Attribution : Explanation
     {
         var o = options ?? new RenderOptions();
         var (n, c, h, w) = ((int)Inputs.size(0), (int)Inputs.size(1), (int)Inputs.size(2), (int)Inputs.size(3));
-        var pixels = Inputs.data<float>();
-        var heat = Heatmaps.data<float>();
+        var pixels = Inputs.ToFloats();
+        var heat = Heatmaps.ToFloats();
         var images = new Image[n];
         for (var i = 0; i < n; i++)
         {
@@ -49,6 +56,7 @@ public sealed class Attribution : Explanation
     /// <inheritdoc />
     protected override IEnumerable<(string Name, Tensor Tensor)> ExtraTensors()
     {
+        yield return ("saliency", Saliency);
         yield return ("heatmaps", Heatmaps);
         yield return ("inputs", Inputs);
         if (LayerMap is not null)

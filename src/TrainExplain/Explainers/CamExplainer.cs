@@ -1,5 +1,3 @@
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
 
@@ -9,7 +7,7 @@ namespace TrainExplain.Explainers;
 /// pytorch-grad-cam. The layer is named by its dotted module name; the default is the last Conv2d in forward order.
 /// Cost: 1 pass.
 /// </summary>
-public abstract class CamExplainer(Module model, string? layer, ScoreKind score, int internalBatchSize) : Explainer(model, score, internalBatchSize)
+public abstract class CamExplainer(nn.Module<Tensor, Tensor> model, string? layer, ScoreKind score, int internalBatchSize) : Explainer(model, score, internalBatchSize)
 {
     /// <summary>The dotted name of the explained layer, or null for the last Conv2d.</summary>
     public string? Layer { get; } = layer;
@@ -26,12 +24,12 @@ public abstract class CamExplainer(Module model, string? layer, ScoreKind score,
         var (a, g) = (activations[0], gradients[0]);
         if (a.ndim != 4)
         {
-            throw new ArgumentException($"Layer '{Layer ?? request.Layers[0].Name}' gives shape [{string.Join(", ", a.shape)}]; class activation maps need [N, K, h, w].");
+            throw new ArgumentException($"Layer '{Layer ?? "the last Conv2d"}' gives shape {a.ShapeText()}; class activation maps need [N, K, h, w].");
         }
         var alpha = ChannelWeights(a, g);
         var cam = (alpha.unsqueeze(2).unsqueeze(3) * a).sum(1).relu();
         var raw = Heatmaps.Upsample(cam, x.size(2), x.size(3));
-        return context.Attribution(Name, raw.unsqueeze(1), Heatmaps.MinMax(raw), passes: 1, layerMap: cam);
+        return context.Attribution(Name, raw.unsqueeze(1), raw, Heatmaps.MinMax, passes: 1, layerMap: cam);
     }
 
     /// <inheritdoc />

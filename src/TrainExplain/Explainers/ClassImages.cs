@@ -1,5 +1,4 @@
 using TrainExplain.Imaging;
-using TrainExplain.Torch;
 
 namespace TrainExplain.Explainers;
 
@@ -33,7 +32,7 @@ public sealed class ClassImages : Explanation
     {
         var o = options ?? new RenderOptions();
         var (m, c, h, w) = ((int)Raw.size(0), (int)Raw.size(1), (int)Raw.size(2), (int)Raw.size(3));
-        var values = Raw.data<float>().Select(v => (float)((v - low) / (high - low))).ToArray();
+        var values = Raw.ToFloats().Select(v => (float)((v - low) / (high - low))).ToArray();
         return [.. Enumerable.Range(0, m).Select(i => Image.FromPlanar(values.AsSpan(i * c * h * w, c * h * w), c, h, w).UpscaleNearest(o.Upscale))];
     }
 

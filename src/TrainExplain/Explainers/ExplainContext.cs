@@ -1,4 +1,3 @@
-using TrainExplain.Torch;
 
 namespace TrainExplain.Explainers;
 
@@ -15,14 +14,18 @@ public sealed class ExplainContext
     private Tensor? scores;
 
     /// <summary>Creates the context; a <paramref name="shared"/> pass for the same inputs and targets stands in for this call's own.</summary>
-    internal ExplainContext(Explainer explainer, Tensor? inputs, Targets targets, GradientPass? shared = null)
+    internal ExplainContext(Explainer explainer, DisposeScope scope, Tensor? inputs, Targets targets, GradientPass? shared = null)
     {
         this.explainer = explainer;
+        Scope = scope;
         this.targets = targets;
         this.shared = shared;
         Inputs = inputs?.detach();
         (classes, scores) = (shared?.Classes, shared?.Scores);
     }
+
+    /// <summary>The dispose scope of this call: whatever the method makes and does not return dies with it.</summary>
+    internal DisposeScope Scope { get; }
 
     /// <summary>The inputs [N, C, H, W], detached from any graph (null for methods that need none).</summary>
     public Tensor? Inputs { get; }
@@ -74,9 +77,10 @@ public sealed class ExplainContext
     /// </summary>
     /// <returns>The gradients with respect to <paramref name="points"/> and to each captured output, and the scores.</returns>
     internal (Tensor InputGradient, IReadOnlyList<Tensor> Activations, IReadOnlyList<Tensor> LayerGradients, Tensor Scores, Tensor Classes) Gradients(Tensor points,
-        Func<Tensor, Tensor> classesOf, LayerCapture? capture = null, bool needInputGradient = true)
+        Func<Tensor, Tensor> classesOf, IReadOnlyList<nn.Module<Tensor, Tensor>>? layers = null, bool needInputGradient = true)
     {
         using var scope = torch.NewDisposeScope();
+        using var capture = new LayerCapture(layers ?? [], scope);
         using var grad = torch.enable_grad();
         var x = points.detach().requires_grad_(needInputGradient);
         var logits = explainer.Model.call(x);
@@ -87,15 +91,15 @@ public sealed class ExplainContext
         {
             wrt.Add(x);
         }
-        if (capture is not null)
-        {
-            wrt.AddRange(capture.Outputs);
-        }
-        var gradients = torch.autograd.grad([score.sum()], wrt, allow_unused: true);
-        var filled = gradients.Select((g, i) => g ?? torch.zeros_like(wrt[i])).ToList();
-        var inputGradient = needInputGradient ? filled[0] : torch.zeros([]);
-        var layerGradients = filled.Skip(needInputGradient ? 1 : 0).ToList();
-        var activations = capture?.Outputs.Select(a => a.detach()).ToList() ?? [];
+        wrt.AddRange(capture.Outputs);
+        // A captured layer whose output does not reach the score has no gradient. With allow_unused, TorchSharp returns
+        // it as a tensor without a native handle that stays on its live count forever. The sum of an empty slice of each
+        // tensor (exactly 0) puts every one on the graph instead, so each gets a gradient: zeros when unused.
+        var objective = wrt.Aggregate(score.sum(), (sum, t) => sum + t.narrow(0, 0, 0).sum());
+        var gradients = torch.autograd.grad([objective], wrt);
+        var inputGradient = needInputGradient ? gradients[0] : torch.zeros([]);
+        var layerGradients = gradients.Skip(needInputGradient ? 1 : 0).ToList();
+        var activations = capture.Outputs.Select(a => a.detach()).ToList();
         foreach (var t in layerGradients.Concat(activations))
         {
             t.MoveToOuterDisposeScope();
@@ -115,7 +119,6 @@ public sealed class ExplainContext
         {
             return shared.Select(request);
         }
-        using var capture = new LayerCapture(request.Layers);
         var layers = request.Layers.Count;
         var inputGradients = new List<Tensor>();
         var activations = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
@@ -127,7 +130,7 @@ public sealed class ExplainContext
         {
             var points = X.narrow(0, start, length);
             var (inputGradient, layerOutputs, gradients, score, pointClasses) = Gradients(points,
-                logits => knownTargets ? classes!.narrow(0, start, length) : targets.Resolve(logits, start), capture,
+                logits => knownTargets ? classes!.narrow(0, start, length) : targets.Resolve(logits, start), request.Layers,
                 request.InputGradient);
             inputGradients.Add(inputGradient);
             for (var l = 0; l < layers; l++)
@@ -174,17 +177,21 @@ public sealed class ExplainContext
     }
 
     /// <summary>Copies a device tensor to the CPU as float32, for the result.</summary>
-    internal static Tensor Host(Tensor tensor) => tensor.detach().to(ScalarType.Float32, Device.CPU);
+    internal static Tensor Host(Tensor tensor) => tensor.detach().to(ScalarType.Float32, torch.CPU);
 
     /// <summary>The targets as an array (one device-to-host copy).</summary>
-    internal long[] TargetArray() => Classes.cpu().data<long>();
+    internal long[] TargetArray() => Classes.ToLongs();
 
     /// <summary>The scores as an array (one device-to-host copy).</summary>
-    internal float[] ScoreArray() => Scores.to(ScalarType.Float32, Device.CPU).data<float>();
+    internal float[] ScoreArray() => Scores.ToFloats();
 
-    /// <summary>An attribution built from device tensors: raw maps, heatmaps and extras go to the CPU once each.</summary>
-    internal Attribution Attribution(string method, Tensor raw, Tensor heatmaps, int passes, Tensor? layerMap = null, Tensor? delta = null) =>
-        new(method, Host(raw), Host(heatmaps), Host(X), TargetArray(), ScoreArray(), passes,
+    /// <summary>
+    /// An attribution built from device tensors: the heatmaps are <paramref name="normalize"/>d from the
+    /// <paramref name="saliency"/> [N, H, W]; raw maps, saliency, heatmaps and extras go to the CPU once each.
+    /// </summary>
+    internal Attribution Attribution(string method, Tensor raw, Tensor saliency, Func<Tensor, Tensor> normalize, int passes,
+        Tensor? layerMap = null, Tensor? delta = null) =>
+        new(method, Host(raw), Host(saliency), Host(normalize(saliency)), Host(X), TargetArray(), ScoreArray(), passes,
             layerMap is null ? null : Host(layerMap), delta is null ? null : Host(delta));
 
     private void ForwardForTargets()

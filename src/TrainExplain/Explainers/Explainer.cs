@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
+using System.Runtime.InteropServices;
 
 namespace TrainExplain.Explainers;
 
@@ -17,7 +16,7 @@ public abstract class Explainer : IExplainer
     /// <param name="model">The model, returning logits [N, K].</param>
     /// <param name="score">What S_c is.</param>
     /// <param name="internalBatchSize">The most images one forward/backward pass sees.</param>
-    protected Explainer(Module model, ScoreKind score, int internalBatchSize)
+    protected Explainer(nn.Module<Tensor, Tensor> model, ScoreKind score, int internalBatchSize)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(internalBatchSize);
@@ -25,7 +24,7 @@ public abstract class Explainer : IExplainer
     }
 
     /// <summary>The explained model.</summary>
-    public Module Model { get; }
+    public nn.Module<Tensor, Tensor> Model { get; }
 
     /// <summary>What S_c is.</summary>
     public ScoreKind Score { get; }
@@ -47,10 +46,10 @@ public abstract class Explainer : IExplainer
     {
         var x = CheckArguments(inputs, targets);
         var clock = Stopwatch.StartNew();
-        return InEvalMode(() =>
+        return InEvalMode(x, () =>
         {
             using var scope = torch.NewDisposeScope();
-            var explanation = Compute(new ExplainContext(this, x, targets, shared));
+            var explanation = Compute(new ExplainContext(this, scope, x, targets, shared));
             explanation.Elapsed = clock.Elapsed;
             var parameters = DescribeParameters()
                 .Append(("score", Score.ToString().ToLowerInvariant()))
@@ -76,11 +75,12 @@ public abstract class Explainer : IExplainer
     /// <summary><see cref="SharedPassRequest"/> after the checks of <see cref="Explain(Tensor?, Targets)"/>, which throw the same exceptions.</summary>
     /// <remarks>In eval mode, because finding a default layer runs the model (dropout or batch statistics must not see it).</remarks>
     internal GradientRequest? CheckedSharedPassRequest(Tensor? inputs, Targets targets) =>
-        CheckArguments(inputs, targets) is { } x ? InEvalMode(() => SharedPassRequest(x)) : null;
+        CheckArguments(inputs, targets) is { } x ? InEvalMode(x, () => SharedPassRequest(x)) : null;
 
     /// <summary>Runs, in eval mode, the pass that serves <paramref name="request"/> for <paramref name="users"/> methods.</summary>
-    internal GradientPass SharedPass(Tensor inputs, Targets targets, GradientRequest request, int users) =>
-        InEvalMode(() => new ExplainContext(this, inputs, targets).SharedPass(request, users));
+    /// <remarks>The pass's tensors belong to <paramref name="scope"/>, the scope of the caller that shares them.</remarks>
+    internal GradientPass SharedPass(Tensor inputs, Targets targets, GradientRequest request, int users, DisposeScope scope) =>
+        InEvalMode(inputs, () => new ExplainContext(this, scope, inputs, targets).SharedPass(request, users));
 
     /// <summary>The method: attributions for <see cref="ExplainContext.Inputs"/> (inside a dispose scope, model in eval mode).</summary>
     protected abstract Explanation Compute(ExplainContext context);
@@ -102,20 +102,28 @@ public abstract class Explainer : IExplainer
         return x;
     }
 
-    /// <summary>Runs <paramref name="work"/> with the model in eval mode, restoring its mode after, exceptions included.</summary>
-    private T InEvalMode<T>(Func<T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> with the model in eval mode, restoring its mode after, exceptions included. An error
+    /// that TorchSharp or libtorch raises inside the model (a wrong channel count, say) keeps its type and gains the
+    /// shape of the inputs, which its own message does not always name.
+    /// </summary>
+    private T InEvalMode<T>(Tensor? inputs, Func<T> work)
     {
-        var wasTraining = Model.training;
-        Model.eval();
         try
         {
-            return work();
+            return EvalMode.Run(Model, work);
         }
-        finally
+        catch (ExternalException e) when (inputs is not null)
         {
-            Model.train(wasTraining);
+            throw new ExternalException(ModelFailure(inputs, e), e);
+        }
+        catch (ArgumentException e) when (inputs is not null && e.TargetSite?.DeclaringType?.Assembly == typeof(torch).Assembly)
+        {
+            throw new ArgumentException(ModelFailure(inputs, e), e);
         }
     }
+
+    private string ModelFailure(Tensor inputs, Exception e) => $"{Name} failed on inputs of shape {inputs.ShapeText()}: {e.Message}";
 
     /// <summary>S_c for each row of <paramref name="logits"/> [n, K] and its classes [n].</summary>
     internal Tensor ScoreOf(Tensor logits, Tensor classes)

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
 
@@ -37,7 +35,7 @@ public sealed class ExplainerSet
         var explanations = new List<Explanation>();
         try
         {
-            var shared = inputs is null ? [] : SharedPasses(inputs, targets);
+            var shared = inputs is null ? [] : SharedPasses(inputs, targets, scope);
             foreach (var explainer in Explainers)
             {
                 if (shared.TryGetValue(explainer, out var pass))
@@ -61,7 +59,7 @@ public sealed class ExplainerSet
     }
 
     /// <summary>One pass for each group of two or more one-pass methods over the same model, score and batch size.</summary>
-    private Dictionary<IExplainer, (GradientPass Pass, TimeSpan Share)> SharedPasses(Tensor inputs, Targets targets)
+    private Dictionary<IExplainer, (GradientPass Pass, TimeSpan Share)> SharedPasses(Tensor inputs, Targets targets, DisposeScope scope)
     {
         var passes = new Dictionary<IExplainer, (GradientPass, TimeSpan)>(ReferenceEqualityComparer.Instance);
         var groups = Explainers.OfType<Explainer>().Distinct()
@@ -72,9 +70,9 @@ public sealed class ExplainerSet
         foreach (var members in groups)
         {
             var request = new GradientRequest(members.Any(m => m.Request!.InputGradient),
-                [.. members.SelectMany(m => m.Request!.Layers).Distinct<Module>(ReferenceEqualityComparer.Instance)]);
+                [.. members.SelectMany(m => m.Request!.Layers).Distinct<nn.Module<Tensor, Tensor>>(ReferenceEqualityComparer.Instance)]);
             var clock = Stopwatch.StartNew();
-            var pass = members[0].Explainer.SharedPass(inputs, targets, request, members.Count);
+            var pass = members[0].Explainer.SharedPass(inputs, targets, request, members.Count, scope);
             var share = clock.Elapsed / members.Count;
             members.ForEach(m => passes[m.Explainer] = (pass, share));
         }

@@ -1,5 +1,5 @@
+using TrainExplain.Data.SafeTensors;
 using TrainExplain.Imaging;
-using TrainExplain.Torch;
 
 namespace TrainExplain.Explainers;
 
@@ -71,7 +71,7 @@ public abstract class Explanation : IDisposable
         }
         var metadata = Parameters.ToDictionary(p => p.Key, p => p.Value);
         metadata["method"] = Method;
-        torch.save_safetensors(tensors, path, metadata);
+        TensorSafeTensors.Save(path, tensors, metadata);
     }
 
     /// <summary>Further tensors saved by <see cref="SaveTensors"/>, by name.</summary>

@@ -1,5 +1,4 @@
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
+using TorchSharp.Modules;
 
 namespace TrainExplain.Explainers;
 
@@ -10,7 +9,7 @@ namespace TrainExplain.Explainers;
 /// and minmax-normalized per image; the input term G_0 = sum over C of |x * dS_c/dx|, minmax;
 /// raw = G_0 + sum_l G_l [N, 1, H, W]; heatmap: minmax. All gradients come from one backward pass.
 /// </summary>
-public sealed class FullGrad(Module model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256) : Explainer(model, score, internalBatchSize)
+public sealed class FullGrad(nn.Module<Tensor, Tensor> model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256) : Explainer(model, score, internalBatchSize)
 {
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
@@ -25,15 +24,15 @@ public sealed class FullGrad(Module model, ScoreKind score = ScoreKind.Logit, in
             var term = (layerGradients[l] * bias).abs().sum(1);
             total += Heatmaps.MinMax(Heatmaps.Upsample(term, x.size(2), x.size(3)));
         }
-        return context.Attribution(Name, total.unsqueeze(1), Heatmaps.MinMax(total), passes: 1);
+        return context.Attribution(Name, total.unsqueeze(1), total, Heatmaps.MinMax, passes: 1);
     }
 
     /// <inheritdoc />
     internal override GradientRequest SharedPassRequest(Tensor inputs) =>
-        new(InputGradient: true, Layers: [.. Model.named_modules().Select(m => m.module).Where(m => m is Conv2d { bias: not null } or BatchNorm2d)]);
+        new(InputGradient: true, Layers: [.. Model.modules().Where(m => m is Conv2d { bias: not null } or BatchNorm2d).Cast<nn.Module<Tensor, Tensor>>()]);
 
     /// <summary>The per-channel bias that <paramref name="layer"/>, one of the biased layers, adds to its output.</summary>
-    private static Tensor ImplicitBias(Module layer) => layer switch
+    private static Tensor ImplicitBias(nn.Module<Tensor, Tensor> layer) => layer switch
     {
         BatchNorm2d norm => BatchNormBias(norm),
         _ => ((Conv2d)layer).bias!.detach(),
@@ -42,8 +41,12 @@ public sealed class FullGrad(Module model, ScoreKind score = ScoreKind.Logit, in
     /// <summary>In eval mode BatchNorm2d is z = gamma (a - mean) / sqrt(var + eps) + beta, an affine map whose bias is this.</summary>
     private static Tensor BatchNormBias(BatchNorm2d norm)
     {
+        if (norm.running_mean is null || norm.running_var is null)
+        {
+            throw new ArgumentException("FullGrad needs BatchNorm2d layers with running statistics (track_running_stats: true): without them eval mode normalizes by the batch and the layer has no fixed bias.");
+        }
         using var noGrad = torch.no_grad();
-        var scale = (norm.running_var + norm.Eps).rsqrt();
+        var scale = (norm.running_var + norm.eps).rsqrt();
         if (norm.weight is not null)
         {
             scale *= norm.weight;

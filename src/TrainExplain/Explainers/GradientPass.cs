@@ -1,5 +1,3 @@
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
 
@@ -8,7 +6,7 @@ namespace TrainExplain.Explainers;
 /// <see cref="ExplainerSet"/>): targets, scores, dS_c/dx, and each captured layer's output and gradient.
 /// </summary>
 internal sealed class GradientPass(Tensor classes, Tensor scores, Tensor? inputGradient,
-    IReadOnlyDictionary<Module, (Tensor Activations, Tensor Gradients)> layers)
+    IReadOnlyDictionary<nn.Module<Tensor, Tensor>, (Tensor Activations, Tensor Gradients)> layers)
 {
     /// <summary>The target class of each image, int64 [N].</summary>
     internal Tensor Classes { get; } = classes;

@@ -1,4 +1,3 @@
-using TrainExplain.Torch;
 
 namespace TrainExplain.Explainers;
 
@@ -15,12 +14,13 @@ internal static class Heatmaps
     {
         using var scope = torch.NewDisposeScope();
         var flat = maps.flatten(1);
-        var q = flat.quantile(0.99, dim: 1, keepdim: true);
+        // TorchSharp has no quantile(double): a bare 0.99 becomes a float64 tensor, which libtorch refuses for float32 maps.
+        var q = flat.quantile(torch.tensor(0.99, flat.dtype, flat.device), dim: 1, keepdim: true);
         var max = flat.amax([1], keepdim: true);
         var scale = torch.where(q > 0, q, max);
         var safe = torch.where(scale > 0, scale, torch.ones_like(scale));
         var heat = (flat / safe).clamp(0, 1) * (scale > 0).to(maps.dtype);
-        return heat.view(maps.Sizes).MoveToOuterDisposeScope();
+        return heat.view(maps.shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>(m - min) / (max - min) per image; all zeros where max == min.</summary>
@@ -32,14 +32,15 @@ internal static class Heatmaps
         var range = flat.amax([1], keepdim: true) - min;
         var safe = torch.where(range > 0, range, torch.ones_like(range));
         var heat = (flat - min) / safe * (range > 0).to(maps.dtype);
-        return heat.view(maps.Sizes).MoveToOuterDisposeScope();
+        return heat.view(maps.shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>Bilinear resize (align_corners = false) of [N, h, w] maps to H x W.</summary>
     internal static Tensor Upsample(Tensor maps, long height, long width)
     {
         using var scope = torch.NewDisposeScope();
-        var resized = torch.nn.functional.interpolate(maps.unsqueeze(1), height, width).squeeze(1);
+        // TorchSharp's interpolate defaults to nearest: say bilinear, as METHODS.md does.
+        var resized = torch.nn.functional.interpolate(maps.unsqueeze(1), [height, width], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
         return resized.MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,3 @@
-using TrainExplain.Torch;
 
 namespace TrainExplain.Explainers;
 

@@ -1,5 +1,3 @@
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
 
@@ -20,7 +18,7 @@ public sealed class IntegratedGradients : Explainer
     /// <param name="baseline">x', broadcastable to the inputs (default zeros); read at each call, not owned.</param>
     /// <param name="score">What S_c is.</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
-    public IntegratedGradients(Module model, int steps = 50, IntegrationRule rule = IntegrationRule.GaussLegendre, Tensor? baseline = null,
+    public IntegratedGradients(nn.Module<Tensor, Tensor> model, int steps = 50, IntegrationRule rule = IntegrationRule.GaussLegendre, Tensor? baseline = null,
         ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256) : base(model, score, internalBatchSize)
     {
         (Points, Weights) = Quadrature.For(rule, steps);
@@ -43,7 +41,7 @@ public sealed class IntegratedGradients : Explainer
     protected override Explanation Compute(ExplainContext context)
     {
         var x = context.X;
-        var reference = (baseline is null ? torch.zeros_like(x) : baseline.to(x.dtype, x.device)).expand(x.Sizes).contiguous();
+        var reference = (baseline is null ? torch.zeros_like(x) : baseline.to(x.dtype, x.device)).expand(x.shape).contiguous();
         var difference = x - reference;
         var alphas = torch.tensor(Points.ToArray(), device: x.device).to(x.dtype).view(Steps, 1, 1, 1, 1);
         var weights = torch.tensor(Weights.ToArray(), device: x.device).to(x.dtype).view(Steps, 1, 1, 1, 1);
@@ -52,11 +50,11 @@ public sealed class IntegratedGradients : Explainer
         var gradients = context.Chunks(points.size(0))
             .Select(c => context.Gradients(points.narrow(0, c.Start, c.Length), _ => classes.narrow(0, c.Start, c.Length)).InputGradient)
             .ToList();
-        var integral = (torch.cat(gradients).view([Steps, .. x.Sizes]) * weights).sum(0);
+        var integral = (torch.cat(gradients).view([Steps, .. x.shape]) * weights).sum(dim: 0L);
         var raw = difference * integral;
         var baselineScores = context.ScoresOf(reference, context.Classes);
         var delta = raw.flatten(1).sum(1) - (context.Scores - baselineScores);
-        return context.Attribution(Name, raw, Heatmaps.Percentile(Heatmaps.ChannelReduction(raw)), Steps, delta: delta);
+        return context.Attribution(Name, raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, Steps, delta: delta);
     }
 
     /// <inheritdoc />

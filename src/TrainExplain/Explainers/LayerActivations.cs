@@ -1,5 +1,3 @@
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
 
@@ -7,7 +5,7 @@ namespace TrainExplain.Explainers;
 /// The activations A [N, K, h, w] of one layer, each channel drawn as a gray tile normalized per channel: tf-explain's
 /// ActivationsVisualization. The layer is named by its dotted module name (default: the last Conv2d). Cost: 1 forward.
 /// </summary>
-public sealed class LayerActivations(Module model, string? layer = null, int internalBatchSize = 256)
+public sealed class LayerActivations(nn.Module<Tensor, Tensor> model, string? layer = null, int internalBatchSize = 256)
     : Explainer(model, ScoreKind.Logit, internalBatchSize)
 {
     /// <summary>The dotted name of the layer, or null for the last Conv2d.</summary>
@@ -16,13 +14,13 @@ public sealed class LayerActivations(Module model, string? layer = null, int int
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var (_, layer) = LayerResolver.Resolve(Model, Layer, context.X);
-        using var capture = new LayerCapture(layer, keepAll: true);
+        var (name, layer) = LayerResolver.Resolve(Model, Layer, context.X);
+        using var capture = new LayerCapture([layer], context.Scope, keepAll: true);
         _ = context.Classes;  // the forward pass that finds the targets also fills the capture
-        var activations = torch.cat(capture.History());
+        var activations = torch.cat([.. capture.History()]);
         if (activations.ndim != 4)
         {
-            throw new ArgumentException($"Layer '{Layer ?? layer.Name}' gives shape [{string.Join(", ", activations.shape)}]; activation maps need [N, K, h, w].");
+            throw new ArgumentException($"Layer '{name}' gives shape {activations.ShapeText()}; activation maps need [N, K, h, w].");
         }
         return new ActivationMaps(Name, ExplainContext.Host(activations), context.TargetArray(), context.ScoreArray());
     }

@@ -1,5 +1,4 @@
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
+using TorchSharp.Modules;
 
 namespace TrainExplain.Explainers;
 
@@ -8,37 +7,39 @@ internal static class LayerResolver
 {
     /// <summary>The module named <paramref name="name"/>, or, for null, the last Conv2d met in forward order.</summary>
     /// <exception cref="ArgumentException">No such layer; the message lists the available names.</exception>
-    internal static (string Name, Module Layer) Resolve(Module model, string? name, Tensor probeInput)
+    internal static (string Name, nn.Module<Tensor, Tensor> Layer) Resolve(nn.Module<Tensor, Tensor> model, string? name, Tensor probeInput)
     {
         if (name is not null)
         {
             foreach (var (candidate, module) in model.named_modules())
             {
-                if (candidate == name && candidate.Length > 0)
+                if (candidate == name)
                 {
-                    return (candidate, module);
+                    return module is nn.Module<Tensor, Tensor> layer
+                        ? (candidate, layer)
+                        : throw new ArgumentException($"Layer '{name}' is a {module.GetType().Name}, which does not map one tensor to one tensor; name a layer that does.", nameof(name));
                 }
             }
-            var available = model.named_modules().Where(m => m.name.Length > 0).Select(m => $"{m.name} ({m.module.Name})");
+            var available = model.named_modules().Select(m => $"{m.name} ({m.module.GetType().Name})");
             throw new ArgumentException($"The model has no layer named '{name}'. Available layers: {string.Join(", ", available)}.", nameof(name));
         }
         return LastConvolutionInForwardOrder(model, probeInput);
     }
 
     /// <summary>Runs one image forward with hooks on every Conv2d and keeps the one that ran last.</summary>
-    private static (string, Module) LastConvolutionInForwardOrder(Module model, Tensor probeInput)
+    private static (string, nn.Module<Tensor, Tensor>) LastConvolutionInForwardOrder(nn.Module<Tensor, Tensor> model, Tensor probeInput)
     {
-        var convolutions = model.named_modules().Where(m => m.module is Conv2d).ToList();
+        var convolutions = model.named_modules().Where(m => m.module is Conv2d).Select(m => (Name: m.name, Module: (Conv2d)m.module)).ToList();
         if (convolutions.Count == 0)
         {
             throw new ArgumentException("The model has no Conv2d layer; name the layer to explain explicitly.");
         }
-        (string, Module)? last = null;
-        var hooks = convolutions.Select(c => c.module.register_forward_hook((module, _, _) =>
+        (string, nn.Module<Tensor, Tensor>)? last = null;
+        var removeHooks = convolutions.Select(c => (Action)c.Module.register_forward_hook((module, _, output) =>
         {
-            last = (c.name, module);
-            return null;
-        })).ToList();
+            last = (c.Name, module);
+            return output;
+        }).remove).ToList();
         try
         {
             using var scope = torch.NewDisposeScope();
@@ -47,7 +48,7 @@ internal static class LayerResolver
         }
         finally
         {
-            hooks.ForEach(h => h.Dispose());
+            removeHooks.ForEach(remove => remove());
         }
         return last ?? throw new ArgumentException("No Conv2d layer ran in the model's forward pass; name the layer to explain explicitly.");
     }

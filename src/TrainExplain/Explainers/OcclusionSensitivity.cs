@@ -1,5 +1,3 @@
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
 
@@ -19,7 +17,7 @@ public sealed class OcclusionSensitivity : Explainer
     /// <param name="fill">The occluding value v.</param>
     /// <param name="score">What S_c is (default the probability).</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
-    public OcclusionSensitivity(Module model, int? patch = null, int? stride = null, double fill = 0, ScoreKind score = ScoreKind.Probability,
+    public OcclusionSensitivity(nn.Module<Tensor, Tensor> model, int? patch = null, int? stride = null, double fill = 0, ScoreKind score = ScoreKind.Probability,
         int internalBatchSize = 256) : base(model, score, internalBatchSize)
     {
         if (patch is < 1 || stride is < 1)
@@ -66,10 +64,10 @@ public sealed class OcclusionSensitivity : Explainer
         }
         var d = torch.cat(drops).view(windows, n);
         var coverage = masks.view(windows, height * width);
-        var count = coverage.sum(0);
+        var count = coverage.sum(dim: 0L);
         var mean = d.transpose(0, 1).matmul(coverage) / torch.where(count > 0, count, torch.ones_like(count));
         var raw = mean.view(n, 1, height, width);
-        return context.Attribution(Name, raw, Heatmaps.MinMax(raw.relu().squeeze(1)), (int)windows);
+        return context.Attribution(Name, raw, raw.relu().squeeze(1), Heatmaps.MinMax, (int)windows);
     }
 
     private static Tensor Indices(long start, long length, Func<long, long> map, Device device)
@@ -101,7 +99,7 @@ public sealed class OcclusionSensitivity : Explainer
                 Array.Fill(masks, 1f, (int)((w * height * width) + (r * width) + corners[w].Column), side);
             }
         }
-        return torch.tensor(masks, [corners.Count, 1, height, width], like.device).to(like.dtype);
+        return torch.tensor(masks, [corners.Count, 1, height, width], device: like.device).to(like.dtype);
     }
 
     /// <inheritdoc />

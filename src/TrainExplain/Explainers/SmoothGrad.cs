@@ -1,5 +1,3 @@
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Explainers;
 
@@ -19,7 +17,7 @@ public class SmoothGrad : Explainer
     /// <param name="seed">Seed of the noise.</param>
     /// <param name="score">What S_c is.</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
-    public SmoothGrad(Module model, int samples = 20, double noise = 0.15, long seed = 0, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+    public SmoothGrad(nn.Module<Tensor, Tensor> model, int samples = 20, double noise = 0.15, long seed = 0, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
         : base(model, score, internalBatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
@@ -40,7 +38,8 @@ public class SmoothGrad : Explainer
     public long Seed { get; }
 
     /// <summary>Combines the gradients [n, N, C, H, W] into raw [N, C, H, W]: their mean.</summary>
-    protected virtual Tensor Combine(Tensor gradients) => gradients.mean(0);
+    /// <remarks>Dimensions are written as long arrays: TorchSharp binds a literal 0 to its dtype overloads.</remarks>
+    protected virtual Tensor Combine(Tensor gradients) => gradients.mean([0L]);
 
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
@@ -49,15 +48,15 @@ public class SmoothGrad : Explainer
         var n = context.Count;
         var flat = x.flatten(1);
         var sigma = ((flat.amax([1]) - flat.amin([1])) * Noise).view(1, n, 1, 1, 1);
-        using var generator = new Generator(Seed);
-        var noise = generator.randn([Samples, .. x.Sizes], x.dtype, x.device) * sigma;
+        using var generator = new torch.Generator(unchecked((ulong)Seed), x.device);
+        var noise = torch.randn([Samples, .. x.shape], x.dtype, x.device, generator: generator) * sigma;
         var points = (x.unsqueeze(0) + noise).flatten(0, 1);
         var classes = context.Classes.repeat(Samples);
         var gradients = context.Chunks(points.size(0))
             .Select(c => context.Gradients(points.narrow(0, c.Start, c.Length), _ => classes.narrow(0, c.Start, c.Length)).InputGradient)
             .ToList();
-        var raw = Combine(torch.cat(gradients).view([Samples, .. x.Sizes]));
-        return context.Attribution(Name, raw, Heatmaps.Percentile(Heatmaps.ChannelReduction(raw)), Samples);
+        var raw = Combine(torch.cat(gradients).view([Samples, .. x.shape]));
+        return context.Attribution(Name, raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, Samples);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using TrainExplain.Torch;
 
 namespace TrainExplain.Explainers;
 
@@ -74,7 +73,7 @@ public sealed class Targets
         using var scope = torch.NewDisposeScope();
         var chosen = labels is not null
             ? labels.narrow(0, offset, n).to(logits.device)
-            : torch.tensor(explicitClasses.AsSpan((int)offset, (int)n), device: logits.device);
+            : torch.tensor(explicitClasses![(int)offset..(int)(offset + n)], device: logits.device);
         var (lowest, highest) = (chosen.min().item<long>(), chosen.max().item<long>());
         if (lowest < 0 || highest >= classes)
         {

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using TrainExplain.Data;
 using TrainExplain.TensorBoard;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
-using TrainExplain.Torch.Optim;
 
 namespace TrainExplain.Training;
 
@@ -16,7 +13,7 @@ public static class Trainer
     /// during the epoch and are read once at its end.
     /// </summary>
     /// <returns>The logs of every epoch.</returns>
-    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(Module model, Optimizer optimizer, Loss loss,
+    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, nn.Module<Tensor, Tensor, Tensor> loss,
         DataLoader trainLoader, DataLoader? validationLoader, int epochs, Device? device = null, SummaryWriter? writer = null,
         IReadOnlyList<ITrainingCallback>? callbacks = null, string? runDirectory = null, CancellationToken cancellation = default)
     {
@@ -35,7 +32,7 @@ public static class Trainer
             context.Logs.Clear();
             context.Logs[TrainingLogKeys.Loss] = trainLoss;
             context.Logs[TrainingLogKeys.Accuracy] = trainAccuracy;
-            context.Logs[TrainingLogKeys.LearningRate] = optimizer.LearningRate;
+            context.Logs[TrainingLogKeys.LearningRate] = optimizer.ParamGroups.First().LearningRate;
             context.Logs[TrainingLogKeys.EpochSeconds] = seconds;
             context.Logs[TrainingLogKeys.ImagesPerSecond] = images / seconds;
             if (validationLoader is not null)
@@ -52,7 +49,7 @@ public static class Trainer
         return history;
     }
 
-    private static (double loss, double accuracy, double seconds, long images) TrainEpoch(TrainingContext context, Loss loss,
+    private static (double loss, double accuracy, double seconds, long images) TrainEpoch(TrainingContext context, nn.Module<Tensor, Tensor, Tensor> loss,
         DataLoader loader, IReadOnlyList<ITrainingCallback> callbacks, CancellationToken cancellation)
     {
         context.Model.train();
@@ -66,7 +63,7 @@ public static class Trainer
             cancellation.ThrowIfCancellationRequested();
             using (var scope = torch.NewDisposeScope())
             {
-                scope.Include(x, y);
+                scope.Attach(x, y);
                 var logits = context.Model.call(x);
                 var value = loss.call(logits, y);
                 context.Optimizer.zero_grad();
@@ -89,7 +86,7 @@ public static class Trainer
     }
 
     /// <summary>Mean loss and accuracy of <paramref name="model"/> over <paramref name="loader"/>, in eval mode without gradients; the mode is restored.</summary>
-    public static (double loss, double accuracy) Evaluate(Module model, Loss loss, DataLoader loader)
+    public static (double loss, double accuracy) Evaluate(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> loss, DataLoader loader)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loss);
@@ -106,7 +103,7 @@ public static class Trainer
             foreach (var (x, y) in loader)
             {
                 using var batchScope = torch.NewDisposeScope();
-                batchScope.Include(x, y);
+                batchScope.Attach(x, y);
                 var logits = model.call(x);
                 lossSum.add_(loss.call(logits, y) * x.size(0));
                 correct.add_(logits.argmax(1).eq(y).sum());

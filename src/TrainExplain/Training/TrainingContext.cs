@@ -1,7 +1,4 @@
 using TrainExplain.TensorBoard;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
-using TrainExplain.Torch.Optim;
 
 namespace TrainExplain.Training;
 
@@ -12,7 +9,7 @@ public sealed class TrainingContext
     private long samplesSeen;
 
     /// <summary>Creates the context of one run.</summary>
-    public TrainingContext(Module model, Optimizer optimizer, Device device, int epochs, int batchesPerEpoch, SummaryWriter? writer = null, string? runDirectory = null)
+    public TrainingContext(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Device device, int epochs, int batchesPerEpoch, SummaryWriter? writer = null, string? runDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(optimizer);
@@ -22,10 +19,10 @@ public sealed class TrainingContext
     }
 
     /// <summary>The model being trained.</summary>
-    public Module Model { get; }
+    public nn.Module<Tensor, Tensor> Model { get; }
 
     /// <summary>The optimizer (read its learning rate, or change it).</summary>
-    public Optimizer Optimizer { get; }
+    public optim.Optimizer Optimizer { get; }
 
     /// <summary>Where the model and the batches live.</summary>
     public Device Device { get; }
@@ -70,14 +67,9 @@ public sealed class TrainingContext
     {
         ArgumentNullException.ThrowIfNull(batchLoss);
         using var weighted = batchLoss.detach() * batchSize;
-        if (lossSum is null)
-        {
-            lossSum = weighted.clone().DetachFromDisposeScope();
-        }
-        else
-        {
-            lossSum.add_(weighted);
-        }
+        // Summed in float64, which RunningLoss reads: TorchSharp's item<double>() refuses a float32 tensor.
+        lossSum ??= torch.zeros([], ScalarType.Float64, batchLoss.device).DetachFromDisposeScope();
+        lossSum.add_(weighted);
         samplesSeen += batchSize;
     }
 

@@ -3,9 +3,8 @@ using TrainExplain.Data;
 using TrainExplain.Explainers;
 using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
+using TrainExplain.Tests.Support;
 using TrainExplain.Tests.Training;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 using TrainExplain.Training;
 
 namespace TrainExplain.Tests.Callbacks;
@@ -14,12 +13,12 @@ public sealed class CallbackTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("callbacks").FullName;
 
-    private static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(Module model, SummaryWriter? writer, string? run, int epochs, params ITrainingCallback[] callbacks)
+    private static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(nn.Module<Tensor, Tensor> model, SummaryWriter? writer, string? run, int epochs, params ITrainingCallback[] callbacks)
     {
         using var train = TrainingFixtures.Bars(64, seed: 1);
         using var validation = TrainingFixtures.Bars(32, seed: 2);
-        using var optimizer = torch.optim.Adam(model.parameters(), lr: 0.02);
-        using var loss = torch.nn.CrossEntropyLoss();
+        using var optimizer = optim.Adam(model.parameters(), lr: 0.02);
+        using var loss = nn.CrossEntropyLoss();
         return Trainer.Fit(model, optimizer, loss, new DataLoader(train, 16, shuffle: true), new DataLoader(validation, 16), epochs,
             writer: writer, callbacks: callbacks, runDirectory: run);
     }
@@ -96,17 +95,17 @@ public sealed class CallbackTests : IDisposable
     {
         using var model = TrainingFixtures.SmallConvNet();
         using var data = TrainingFixtures.Bars(4, seed: 3);
-        using var optimizer = torch.optim.SGD(model.parameters(), lr: 0.1);
+        using var optimizer = optim.SGD(model.parameters(), learningRate: 0.1);
         using var callback = new ExplainerCallback(new IntegratedGradients(model, steps: 8), data.Images, Targets.Labels(data.Labels));
-        var context = new TrainingContext(model, optimizer, Device.CPU, 1, 0) { Epoch = 1 };
+        var context = new TrainingContext(model, optimizer, torch.CPU, 1, 0) { Epoch = 1 };
         model.train();
         callback.OnEpochEnd(context);
-        var baseline = torch.live_tensor_count();
+        var baseline = LiveTensors.Baseline();
         for (var i = 0; i < 20; i++)
         {
             callback.OnEpochEnd(context);
         }
-        Assert.Equal(baseline, torch.live_tensor_count());
+        baseline.AssertUnchanged();
         Assert.True(model.training);
         Assert.All(model.parameters(), p => Assert.Null(p.grad));
     }
@@ -122,8 +121,8 @@ public sealed class CallbackTests : IDisposable
         Assert.Equal(history.Max(h => h[TrainingLogKeys.ValidationAccuracy]), checkpoints.Best);
         using var scope = torch.NewDisposeScope();
         using var restored = TrainingFixtures.SmallConvNet();
-        restored.load_state_dict(torch.load_safetensors(checkpoints.LastPath));
-        Assert.Equal(model.state_dict()["fc.bias"].data<float>(), restored.state_dict()["fc.bias"].data<float>());
+        ModelWeights.Load(restored, checkpoints.LastPath);
+        Assert.Equal(model.state_dict()["fc.bias"].ToFloats(), restored.state_dict()["fc.bias"].ToFloats());
     }
 
     [Fact]

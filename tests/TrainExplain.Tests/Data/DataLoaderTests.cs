@@ -1,5 +1,4 @@
 using TrainExplain.Data;
-using TrainExplain.Torch;
 
 namespace TrainExplain.Tests.Data;
 
@@ -25,7 +24,7 @@ public sealed class DataLoaderTests
             using (images)
             using (labels)
             {
-                ids.AddRange(images.data<float>().Where((_, i) => i % 4 == 0).Select(v => (long)Math.Round(v * 100)));
+                ids.AddRange(images.ToFloats().Where((_, i) => i % 4 == 0).Select(v => (long)Math.Round(v * 100)));
             }
         }
         return ids;
@@ -72,8 +71,8 @@ public sealed class DataLoaderTests
             using (images)
             using (labels)
             {
-                var ids = images.data<float>().Where((_, i) => i % 4 == 0).Select(v => (long)Math.Round(v * 100) % 10);
-                Assert.Equal(ids, labels.data<long>());
+                var ids = images.ToFloats().Where((_, i) => i % 4 == 0).Select(v => (long)Math.Round(v * 100) % 10);
+                Assert.Equal(ids, labels.ToLongs());
             }
         }
     }

@@ -1,5 +1,5 @@
 using TrainExplain.Explainers;
-using TrainExplain.Torch;
+using TrainExplain.Tests.Support;
 
 namespace TrainExplain.Tests.Explainers;
 
@@ -43,8 +43,8 @@ public sealed class ClosedFormTests
             _ => new IntegratedGradients(model, steps: 7),
         };
         using var explanation = explainer.Explain(x, Targets.Of([2, 0]));
-        var raw = explanation.Raw.data<float>();
-        var inputs = x.data<float>();
+        var raw = explanation.Raw.ToFloats();
+        var inputs = x.ToFloats();
         for (var image = 0; image < 2; image++)
         {
             var w = Row(image == 0 ? 2 : 0);
@@ -60,7 +60,7 @@ public sealed class ClosedFormTests
         using var model = ExplainerModels.Linear(Weight, Bias, Classes);
         using var x = torch.rand([2, 1, 4, 4]);
         using var explanation = new VarGrad(model, samples: 6).Explain(x, Targets.Class(1));
-        Assert.All(explanation.Raw.data<float>(), v => Assert.True(Math.Abs(v) < 1e-6, $"{v}"));
+        Assert.All(explanation.Raw.ToFloats(), v => Assert.True(Math.Abs(v) < 1e-6, $"{v}"));
     }
 
     [Theory]
@@ -79,8 +79,8 @@ public sealed class ClosedFormTests
         using var model = new ExplainerModels.Quadratic(a, [1, 1, 2, 2]);
         var x = torch.tensor(new double[] { 0.3, -0.7, 1.1, 0.9 }, [1, 1, 2, 2]);
         using var explanation = new IntegratedGradients(model, steps, rule).Explain(x, Targets.Class(0));
-        var raw = ((Attribution)explanation).Raw.to(ScalarType.Float64).data<double>();
-        var inputs = x.data<double>();
+        var raw = explanation.Raw.ToDoubles();
+        var inputs = x.ToDoubles();
         for (var i = 0; i < a.Length; i++)
         {
             var exact = a[i] * inputs[i] * inputs[i];
@@ -124,9 +124,9 @@ public sealed class ClosedFormTests
     }
 
     /// <summary>delta per image, checked to equal sum(raw) - (S(x) - S(x')), and |S(x) - S(x')| from an independent forward pass.</summary>
-    private static (float[] Delta, double[] Gaps) CompletenessErrors(TrainExplain.Torch.Modules.Module model, Tensor x, Attribution explanation)
+    private static (float[] Delta, double[] Gaps) CompletenessErrors(nn.Module<Tensor, Tensor> model, Tensor x, Attribution explanation)
     {
-        var delta = explanation.Delta!.data<float>();
+        var delta = explanation.Delta!.ToFloats();
         var baselineScores = ExplainerScores(model, torch.zeros_like(x), explanation.Targets);
         var gaps = new double[delta.Length];
         for (var i = 0; i < delta.Length; i++)
@@ -138,11 +138,11 @@ public sealed class ClosedFormTests
         return (delta, gaps);
     }
 
-    private static float[] ExplainerScores(TrainExplain.Torch.Modules.Module model, Tensor x, long[] targets)
+    private static float[] ExplainerScores(nn.Module<Tensor, Tensor> model, Tensor x, long[] targets)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return model.call(x).gather(1, torch.tensor(targets).unsqueeze(1)).squeeze(1).data<float>();
+        return model.call(x).gather(1, torch.tensor(targets).unsqueeze(1)).squeeze(1).ToFloats();
     }
 
     [Fact]
@@ -155,13 +155,13 @@ public sealed class ClosedFormTests
         using var explanation = (Attribution)new GradCam(model, layer: "relu").Explain(x, Targets.Of([0, 1, 2]));
         // CAM (Zhou et al. 2016): sum_k w_ck A_k with A the features before pooling; then ReLU and minmax per image.
         var state = model.state_dict();
-        var features = torch.nn.functional.conv2d(x, state["conv.weight"], state["conv.bias"], padding: 1).relu();
+        var features = nn.functional.conv2d(x, state["conv.weight"], state["conv.bias"], padding: [1L]).relu();
         var classWeights = state["fc.weight"].index_select(0, torch.tensor(new long[] { 0, 1, 2 }));
         var cam = (classWeights.unsqueeze(2).unsqueeze(3) * features).sum(1).relu();
         var flat = cam.flatten(1);
         var min = flat.amin([1], keepdim: true);
-        var expected = ((flat - min) / (flat.amax([1], keepdim: true) - min)).data<float>();
-        AssertClose(expected, explanation.Heatmaps.data<float>(), 1e-5);
+        var expected = ((flat - min) / (flat.amax([1], keepdim: true) - min)).ToFloats();
+        AssertClose(expected, explanation.Heatmaps.ToFloats(), 1e-5);
         Assert.Equal([3L, 6, 6], explanation.LayerMap!.shape);
     }
 
@@ -175,11 +175,11 @@ public sealed class ClosedFormTests
         using var guided = (Attribution)new GradCam(model, layer: "relu", guided: true).Explain(x, Targets.Class(1));
         // On a GAP-linear model g_k = w_1k / (h w) everywhere, so alpha_k = w_1k / (h w) * mean([A_k > 0]) where w_1k > 0, else 0.
         var state = model.state_dict();
-        var features = torch.nn.functional.conv2d(x, state["conv.weight"], state["conv.bias"], padding: 1).relu();
+        var features = nn.functional.conv2d(x, state["conv.weight"], state["conv.bias"], padding: [1L]).relu();
         var w = state["fc.weight"][1].relu() / 36.0;
-        var alpha = w.view(1, 4) * (features > 0).to(ScalarType.Float32).mean([2, 3]);
+        var alpha = w.view(1, 4) * (features > 0).to(ScalarType.Float32).mean([2L, 3L]);
         var cam = (alpha.unsqueeze(2).unsqueeze(3) * features).sum(1).relu();
-        AssertClose(cam.data<float>(), guided.LayerMap!.data<float>(), 1e-6);
+        AssertClose(cam.ToFloats(), guided.LayerMap!.ToFloats(), 1e-6);
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public sealed class ClosedFormTests
         using var model = ExplainerModels.Linear(weight, [0, 0], 2);
         var x = torch.ones([1, 1, 12, 12]);
         using var explanation = new OcclusionSensitivity(model, patch: 3, stride: 3, score: ScoreKind.Logit).Explain(x, Targets.Class(0));
-        var raw = explanation.Raw.data<float>();
+        var raw = explanation.Raw.ToFloats();
         for (var p = 0; p < 144; p++)
         {
             var (r, c) = (p / 12, p % 12);
@@ -220,8 +220,8 @@ public sealed class ClosedFormTests
         using var gradInput = (Attribution)new GradientsInputs(model).Explain(x, Targets.Predicted);
         var inputTerm = gradInput.Raw.abs().sum(1).flatten(1);
         var min = inputTerm.amin([1], keepdim: true);
-        var expected = ((inputTerm - min) / (inputTerm.amax([1], keepdim: true) - min)).data<float>();
-        AssertClose(expected, fullGrad.Raw.data<float>(), 1e-6);
+        var expected = ((inputTerm - min) / (inputTerm.amax([1], keepdim: true) - min)).ToFloats();
+        AssertClose(expected, fullGrad.Raw.ToFloats(), 1e-6);
     }
 
     [Fact]
@@ -235,7 +235,7 @@ public sealed class ClosedFormTests
         {
             Assert.True(explanation.Scores[c] > explanation.ScoresBefore[c], $"class {c}: {explanation.ScoresBefore[c]} -> {explanation.Scores[c]}");
         }
-        Assert.All(explanation.Images.data<float>(), v => Assert.InRange(v, 0f, 1f));
+        Assert.All(explanation.Images.ToFloats(), v => Assert.InRange(v, 0f, 1f));
         Assert.Equal([3L, 1, 8, 8], explanation.Images.shape);
         Assert.Equal(40, explanation.Passes);
     }

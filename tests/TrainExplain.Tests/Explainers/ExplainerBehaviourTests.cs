@@ -1,14 +1,15 @@
+using TorchSharp.Modules;
+using TrainExplain.Data.SafeTensors;
 using TrainExplain.Explainers;
 using TrainExplain.Imaging;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
+using TrainExplain.Tests.Support;
 
 namespace TrainExplain.Tests.Explainers;
 
 /// <summary>What every explainer promises besides its formula: chunking, seeds, layers, errors, memory, state.</summary>
 public sealed class ExplainerBehaviourTests
 {
-    private static IExplainer[] All(Module model, int internalBatchSize = 256) =>
+    internal static IExplainer[] All(nn.Module<Tensor, Tensor> model, int internalBatchSize = 256) =>
     [
         new VanillaGradients(model, internalBatchSize: internalBatchSize),
         new GradientsInputs(model, internalBatchSize: internalBatchSize),
@@ -36,7 +37,7 @@ public sealed class ExplainerBehaviourTests
         {
             using var a = small[i].Explain(x, Targets.Predicted);
             using var b = large[i].Explain(x, Targets.Predicted);
-            var (left, right) = (a.Raw.data<float>(), b.Raw.data<float>());
+            var (left, right) = (a.Raw.ToFloats(), b.Raw.ToFloats());
             var scale = Math.Max(1e-6, right.Max(Math.Abs));
             for (var j = 0; j < left.Length; j++)
             {
@@ -56,8 +57,8 @@ public sealed class ExplainerBehaviourTests
         using var first = new SmoothGrad(model, samples: 3, seed: 4).Explain(x, Targets.Class(1));
         using var again = new SmoothGrad(model, samples: 3, seed: 4).Explain(x, Targets.Class(1));
         using var other = new SmoothGrad(model, samples: 3, seed: 5).Explain(x, Targets.Class(1));
-        Assert.Equal(first.Raw.data<float>(), again.Raw.data<float>());
-        Assert.NotEqual(first.Raw.data<float>(), other.Raw.data<float>());
+        Assert.Equal(first.Raw.ToFloats(), again.Raw.ToFloats());
+        Assert.NotEqual(first.Raw.ToFloats(), other.Raw.ToFloats());
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class ExplainerBehaviourTests
         using var named = (Attribution)new GradCam(model, layer: "features.conv2").Explain(x, Targets.Predicted);
         Assert.Equal([2L, 8, 8], first.LayerMap!.shape);
         Assert.Equal([2L, 6, 6], last.LayerMap!.shape);
-        Assert.Equal(named.LayerMap!.data<float>(), last.LayerMap!.data<float>());
+        Assert.Equal(named.LayerMap!.ToFloats(), last.LayerMap!.ToFloats());
         var e = Assert.Throws<ArgumentException>(() => new GradCam(model, layer: "features.conv9").Explain(x, Targets.Predicted));
         Assert.Contains("features.conv9", e.Message);
         Assert.Contains("features.conv1 (Conv2d)", e.Message);
@@ -107,22 +108,29 @@ public sealed class ExplainerBehaviourTests
     {
         using var scope = torch.NewDisposeScope();
         using var model = ExplainerModels.NestedConvNet();
-        var conv = model.named_modules().First(m => m.name == "features.conv2").module;
+        var conv = (Conv2d)model.named_modules().First(m => m.name == "features.conv2").module;
         var calls = 0;
-        using var probe = conv.register_forward_hook((_, _, _) =>
+        var probe = conv.register_forward_hook((_, _, output) =>
         {
             calls++;
-            return calls == 2 ? throw new InvalidOperationException("model failure") : null;
+            return calls == 2 ? throw new InvalidOperationException("model failure") : output;
         });
-        var x = torch.rand([2, 1, 8, 8]);
-        Assert.Throws<InvalidOperationException>(() => new GradCam(model).Explain(x, Targets.Predicted));
-        // The probe ran for the layer search (1) and failed in the gradient pass (2); now it is the only hook left on conv2.
-        calls = 100;
-        using (torch.no_grad())
+        try
         {
-            model.call(x);
+            var x = torch.rand([2, 1, 8, 8]);
+            Assert.Throws<InvalidOperationException>(() => new GradCam(model).Explain(x, Targets.Predicted));
+            // The probe ran for the layer search (1) and failed in the gradient pass (2); now it is the only hook left on conv2.
+            calls = 100;
+            using (torch.no_grad())
+            {
+                model.call(x);
+            }
+            Assert.Equal(101, calls);
         }
-        Assert.Equal(101, calls);
+        finally
+        {
+            probe.remove();
+        }
     }
 
     [Fact]
@@ -137,7 +145,7 @@ public sealed class ExplainerBehaviourTests
         {
             explainer.Explain(x, Targets.Predicted).Dispose();
         }
-        var baseline = torch.live_tensor_count();
+        var baseline = LiveTensors.Baseline();
         for (var call = 0; call < 100; call++)
         {
             foreach (var explainer in explainers)
@@ -145,7 +153,7 @@ public sealed class ExplainerBehaviourTests
                 explainer.Explain(x, Targets.Predicted).Dispose();
             }
         }
-        Assert.Equal(baseline, torch.live_tensor_count());
+        baseline.AssertUnchanged();
         Assert.True(model.training);
         Assert.All(model.parameters(), p => Assert.Null(p.grad));
         Assert.False(x.requires_grad);
@@ -167,18 +175,18 @@ public sealed class ExplainerBehaviourTests
             explanation.SaveGrid(Path.Combine(directory, "ig.png"), new RenderOptions(Upscale: 2, Columns: 2, Padding: 1));
             Assert.Equal(grid, Png.Load(Path.Combine(directory, "ig.png")));
             explanation.SaveTensors(Path.Combine(directory, "ig.safetensors"));
-            var saved = torch.load_safetensors(Path.Combine(directory, "ig.safetensors"));
-            Assert.Equal(explanation.Raw.data<float>(), saved["attributions"].data<float>());
-            Assert.Equal(explanation.Heatmaps.data<float>(), saved["heatmaps"].data<float>());
-            Assert.Equal(explanation.Targets, saved["targets"].data<long>());
-            Assert.Equal(explanation.Delta!.data<float>(), saved["delta"].data<float>());
-            Assert.Equal(x.data<float>(), saved["inputs"].data<float>());
+            var saved = TensorSafeTensors.Load(Path.Combine(directory, "ig.safetensors"));
+            Assert.Equal(explanation.Raw.ToFloats(), saved["attributions"].ToFloats());
+            Assert.Equal(explanation.Heatmaps.ToFloats(), saved["heatmaps"].ToFloats());
+            Assert.Equal(explanation.Targets, saved["targets"].ToLongs());
+            Assert.Equal(explanation.Delta!.ToFloats(), saved["delta"].ToFloats());
+            Assert.Equal(x.ToFloats(), saved["inputs"].ToFloats());
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
-        Assert.All(explanation.Heatmaps.data<float>(), v => Assert.InRange(v, 0f, 1f));
+        Assert.All(explanation.Heatmaps.ToFloats(), v => Assert.InRange(v, 0f, 1f));
         Assert.Equal("4", explanation.Parameters["steps"]);
     }
 }

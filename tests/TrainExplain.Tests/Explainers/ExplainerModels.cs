@@ -1,5 +1,4 @@
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
+using TorchSharp.Modules;
 
 namespace TrainExplain.Tests.Explainers;
 
@@ -7,9 +6,9 @@ namespace TrainExplain.Tests.Explainers;
 internal static class ExplainerModels
 {
     /// <summary>y = W flatten(x) + b, with W [classes, C*H*W] and b given.</summary>
-    internal static Module Linear(float[] weight, float[] bias, int classes)
+    internal static Sequential Linear(float[] weight, float[] bias, int classes)
     {
-        var model = torch.nn.Sequential(("flatten", torch.nn.Flatten()), ("fc", torch.nn.Linear(weight.Length / classes, classes)));
+        var model = nn.Sequential(("flatten", nn.Flatten()), ("fc", nn.Linear(weight.Length / classes, classes)));
         using var scope = torch.NewDisposeScope();
         model.load_state_dict(new Dictionary<string, Tensor>
         {
@@ -27,52 +26,46 @@ internal static class ExplainerModels
     }
 
     /// <summary>conv (biased, padding 1) -> ReLU -> global average pool -> linear: CAM's own architecture.</summary>
-    internal static Module GapLinear() => torch.nn.Sequential(
-        ("conv", torch.nn.Conv2d(1, 4, 3, padding: 1)),
-        ("relu", torch.nn.ReLU()),
+    internal static Sequential GapLinear() => nn.Sequential(
+        ("conv", nn.Conv2d(1, 4, 3, padding: 1)),
+        ("relu", nn.ReLU()),
         ("gap", new GlobalAveragePool()),
-        ("fc", torch.nn.Linear(4, 3)));
+        ("fc", nn.Linear(4, 3)));
 
     /// <summary>A small ConvNet with nested blocks, for completeness and layer naming.</summary>
-    internal static Module NestedConvNet(bool bias = true) => torch.nn.Sequential(
-        ("features", torch.nn.Sequential(
-            ("conv1", torch.nn.Conv2d(1, 4, 3, padding: 1, bias: bias)),
-            ("relu1", torch.nn.ReLU()),
-            ("conv2", torch.nn.Conv2d(4, 6, 3, bias: bias)),
-            ("relu2", torch.nn.ReLU()))),
-        ("flatten", torch.nn.Flatten()),
-        ("fc", torch.nn.Linear(6 * 6 * 6, 3, bias: bias)));
+    internal static Sequential NestedConvNet(bool bias = true) => nn.Sequential(
+        ("features", nn.Sequential(
+            ("conv1", nn.Conv2d(1, 4, 3, padding: 1, bias: bias)),
+            ("relu1", nn.ReLU()),
+            ("conv2", nn.Conv2d(4, 6, 3, bias: bias)),
+            ("relu2", nn.ReLU()))),
+        ("flatten", nn.Flatten()),
+        ("fc", nn.Linear(6 * 6 * 6, 3, hasBias: bias)));
 
     /// <summary>conv -> tanh -> flatten -> linear: a smooth network, whose path integrand has no kinks.</summary>
-    internal static Module SmoothConvNet() => torch.nn.Sequential(
-        ("conv", torch.nn.Conv2d(1, 4, 3)),
-        ("tanh", new Tanh()),
-        ("flatten", torch.nn.Flatten()),
-        ("fc", torch.nn.Linear(4 * 6 * 6, 3)));
-
-    /// <summary>Hyperbolic tangent.</summary>
-    internal sealed class Tanh : Module
-    {
-        public override Tensor forward(Tensor input) => input.tanh();
-    }
+    internal static Sequential SmoothConvNet() => nn.Sequential(
+        ("conv", nn.Conv2d(1, 4, 3)),
+        ("tanh", nn.Tanh()),
+        ("flatten", nn.Flatten()),
+        ("fc", nn.Linear(4 * 6 * 6, 3)));
 
     /// <summary>Mean over (h, w): [N, K, h, w] to [N, K].</summary>
-    internal sealed class GlobalAveragePool : Module
+    internal sealed class GlobalAveragePool() : nn.Module<Tensor, Tensor>(nameof(GlobalAveragePool))
     {
-        public override Tensor forward(Tensor input) => input.mean([2, 3]);
+        public override Tensor forward(Tensor input) => input.mean([2L, 3L]);
     }
 
     /// <summary>One logit, S(x) = sum(a * x^2), in float64: the integrated gradients integral has a closed form.</summary>
-    internal sealed class Quadratic : Module
+    internal sealed class Quadratic : nn.Module<Tensor, Tensor>
     {
         private readonly Tensor a;
 
-        public Quadratic(double[] coefficients, long[] shape)
+        public Quadratic(double[] coefficients, long[] shape) : base(nameof(Quadratic))
         {
             a = torch.tensor(coefficients, shape).DetachFromDisposeScope();
             register_buffer("a", a);
         }
 
-        public override Tensor forward(Tensor input) => (input.square() * a).flatten(1).sum([1], keepdim: true);
+        public override Tensor forward(Tensor input) => (input.square() * a).flatten(1).sum([1L], keepdim: true);
     }
 }

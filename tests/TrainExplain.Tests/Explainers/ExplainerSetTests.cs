@@ -1,13 +1,12 @@
 using TrainExplain.Explainers;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
+using TrainExplain.Tests.Support;
 
 namespace TrainExplain.Tests.Explainers;
 
 /// <summary>Sharing one gradient pass among the one-pass methods changes their cost, never their results.</summary>
 public sealed class ExplainerSetTests
 {
-    private static IExplainer[] Methods(Module model) =>
+    private static IExplainer[] Methods(nn.Module<Tensor, Tensor> model) =>
     [
         new VanillaGradients(model),
         new GradCam(model, layer: "features.conv2"),
@@ -33,7 +32,7 @@ public sealed class ExplainerSetTests
             using var together = shared[i];
             Assert.Equal(alone.Method, together.Method);
             Assert.Equal(alone.Targets, together.Targets);
-            Assert.Equal(alone.Raw.data<float>(), together.Raw.data<float>());
+            Assert.Equal(alone.Raw.ToFloats(), together.Raw.ToFloats());
             Assert.Equal(alone.Scores, together.Scores);
         }
     }
@@ -48,12 +47,13 @@ public sealed class ExplainerSetTests
         using var model = ExplainerModels.NestedConvNet();
         var x = torch.rand([6, 1, 8, 8]);
         var gradientPasses = 0;
-        using var hook = model.register_forward_hook((_, input, _) =>
+        var hook = model.register_forward_hook((_, input, output) =>
         {
             gradientPasses += input.requires_grad ? 1 : 0;
-            return null;
+            return output;
         });
         var explanations = new ExplainerSet(Methods(model)).Explain(x, Targets.Labels(torch.tensor(new long[] { 0, 1, 2, 0, 1, 2 }))).ToList();
+        hook.remove();
         // One pass shared by the five logit methods, one for the probability-score method alone.
         Assert.Equal(2, gradientPasses);
         Assert.Equal("shared by 5 methods", explanations[0].Parameters["gradient_pass"]);
@@ -74,7 +74,7 @@ public sealed class ExplainerSetTests
         {
             e.Dispose();
         }
-        var baseline = torch.live_tensor_count();
+        var baseline = LiveTensors.Baseline();
         for (var i = 0; i < 10; i++)
         {
             foreach (var e in set.Explain(x, Targets.Predicted))
@@ -82,7 +82,7 @@ public sealed class ExplainerSetTests
                 e.Dispose();
             }
         }
-        Assert.Equal(baseline, torch.live_tensor_count());
+        baseline.AssertUnchanged();
         Assert.True(model.training);
     }
 
@@ -91,20 +91,20 @@ public sealed class ExplainerSetTests
     {
         // Training must go on as if nothing was explained: no dropout mask drawn, no running statistic updated.
         using var scope = torch.NewDisposeScope();
-        using var model = torch.nn.Sequential(("conv", torch.nn.Conv2d(1, 3, 3)), ("norm", torch.nn.BatchNorm2d(3)),
-            ("dropout", torch.nn.Dropout(0.5)), ("flatten", torch.nn.Flatten()), ("fc", torch.nn.Linear(3 * 6 * 6, 2)));
+        using var model = nn.Sequential(("conv", nn.Conv2d(1, 3, 3)), ("norm", nn.BatchNorm2d(3)),
+            ("dropout", nn.Dropout(0.5)), ("flatten", nn.Flatten()), ("fc", nn.Linear(3 * 6 * 6, 2)));
         var x = torch.rand([4, 1, 8, 8]);
         var runningMean = model.state_dict()["norm.running_mean"].clone();
         model.train();
         torch.manual_seed(34);
-        var expected = torch.rand([8]).data<float>();
+        var expected = torch.rand([8]).ToFloats();
         torch.manual_seed(34);
         foreach (var e in new ExplainerSet([new GradCam(model), new FullGrad(model), new VanillaGradients(model)]).Explain(x, Targets.Predicted))
         {
             e.Dispose();
         }
-        Assert.Equal(expected, torch.rand([8]).data<float>());
-        Assert.Equal(runningMean.data<float>(), model.state_dict()["norm.running_mean"].data<float>());
+        Assert.Equal(expected, torch.rand([8]).ToFloats());
+        Assert.Equal(runningMean.ToFloats(), model.state_dict()["norm.running_mean"].ToFloats());
         Assert.True(model.training);
     }
 
@@ -113,7 +113,7 @@ public sealed class ExplainerSetTests
     {
         using var model = ExplainerModels.NestedConvNet();
         var set = new ExplainerSet(Methods(model));
-        var baseline = torch.live_tensor_count();
+        var baseline = LiveTensors.Baseline();
         using (var flat = torch.rand([4, 64]))
         {
             var error = Assert.Throws<ArgumentException>(() => set.Explain(flat, Targets.Predicted));
@@ -123,7 +123,7 @@ public sealed class ExplainerSetTests
         {
             Assert.Throws<ArgumentException>(() => set.Explain(x, Targets.Class(7)));
         }
-        Assert.Equal(baseline, torch.live_tensor_count());
+        baseline.AssertUnchanged();
         Assert.Throws<ArgumentException>(() => new ExplainerSet([]));
     }
 }

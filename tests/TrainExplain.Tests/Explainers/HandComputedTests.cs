@@ -1,6 +1,5 @@
+using TorchSharp.Modules;
 using TrainExplain.Explainers;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Tests.Explainers;
 
@@ -34,7 +33,7 @@ public sealed class HandComputedTests
         using var model = ExplainerModels.Linear(weight, [0, 0, 0], 3);
         var x = torch.rand([3, 1, 12, 12]);
         using var explanation = (Attribution)new VanillaGradients(model).Explain(x, Targets.Of([0, 1, 2]));
-        var heat = explanation.Heatmaps.data<float>();
+        var heat = explanation.Heatmaps.ToFloats();
         for (var image = 0; image < 3; image++)
         {
             var m = weight.AsSpan(image * pixels, pixels).ToArray().Select(v => (double)Math.Abs(v)).ToArray();
@@ -63,7 +62,7 @@ public sealed class HandComputedTests
         const double fill = 0.25;
         using var explanation = new OcclusionSensitivity(model, patch: 3, stride: 2, fill: fill, score: ScoreKind.Logit)
             .Explain(x, Targets.Of([1, 0]));
-        var (inputs, raw) = (x.data<float>(), explanation.Raw.data<float>());
+        var (inputs, raw) = (x.ToFloats(), explanation.Raw.ToFloats());
         int[] corners = [0, 2, 4];
         for (var image = 0; image < 2; image++)
         {
@@ -107,9 +106,9 @@ public sealed class HandComputedTests
         var x = torch.rand([4, 1, 4, 4]);
         var labels = torch.tensor(new long[] { 2, 0, 1, 2 });
         using var explanation = (Attribution)new VanillaGradients(model, ScoreKind.Probability).Explain(x, Targets.Labels(labels));
-        var probabilities = torch.nn.functional.softmax(model.call(x), 1).detach();
-        var p = probabilities.data<float>();
-        var w = model.state_dict()["fc.weight"].data<float>();
+        var probabilities = nn.functional.softmax(model.call(x), 1).detach();
+        var p = probabilities.ToFloats();
+        var w = model.state_dict()["fc.weight"].ToFloats();
         Assert.Equal([2L, 0, 1, 2], explanation.Targets);
         for (var image = 0; image < 4; image++)
         {
@@ -120,16 +119,16 @@ public sealed class HandComputedTests
             {
                 var mixed = Enumerable.Range(0, 3).Sum(k => p[(image * 3) + k] * w[(k * 16) + i]);
                 var expected = p[(image * 3) + c] * (w[(c * 16) + i] - mixed);
-                Assert.True(Math.Abs(expected - explanation.Raw.data<float>()[(image * 16) + i]) <= 1e-6, $"image {image} input {i}");
+                Assert.True(Math.Abs(expected - explanation.Raw.ToFloats()[(image * 16) + i]) <= 1e-6, $"image {image} input {i}");
             }
         }
     }
 
     /// <summary>conv (1x1, 2 channels) -> square -> flatten -> linear: g = dS_c/dA = 2 A W_c, varying over pixels and channels.</summary>
-    private static Module SquareHead(float convBias)
+    private static Sequential SquareHead(float convBias)
     {
-        var model = torch.nn.Sequential(("conv", torch.nn.Conv2d(1, 2, 1)), ("square", new Square()), ("flatten", torch.nn.Flatten()),
-            ("fc", torch.nn.Linear(2 * 9, 2)));
+        var model = nn.Sequential(("conv", nn.Conv2d(1, 2, 1)), ("square", new Square()), ("flatten", nn.Flatten()),
+            ("fc", nn.Linear(2 * 9, 2)));
         using var scope = torch.NewDisposeScope();
         model.load_state_dict(new Dictionary<string, Tensor>
         {
@@ -142,11 +141,11 @@ public sealed class HandComputedTests
     }
 
     /// <summary>A = conv(x) [2, 3, 3] and g = 2 A W_c for image 0 of <paramref name="x"/>, in double precision.</summary>
-    private static (double[] A, double[] G) ActivationsAndGradients(Module model, Tensor x, int target)
+    private static (double[] A, double[] G) ActivationsAndGradients(nn.Module<Tensor, Tensor> model, Tensor x, int target)
     {
         var state = model.state_dict();
-        var (cw, cb, fw) = (state["conv.weight"].data<float>(), state["conv.bias"].data<float>(), state["fc.weight"].data<float>());
-        var pixels = x.data<float>();
+        var (cw, cb, fw) = (state["conv.weight"].ToFloats(), state["conv.bias"].ToFloats(), state["fc.weight"].ToFloats());
+        var pixels = x.ToFloats();
         var a = new double[18];
         var g = new double[18];
         for (var k = 0; k < 2; k++)
@@ -182,7 +181,7 @@ public sealed class HandComputedTests
                 alpha[k] += weight * Math.Max(0, gk);
             }
         }
-        AssertRelative(Cam(a, alpha), explanation.LayerMap!.data<float>(), 1e-5);
+        AssertRelative(Cam(a, alpha), explanation.LayerMap!.ToFloats(), 1e-5);
     }
 
     [Fact]
@@ -197,8 +196,8 @@ public sealed class HandComputedTests
         var (a, g) = ActivationsAndGradients(model, x, target: 0);
         double[] Alpha(Func<int, double> gate) =>
             [.. Enumerable.Range(0, 2).Select(k => Enumerable.Range(0, 9).Sum(p => g[(k * 9) + p] * gate((k * 9) + p)) / 9)];
-        AssertRelative(Cam(a, Alpha(i => g[i] > 0 && a[i] > 0 ? 1 : 0)), guided.LayerMap!.data<float>(), 1e-5);
-        AssertRelative(Cam(a, Alpha(_ => 1)), plain.LayerMap!.data<float>(), 1e-5);
+        AssertRelative(Cam(a, Alpha(i => g[i] > 0 && a[i] > 0 ? 1 : 0)), guided.LayerMap!.ToFloats(), 1e-5);
+        AssertRelative(Cam(a, Alpha(_ => 1)), plain.LayerMap!.ToFloats(), 1e-5);
     }
 
     [Fact]
@@ -209,8 +208,8 @@ public sealed class HandComputedTests
         const double eps = 1e-5;
         double[] w = [0.8, -1.3], gamma = [1.5, 0.7], beta = [0.2, -0.1], mean = [0.3, -0.2], variance = [0.5, 2.0];
         using var scope = torch.NewDisposeScope();
-        using var model = torch.nn.Sequential(("conv", torch.nn.Conv2d(1, 2, 1, bias: false)), ("norm", torch.nn.BatchNorm2d(2, eps)),
-            ("flatten", torch.nn.Flatten()), ("fc", torch.nn.Linear(18, 3)));
+        using var model = nn.Sequential(("conv", nn.Conv2d(1, 2, 1, bias: false)), ("norm", nn.BatchNorm2d(2, eps)),
+            ("flatten", nn.Flatten()), ("fc", nn.Linear(18, 3)));
         var fc = ExplainerModels.Random(3 * 18, seed: 9);
         model.load_state_dict(new Dictionary<string, Tensor>
         {
@@ -225,7 +224,7 @@ public sealed class HandComputedTests
         });
         var x = torch.rand([1, 1, 3, 3]);
         using var explanation = (Attribution)new FullGrad(model).Explain(x, Targets.Class(2));
-        var pixels = x.data<float>();
+        var pixels = x.ToFloats();
         var inputTerm = new double[9];
         var biasTerm = new double[9];
         for (var k = 0; k < 2; k++)
@@ -241,7 +240,7 @@ public sealed class HandComputedTests
         }
         var input = MinMax([.. inputTerm.Select((g, p) => Math.Abs(g * pixels[p]))]);
         var layer = MinMax(biasTerm);
-        AssertRelative([.. input.Zip(layer, (a, b) => a + b)], explanation.Raw.data<float>(), 1e-5);
+        AssertRelative([.. input.Zip(layer, (a, b) => a + b)], explanation.Raw.ToFloats(), 1e-5);
     }
 
     private static Tensor Floats(double[] values, long[] shape) => torch.tensor(values.Select(v => (float)v).ToArray(), shape);
@@ -284,16 +283,21 @@ public sealed class HandComputedTests
         using var scope = torch.NewDisposeScope();
         using var model = ExplainerModels.NestedConvNet();
         var x = torch.rand([2, 1, 8, 8]);
-        var fc = model.named_modules().First(m => m.name == "fc").module;
+        var fc = (Linear)model.named_modules().First(m => m.name == "fc").module;
         var sawEval = false;
-        using (fc.register_forward_hook((_, _, _) =>
+        var hook = fc.register_forward_hook((_, _, _) =>
         {
             sawEval = !model.training;
             throw new InvalidOperationException("model failure");
-        }))
+        });
+        try
         {
             model.train();
             Assert.Throws<InvalidOperationException>(() => new VanillaGradients(model).Explain(x, Targets.Predicted));
+        }
+        finally
+        {
+            hook.remove();
         }
         Assert.True(sawEval);
         Assert.True(model.training);
@@ -303,7 +307,7 @@ public sealed class HandComputedTests
     }
 
     /// <summary>y = x^2, elementwise.</summary>
-    private sealed class Square : Module
+    private sealed class Square() : nn.Module<Tensor, Tensor>(nameof(Square))
     {
         public override Tensor forward(Tensor input) => input.square();
     }

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
+using TorchSharp.Modules;
+using TrainExplain.Data.SafeTensors;
 using TrainExplain.Explainers;
 using TrainExplain.Testing;
-using TrainExplain.Torch;
-using TrainExplain.Torch.Modules;
 
 namespace TrainExplain.Tests.Explainers;
 
@@ -14,7 +14,7 @@ namespace TrainExplain.Tests.Explainers;
 public sealed class PyTorchOracleTests
 {
     /// <summary>(oracle method, oracle options, our explainer).</summary>
-    private static readonly (string Method, string Options, Func<Module, IExplainer> Create)[] Cases =
+    private static readonly (string Method, string Options, Func<nn.Module<Tensor, Tensor>, IExplainer> Create)[] Cases =
     [
         ("vanilla", "", m => new VanillaGradients(m)),
         ("gradinput", "", m => new GradientsInputs(m)),
@@ -32,10 +32,10 @@ public sealed class PyTorchOracleTests
     ];
 
     /// <summary>The example's simple ConvNet with PyTorch's module names, so its state_dict loads in the reference.</summary>
-    private static Module SimpleConvNet() => torch.nn.Sequential(
-        ("conv1", torch.nn.Conv2d(1, 32, 3)), ("relu1", torch.nn.ReLU()), ("pool1", torch.nn.MaxPool2d(2)),
-        ("conv2", torch.nn.Conv2d(32, 64, 3)), ("relu2", torch.nn.ReLU()), ("pool2", torch.nn.MaxPool2d(2)),
-        ("flatten", torch.nn.Flatten()), ("dropout", torch.nn.Dropout(0.5)), ("fc", torch.nn.Linear(1600, 10)));
+    private static Sequential SimpleConvNet() => nn.Sequential(
+        ("conv1", nn.Conv2d(1, 32, 3)), ("relu1", nn.ReLU()), ("pool1", nn.MaxPool2d(2)),
+        ("conv2", nn.Conv2d(32, 64, 3)), ("relu2", nn.ReLU()), ("pool2", nn.MaxPool2d(2)),
+        ("flatten", nn.Flatten()), ("dropout", nn.Dropout(0.5)), ("fc", nn.Linear(1600, 10)));
 
     [Fact]
     public void EveryMethodMatchesThePyTorchReference()
@@ -50,17 +50,17 @@ public sealed class PyTorchOracleTests
             using var model = SimpleConvNet();
             var x = torch.rand([3, 1, 28, 28]);
             var targets = torch.tensor(new long[] { 4, 0, 9 });
-            torch.save_safetensors(model.state_dict(), Path.Combine(directory, "weights.safetensors"));
-            torch.save_safetensors(new Dictionary<string, Tensor> { ["input"] = x, ["targets"] = targets }, Path.Combine(directory, "input.safetensors"));
+            TensorSafeTensors.Save(Path.Combine(directory, "weights.safetensors"), model.state_dict());
+            TensorSafeTensors.Save(Path.Combine(directory, "input.safetensors"), new Dictionary<string, Tensor> { ["input"] = x, ["targets"] = targets });
             RunOracle(script, directory);
             for (var i = 0; i < Cases.Length; i++)
             {
                 var (method, options, create) = Cases[i];
                 using var ours = create(model).Explain(x, Targets.Labels(targets));
-                var theirs = torch.load_safetensors(Path.Combine(directory, $"out{i}.safetensors"));
+                var theirs = TensorSafeTensors.Load(Path.Combine(directory, $"out{i}.safetensors"));
                 var label = $"{method} {options}";
                 AssertClose(theirs["attributions"], ours.Raw, label + " attributions");
-                Assert.Equal(theirs["targets"].data<long>(), ours.Targets);
+                Assert.Equal(theirs["targets"].ToLongs(), ours.Targets);
                 AssertClose(theirs["scores"], torch.tensor(ours.Scores), label + " scores");
                 if (ours is Attribution attribution)
                 {
@@ -90,7 +90,7 @@ public sealed class PyTorchOracleTests
     private static void AssertClose(Tensor expected, Tensor actual, string what, double absolute = 0)
     {
         Assert.Equal(expected.shape, actual.shape);
-        var (e, a) = (expected.to(ScalarType.Float32).data<float>(), actual.to(ScalarType.Float32).data<float>());
+        var (e, a) = (expected.ToFloats(), actual.ToFloats());
         var tolerance = Math.Max(absolute, 1e-4 * Math.Max(1e-6, e.Max(Math.Abs)));
         for (var i = 0; i < e.Length; i++)
         {

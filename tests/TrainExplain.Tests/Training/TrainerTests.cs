@@ -1,5 +1,5 @@
 using TrainExplain.Data;
-using TrainExplain.Torch;
+using TrainExplain.Tests.Support;
 using TrainExplain.Training;
 
 namespace TrainExplain.Tests.Training;
@@ -24,8 +24,8 @@ public sealed class TrainerTests
         using var train = TrainingFixtures.Bars(96, seed: 1);
         using var validation = TrainingFixtures.Bars(48, seed: 2);
         using var model = TrainingFixtures.SmallConvNet();
-        using var optimizer = torch.optim.Adam(model.parameters(), lr: 0.05);
-        using var loss = torch.nn.CrossEntropyLoss();
+        using var optimizer = optim.Adam(model.parameters(), lr: 0.05);
+        using var loss = nn.CrossEntropyLoss();
         var recorder = new RecordingCallback();
 
         var history = Trainer.Fit(model, optimizer, loss, new DataLoader(train, 32, shuffle: true, seed: 4), new DataLoader(validation, 16), 4,
@@ -47,14 +47,15 @@ public sealed class TrainerTests
     {
         using var data = TrainingFixtures.Bars(20, seed: 5);
         using var model = TrainingFixtures.SmallConvNet();
-        using var loss = torch.nn.CrossEntropyLoss();
+        using var loss = nn.CrossEntropyLoss();
         var modes = new List<(bool Training, bool Grad)>();
-        using var hook = model.register_forward_hook((m, input, output) =>
+        var hook = model.register_forward_hook((m, input, output) =>
         {
             modes.Add((m.training, torch.is_grad_enabled()));
-            return null;
+            return output;
         });
         var (meanLoss, accuracy) = Trainer.Evaluate(model, loss, new DataLoader(data, 8));
+        hook.remove();
         Assert.All(modes, m => Assert.Equal((false, false), m));
         Assert.Equal(3, modes.Count);
         Assert.True(double.IsFinite(meanLoss));
@@ -68,13 +69,13 @@ public sealed class TrainerTests
     {
         using var data = TrainingFixtures.Bars(40, seed: 6);
         using var model = TrainingFixtures.SmallConvNet();
-        using var optimizer = torch.optim.SGD(model.parameters(), lr: 0.01, momentum: 0.9);
-        using var loss = torch.nn.CrossEntropyLoss();
+        using var optimizer = optim.SGD(model.parameters(), learningRate: 0.01, momentum: 0.9);
+        using var loss = nn.CrossEntropyLoss();
         var loader = new DataLoader(data, 8, shuffle: true);
         var cancellation = TestContext.Current.CancellationToken;
         Trainer.Fit(model, optimizer, loss, loader, loader, 1, cancellation: cancellation);
-        var baseline = torch.live_tensor_count();
+        var baseline = LiveTensors.Baseline();
         Trainer.Fit(model, optimizer, loss, loader, loader, 3, cancellation: cancellation);
-        Assert.Equal(baseline, torch.live_tensor_count());
+        baseline.AssertUnchanged();
     }
 }

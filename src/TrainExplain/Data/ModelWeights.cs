@@ -1,0 +1,158 @@
+using System.Collections;
+using System.IO.Compression;
+using TorchSharp.PyBridge;
+using TrainExplain.Data.SafeTensors;
+
+namespace TrainExplain.Data;
+
+/// <summary>
+/// Loads and saves a model's state dict with TorchSharp.PyBridge: <c>.safetensors</c>, and PyTorch's
+/// <c>torch.save(model.state_dict(), path)</c> zip files (<c>.pt</c>, <c>.pth</c>, <c>.bin</c>), by the same dotted names
+/// as PyTorch. PyBridge validates little, so every file is checked first against the file's own length and the model's
+/// state dict: a truncated, hostile or mismatched file ends in one <see cref="InvalidDataException"/> that names the
+/// file (or a <see cref="WeightsMismatchException"/> naming the tensor when it reads well but does not fit), before any
+/// weight of the model changes and before any allocation that the file's claims size.
+/// </summary>
+public static class ModelWeights
+{
+    /// <summary>Loads <paramref name="path"/> into <paramref name="model"/>, strictly: every name and shape must match.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable weights file.</exception>
+    /// <exception cref="WeightsMismatchException">The file reads well but does not fit the model.</exception>
+    public static void Load(nn.Module model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: is a folder; expected a .safetensors or .pt weights file.");
+        }
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such weights file.", path);
+        }
+        using var scope = torch.NewDisposeScope();
+        var expected = model.state_dict().ToDictionary(p => p.Key, p => (p.Value.dtype, p.Value.shape));
+        if (IsSafeTensors(path))
+        {
+            var header = Guard(path, () => SafeTensorsFile.ReadHeader(path));
+            Match(path, expected, header.Tensors.ToDictionary(t => t.Name, t => (Dtype: (ScalarType?)null, Shape: t.Shape)));
+            Guard(path, () => model.load_safetensors(path, strict: true));
+        }
+        else
+        {
+            Match(path, expected, Guard(path, () => PyTorchTensors(path)));
+            Guard(path, () => model.load_py(path, strict: true));
+        }
+    }
+
+    /// <summary>Saves the state dict of <paramref name="model"/> by extension (.safetensors, else PyTorch's zip format) through a temporary file.</summary>
+    public static void Save(nn.Module model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = System.IO.Path.GetFullPath(path);
+        var temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                if (IsSafeTensors(path))
+                {
+                    model.save_safetensors(stream, leaveOpen: true);
+                }
+                else
+                {
+                    model.save_py(stream, leaveOpen: true);
+                }
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static bool IsSafeTensors(string path) => path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The shape of every tensor a PyTorch zip file holds, read from its pickle without reading tensor data, each checked
+    /// against the bytes its storage record really has.
+    /// </summary>
+    private static Dictionary<string, (ScalarType? Dtype, long[] Shape)> PyTorchTensors(string path)
+    {
+        using var stream = File.OpenRead(path);
+        Span<byte> signature = stackalloc byte[4];
+        if (stream.ReadAtLeast(signature, 4, throwOnEndOfStream: false) < 4 || !signature.SequenceEqual("PK\u0003\u0004"u8))
+        {
+            throw new InvalidDataException("not a PyTorch zip archive; save it with torch.save(model.state_dict(), path) (PyTorch 1.6 or later) or as .safetensors");
+        }
+        stream.Position = 0;
+        using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+        var storedBytes = archive.Entries.Select(e => e.Length).ToArray();
+        if (storedBytes.Sum() > 16 * stream.Length + (1 << 20))
+        {
+            throw new InvalidDataException($"the archive claims {storedBytes.Sum()} bytes once unpacked from a {stream.Length}-byte file; PyTorch stores weights unpacked");
+        }
+        stream.Position = 0;
+        var unpickled = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true, skipTensorRead: true);
+        var tensors = new Dictionary<string, (ScalarType?, long[])>();
+        foreach (DictionaryEntry entry in unpickled)
+        {
+            using var record = new PyTorchStorageRecord(entry.Value!);
+            var name = (string)entry.Key;
+            var needed = checked(record.ElementsSpanned() * record.ElementSize);
+            if (record.ArchiveIndex < 0 || record.ArchiveIndex >= storedBytes.Length || needed > storedBytes[record.ArchiveIndex])
+            {
+                throw new InvalidDataException($"tensor '{name}' of shape [{string.Join(", ", record.Shape)}] needs {needed} bytes but its storage holds {(record.ArchiveIndex >= 0 && record.ArchiveIndex < storedBytes.Length ? storedBytes[record.ArchiveIndex] : 0)}");
+            }
+            tensors[name] = (record.Dtype, record.Shape);
+        }
+        return tensors;
+    }
+
+    /// <summary>Every name and shape of the file against the model's state dict, as strict load_state_dict does, with the first difference named.</summary>
+    private static void Match(string path, Dictionary<string, (ScalarType Dtype, long[] Shape)> model, Dictionary<string, (ScalarType? Dtype, long[] Shape)> file)
+    {
+        var missing = model.Keys.Where(k => !file.ContainsKey(k)).ToList();
+        // A .pt file's names come from a hash table, in no fixed order: sort them so that the error is always the same.
+        var unexpected = file.Keys.Where(k => !model.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0 || unexpected.Count > 0)
+        {
+            throw new WeightsMismatchException(path, missing.Concat(unexpected).First(),
+                $"the file does not fit the model: missing {Names(missing)}; unexpected {Names(unexpected)}");
+        }
+        foreach (var (name, (_, shape)) in model)
+        {
+            if (!file[name].Shape.SequenceEqual(shape))
+            {
+                throw new WeightsMismatchException(path, name,
+                    $"'{name}' has shape [{string.Join(", ", file[name].Shape)}] in the file but [{string.Join(", ", shape)}] in the model");
+            }
+        }
+    }
+
+    private static string Names(List<string> names) => names.Count == 0 ? "none" : string.Join(", ", names.Take(8)) + (names.Count > 8 ? $" and {names.Count - 8} more" : "");
+
+    /// <summary>Runs a step of PyBridge or of the checks, turning whatever a bad file makes it throw into one error naming the file.</summary>
+    private static T Guard<T>(string path, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (e is not WeightsMismatchException)
+        {
+            // PyBridge, its unpickler, the zip reader and libtorch each throw their own types on a bad file.
+            throw new InvalidDataException($"{path}: not a readable weights file: {e.Message}", e);
+        }
+    }
+
+    private static void Guard(string path, Action step) => Guard(path, () =>
+    {
+        step();
+        return 0;
+    });
+}

@@ -1,0 +1,48 @@
+using Spectre.Console;
+
+namespace MnistTrainer.Tests.Support;
+
+/// <summary>Runs the example's command line in-process, capturing what it prints (Spectre.Console's tables too).</summary>
+internal static class Cli
+{
+    /// <summary>Runs <paramref name="args"/> through the example's error handling; returns the exit code, stdout and stderr.</summary>
+    public static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        var (previousOut, previousError) = (Console.Out, Console.Error);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(error);
+        // AnsiConsole keeps the writer it first saw: give it this run's, and a fresh one over the real stdout after.
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        try
+        {
+            var exitCode = CommandLineErrors.Run(App.CreateRoot(), args);
+            return (exitCode, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(previousOut);
+            Console.SetError(previousError);
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(previousOut) });
+        }
+    }
+
+    /// <summary>Runs a command that must succeed, failing the test with its stderr otherwise.</summary>
+    public static string Succeed(params string[] args)
+    {
+        var (exitCode, output, error) = Run(args);
+        Assert.True(exitCode == 0, $"{string.Join(' ', args)} exited with {exitCode}: {error}");
+        return output;
+    }
+
+    /// <summary>Asserts that a failed command printed one line or more, each an "error:" line, and no stack trace.</summary>
+    public static void AssertOneLineErrors(string error)
+    {
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.StartsWith("error:", l));
+        Assert.DoesNotContain("   at ", error);
+        Assert.DoesNotContain("frame #", error);
+    }
+}

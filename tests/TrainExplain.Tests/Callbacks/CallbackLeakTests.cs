@@ -1,0 +1,32 @@
+using TrainExplain.Callbacks;
+using TrainExplain.Explainers;
+using TrainExplain.Tests.Support;
+using TrainExplain.Tests.UserModels;
+using TrainExplain.Training;
+
+namespace TrainExplain.Tests.Callbacks;
+
+/// <summary>The callbacks run thousands of times in a long training run: they must free every tensor they make.</summary>
+public sealed class CallbackLeakTests
+{
+    [Fact]
+    public void AThousandCallsOfAnExplainerCallbackLeaveEveryTensorCountAtItsBaseline()
+    {
+        using var model = UserModelZoo.Create("blocks", seed: 60);
+        using var optimizer = optim.SGD(model.parameters(), learningRate: 0.1);
+        using var images = torch.rand([4, 1, 8, 8]);
+        IExplainer[] onePass = [new VanillaGradients(model), new GradientsInputs(model), new GradCam(model), new GradCamPlusPlus(model), new FullGrad(model)];
+        using var callback = new ExplainerCallback(onePass, images, Targets.Predicted);
+        var context = new TrainingContext(model, optimizer, torch.CPU, 1, 0) { Epoch = 1 };
+        model.train();
+        callback.OnEpochEnd(context);
+        var baseline = LiveTensors.Baseline();
+        for (var call = 0; call < 1000; call++)
+        {
+            callback.OnEpochEnd(context);
+        }
+        baseline.AssertUnchanged();
+        Assert.True(model.training);
+        Assert.All(model.parameters(), p => Assert.Null(p.grad));
+    }
+}
