@@ -58,7 +58,7 @@ public static class WriterBenchmarks
         const int calls = 2_000;
         var images = Enumerable.Range(0, 8).Select(seed => GridImage(seed, tileCount)).ToArray();
         var microseconds = new double[calls];
-        using (var writer = new SummaryWriter(Path.Combine(logDir, "latency"), new SummaryWriterOptions { QueueCapacity = calls }))
+        using (var writer = new TensorBoardWriter(Path.Combine(logDir, "latency"), new TensorBoardWriterOptions { QueueCapacity = calls }))
         {
             for (var i = 0; i < 50; i++)
             {
@@ -92,7 +92,7 @@ public static class WriterBenchmarks
         var image = new Image(512, 512, 3, pixels);
         long bytes;
         TimeSpan elapsed;
-        using (var writer = new SummaryWriter(Path.Combine(logDir, "throughput")))
+        using (var writer = new TensorBoardWriter(Path.Combine(logDir, "throughput")))
         {
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < calls; i++)
@@ -115,7 +115,7 @@ public static class WriterBenchmarks
         var text = new string('x', 1 << 20);
         long bytes;
         TimeSpan elapsed;
-        using (var writer = new SummaryWriter(Path.Combine(logDir, "raw")))
+        using (var writer = new TensorBoardWriter(Path.Combine(logDir, "raw")))
         {
             var start = Stopwatch.GetTimestamp();
             for (var i = 0; i < calls; i++)

@@ -267,12 +267,17 @@ def gradinput(model, x, targets, score="logit", batch=DEFAULT_BATCH):
     return result(raw, percentile_normalize(channel_reduce(raw)), targets, s)
 
 
+SEED_STRIDE = 0x9E3779B97F4A7C15  # golden-ratio increment: sample i's seed is seed + i * SEED_STRIDE (mod 2^64)
+
+
 def smoothgrad_noise(x, samples, noise, seed):
-    """e_i ~ Normal(0, sigma^2), sigma = noise * (max - min) per image: torch.manual_seed(seed) on the CPU
-    generator, then one randn of shape [n, N, C, H, W]."""
-    gen = torch.Generator().manual_seed(seed)
+    """e_i ~ Normal(0, sigma^2), sigma = noise * (max - min) per image. Sample i's standard normal [N, C, H, W] comes
+    from its own CPU generator seeded with (seed + i * 0x9E3779B97F4A7C15) mod 2^64, as TrainExplain draws it, so
+    the noise depends neither on the chunking nor on the device. Returns [n, N, C, H, W]."""
     sigma = noise * (x.amax(dim=(1, 2, 3)) - x.amin(dim=(1, 2, 3)))
-    e = torch.randn((samples,) + tuple(x.shape), generator=gen, dtype=x.dtype)
+    e = torch.stack([torch.randn(tuple(x.shape), dtype=x.dtype,
+                                 generator=torch.Generator().manual_seed((seed + i * SEED_STRIDE) % (1 << 64)))
+                     for i in range(samples)])
     return e * sigma[None, :, None, None, None]
 
 
@@ -509,11 +514,55 @@ def activation_maximization(model, classes, shape=(1, 28, 28), steps=200, lr=Non
 
 
 # ----------------------------------------------------------------------------------------------------------
+# Faithfulness: deletion and insertion (METHODS.md, Petsiuk et al. 2018)
+# ----------------------------------------------------------------------------------------------------------
+
+def pixel_order(saliency):
+    """Per image, the flat pixel indices h * W + w by saliency descending, ties by ascending index: [N, H W]."""
+    flat = saliency.reshape(saliency.shape[0], -1).double().numpy()
+    index = np.arange(flat.shape[1])
+    return torch.from_numpy(np.stack([np.lexsort((index, -row)) for row in flat]))
+
+
+def step_counts(pixels, steps):
+    """n_k = round(k H W / S) for k = 0..S; Python's round() takes halves to even."""
+    return [round(k * pixels / steps) for k in range(steps + 1)]
+
+
+def deletion_insertion(model, x, targets, saliency, steps=16, fill=0.0, batch=DEFAULT_BATCH):
+    """Deletion image k: x with its first n_k pixels (all channels) set to `fill`; insertion image k: `fill`
+    everywhere but its first n_k pixels, taken from x. p_k = softmax probability of the image's target;
+    AUC = (1/S) (p_0/2 + p_1 + ... + p_{S-1} + p_S/2). Images go through the model B at a time, no gradients."""
+    n, c, h, w = x.shape
+    order = pixel_order(saliency)
+    counts = step_counts(h * w, steps)
+    curves = {}
+    for name, insert in (("deletion", False), ("insertion", True)):
+        images, image_targets = [], []
+        for j in range(n):
+            for k in range(steps + 1):
+                chosen = torch.zeros(h * w, dtype=torch.bool)
+                chosen[order[j, :counts[k]]] = True
+                keep = chosen if insert else ~chosen
+                images.append(torch.where(keep.reshape(1, h, w), x[j], torch.full_like(x[j], fill)))
+                image_targets.append(targets[j])
+        points = torch.stack(images)
+        point_targets = torch.stack(image_targets)
+        with torch.no_grad():
+            p = torch.cat([scores_of(model(pc), tc, "probability")
+                           for pc, tc in zip(points.split(batch), point_targets.split(batch))]).reshape(n, steps + 1)
+        curves[name] = p
+    auc = {name: (p.sum(1) - (p[:, 0] + p[:, steps]) / 2) / steps for name, p in curves.items()}
+    return {"deletion_auc": auc["deletion"], "insertion_auc": auc["insertion"], "deletion_curve": curves["deletion"],
+            "insertion_curve": curves["insertion"], "targets": targets}
+
+
+# ----------------------------------------------------------------------------------------------------------
 # oracle subcommand
 # ----------------------------------------------------------------------------------------------------------
 
 METHODS = ("vanilla", "gradinput", "smoothgrad", "smoothgrad_sq", "vargrad", "ig", "gradcam", "gradcam_guided",
-           "gradcampp", "occlusion", "fullgrad", "activations", "actmax")
+           "gradcampp", "occlusion", "fullgrad", "activations", "actmax", "deletion_insertion")
 
 
 def run_method(model, method, x, targets, opts):
@@ -543,6 +592,10 @@ def run_method(model, method, x, targets, opts):
         return activation_maximization(model, opts.classes, tuple(x.shape[1:]), opts.steps or 200, opts.lr,
                                        opts.l2, opts.tv, opts.jitter, opts.lo, opts.hi, opts.seed,
                                        opts.score or "logit")
+    if method == "deletion_insertion":
+        if opts.saliency is None:
+            raise ValueError("deletion_insertion needs a 'saliency' [N, H, W] tensor in the input file")
+        return deletion_insertion(model, x, targets, opts.saliency, opts.metric_steps, opts.fill, b)
     raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
 
 
@@ -557,6 +610,7 @@ def oracle(opts):
     if x.dim() != 4:
         raise ValueError(f"input must be [N, C, H, W], got {list(x.shape)}")
     opts.baseline = inputs["baseline"].float() if "baseline" in inputs else None
+    opts.saliency = inputs["saliency"].float() if "saliency" in inputs else None
     targets = inputs["targets"].long() if "targets" in inputs else predicted_targets(model, x, opts.batch_size)
     if opts.method == "actmax" and opts.classes is None:
         opts.classes = targets.tolist() if "targets" in inputs else list(range(10))
@@ -857,6 +911,17 @@ def selftest(_opts):
              f"({am['scores_before'].tolist()} -> {am['scores_after'].tolist()})")
     st.check("actmax stays in [lo, hi]", am["images"].min().item() >= 0 and am["images"].max().item() <= 1)
 
+    # deletion and insertion: halves to even, ties by ascending index, a constant model's AUC is its probability
+    st.check("deletion steps round halves to even", step_counts(10, 4) == [0, 2, 5, 8, 10])
+    st.check("pixel order: saliency descending, ties by ascending index",
+             pixel_order(torch.tensor([[[1.0, 3.0], [3.0, 0.0]]])).tolist() == [[1, 2, 0, 3]])
+    flat = LinearNet().eval()
+    with torch.no_grad():
+        flat.fc.weight.zero_()
+        flat.fc.bias.zero_()
+    faith = deletion_insertion(flat, x, t, torch.rand(5, 6, 6, generator=gen), steps=4)
+    st.close("deletion/insertion AUC of a constant model = 1/K", faith["deletion_auc"], torch.full((5,), 1 / 3), 1e-6)
+
     print(f"selftest: {st.failures} failure(s)", file=sys.stderr)
     return 1 if st.failures else 0
 
@@ -877,7 +942,8 @@ def parse(argv):
     o = sub.add_parser("oracle", help="run one method on safetensors inputs")
     o.add_argument("--weights", required=True)
     o.add_argument("--arch", choices=sorted(ARCHS), default="simple")
-    o.add_argument("--input", required=True, help="safetensors with 'input' [N,C,H,W], optional 'targets', 'baseline'")
+    o.add_argument("--input", required=True,
+                   help="safetensors with 'input' [N,C,H,W], optional 'targets', 'baseline', 'saliency' [N,H,W]")
     o.add_argument("--method", required=True, choices=METHODS)
     o.add_argument("--out", required=True)
     o.add_argument("--threads", type=int, default=1)
@@ -892,7 +958,8 @@ def parse(argv):
     o.add_argument("--guided", action="store_true")
     o.add_argument("--window", type=int)
     o.add_argument("--stride", type=int)
-    o.add_argument("--fill", type=float, default=0.0)
+    o.add_argument("--fill", type=float, default=0.0, help="occlusion's and deletion/insertion's fill value")
+    o.add_argument("--metric-steps", type=int, default=16, help="deletion_insertion: S, the steps of each curve")
     o.add_argument("--classes", type=lambda s: [int(c) for c in s.split(",")])
     o.add_argument("--lr", type=float)
     o.add_argument("--l2", type=float, default=0.1)

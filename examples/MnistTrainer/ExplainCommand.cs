@@ -4,6 +4,7 @@ using MnistTrainer.Models;
 using TorchSharp;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
+using TrainExplain.Metrics;
 using static TorchSharp.torch;
 
 namespace MnistTrainer;
@@ -36,11 +37,13 @@ internal static class ExplainCommand
         var score = new Option<string?>("--score") { Description = "logit or probability." };
         var internalBatch = new Option<int?>("--internal-batch-size") { Description = "Most images per forward/backward pass (default 256)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of stochastic methods." };
+        var metrics = new Option<bool>("--metrics") { Description = "Also measure deletion and insertion AUC (saved as deletion_auc, insertion_auc [N]; means printed)." };
+        var metricSteps = new Option<int>("--metric-steps") { Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 };
 
         var command = new Command("explain", "Explain a saved model's decisions on some images.")
         {
             weights, arch, method, target, input, data, indices, images, output, device, steps, rule, baseline, samples, noise, layer, patch, stride,
-            score, internalBatch, seed,
+            score, internalBatch, seed, metrics, metricSteps,
         };
         command.SetAction(result =>
         {
@@ -48,33 +51,78 @@ internal static class ExplainCommand
                 result.GetValue(samples), result.GetValue(noise), result.GetValue(layer), result.GetValue(patch), result.GetValue(stride),
                 ParseScore(result.GetValue(score)), result.GetValue(internalBatch), result.GetValue(seed));
             var source = new ExplainInputs(result.GetValue(input), result.GetValue(data), result.GetValue(indices), result.GetValue(images) ?? []);
+            var metricOptions = result.GetValue(metrics) ? MetricSteps(result.GetValue(metricSteps)) : (int?)null;
             return Run(result.GetValue(weights)!, result.GetValue(arch)!, result.GetValue(method)!, result.GetValue(target)!, source,
-                result.GetValue(output)!, DeviceOption.Resolve(result.GetValue(device)!), settings);
+                result.GetValue(output)!, DeviceOption.Resolve(result.GetValue(device)!), settings, metricOptions);
         });
         return command;
     }
 
-    private static int Run(string weights, string arch, string method, string target, ExplainInputs source, string output, Device device, ExplainerSettings settings)
+    private static int Run(string weights, string arch, string method, string target, ExplainInputs source, string output, Device device,
+        ExplainerSettings settings, int? metricSteps)
     {
         using var model = Architectures.Create(arch);
         LoadWeights(model, weights, arch);
         model.to(device);
         model.eval();
         using var scope = NewDisposeScope();
-        var (images, labels) = source.Load(device);
-        var explainer = ExplainerCatalog.Create(method, model, settings);
-        using var explanation = explainer.Explain(images, ParseTarget(target, labels));
+        using var explanation = ExplainerCatalog.ExplainsInputs(method)
+            ? ExplainImages(method, model, settings, source, target, device, metricSteps, out var metrics)
+            : VisualizeClasses(model, settings, source, metricSteps, out metrics);
         Directory.CreateDirectory(output);
         var png = Path.Combine(output, $"{method}.png");
         var tensors = Path.Combine(output, $"{method}.safetensors");
         explanation.SaveGrid(png);
-        explanation.SaveTensors(tensors);
+        explanation.SaveTensors(tensors, metrics);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{explainer.Name}: {images.size(0)} images, targets [{string.Join(", ", explanation.Targets)}], {explanation.Elapsed.TotalMilliseconds:F0} ms"));
+            $"{explanation.Method}: {explanation.Targets.Length} {(ExplainerCatalog.ExplainsInputs(method) ? "images" : "classes")}, targets [{string.Join(", ", explanation.Targets)}], {explanation.Elapsed.TotalMilliseconds:F0} ms"));
+        if (metrics is not null)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"deletion AUC {metrics["deletion_auc"].mean().item<float>():F4} (lower is more faithful), insertion AUC {metrics["insertion_auc"].mean().item<float>():F4} (higher is), {metricSteps} steps"));
+        }
         Console.WriteLine($"wrote {png}");
         Console.WriteLine($"wrote {tensors}");
         return 0;
     }
+
+    private static Explanation ExplainImages(string method, nn.Module<Tensor, Tensor> model, ExplainerSettings settings, ExplainInputs source, string target,
+        Device device, int? metricSteps, out Dictionary<string, Tensor>? metrics)
+    {
+        var (images, labels) = source.Load(device);
+        var explanation = ExplainerCatalog.CreateExplainer(method, model, settings).Explain(images, ParseTarget(target, labels));
+        metrics = null;
+        if (metricSteps is { } steps && explanation is Attribution attribution)
+        {
+            var scores = new DeletionInsertion(model, steps, internalBatchSize: settings.InternalBatchSize ?? 256)
+                .Measure(images, attribution.Saliency, tensor(attribution.Targets, device: device));
+            metrics = new() { ["deletion_auc"] = tensor(scores.Deletion.ToArray()), ["insertion_auc"] = tensor(scores.Insertion.ToArray()) };
+        }
+        else if (metricSteps is not null)
+        {
+            Console.Error.WriteLine($"note: --metrics does not apply to {method}, which has no per-pixel map; no AUCs measured.");
+        }
+        return explanation;
+    }
+
+    /// <summary>Activation maximization needs no inputs: any input flag given is said to be ignored rather than read.</summary>
+    private static Explanation VisualizeClasses(nn.Module<Tensor, Tensor> model, ExplainerSettings settings, ExplainInputs source, int? metricSteps,
+        out Dictionary<string, Tensor>? metrics)
+    {
+        if (source.IsGiven)
+        {
+            Console.Error.WriteLine($"note: {ExplainerCatalog.ClassVisualization} synthesizes one image per class and reads no inputs; the input flags are ignored.");
+        }
+        if (metricSteps is not null)
+        {
+            Console.Error.WriteLine($"note: --metrics does not apply to {ExplainerCatalog.ClassVisualization}, which explains classes, not inputs.");
+        }
+        metrics = null;
+        return ExplainerCatalog.CreateClassVisualizer(model, settings).Visualize();
+    }
+
+    private static int MetricSteps(int steps) =>
+        steps > 0 ? steps : throw new ArgumentException($"--metric-steps must be positive, got {steps}.");
 
     /// <summary>Loads .safetensors or PyTorch .pt weights; a file that does not fit names the parameter and the other architectures.</summary>
     private static void LoadWeights(nn.Module model, string path, string arch)

@@ -9,6 +9,9 @@ namespace MnistTrainer;
 /// <summary>The images to explain: a safetensors file, a range of the test split, or PNG files (exactly one of them).</summary>
 internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirectoryOption, string? Indices, string[] Images)
 {
+    /// <summary>Whether any input flag was given.</summary>
+    internal bool IsGiven => SafeTensorsPath is not null || Indices is not null || Images.Length > 0;
+
     /// <summary>Loads images [N, 1, H, W] in [0, 1] and, where the source has them, labels [N] onto <paramref name="device"/>.</summary>
     internal (Tensor images, Tensor? labels) Load(Device device)
     {

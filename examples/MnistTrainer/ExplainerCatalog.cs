@@ -3,10 +3,16 @@ using static TorchSharp.torch;
 
 namespace MnistTrainer;
 
-/// <summary>The explainers by their command-line names, built with METHODS.md's defaults unless settings override them.</summary>
+/// <summary>
+/// The methods by their command-line names, built with METHODS.md's defaults unless settings override them: input
+/// explainers, and the class visualizer (activation maximization), which explains classes, not inputs.
+/// </summary>
 internal static class ExplainerCatalog
 {
-    private static readonly Dictionary<string, Func<nn.Module<Tensor, Tensor>, ExplainerSettings, IExplainer>> Factories = new()
+    /// <summary>The command-line name of activation maximization.</summary>
+    internal const string ClassVisualization = "actmax";
+
+    private static readonly Dictionary<string, Func<nn.Module<Tensor, Tensor>, ExplainerSettings, IExplainer>> Explainers = new()
     {
         ["vanilla"] = (m, s) => new VanillaGradients(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["gradinput"] = (m, s) => new GradientsInputs(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
@@ -20,23 +26,35 @@ internal static class ExplainerCatalog
         ["occlusion"] = (m, s) => new OcclusionSensitivity(m, s.Patch, s.Stride, 0, s.Score ?? ScoreKind.Probability, s.InternalBatchSize ?? 256),
         ["fullgrad"] = (m, s) => new FullGrad(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["activations"] = (m, s) => new LayerActivations(m, s.Layer, s.InternalBatchSize ?? 256),
-        ["actmax"] = (m, s) => new ActivationMaximization(m, [.. Enumerable.Range(0, 10).Select(c => (long)c)], steps: s.Steps ?? 200, seed: s.Seed ?? 0),
     };
 
     /// <summary>The method names, in the order the example runs them.</summary>
-    internal static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
+    internal static IReadOnlyList<string> Names { get; } = [.. Explainers.Keys, ClassVisualization];
 
-    /// <summary>The explainer called <paramref name="name"/> over <paramref name="model"/>.</summary>
-    internal static IExplainer Create(string name, nn.Module<Tensor, Tensor> model, ExplainerSettings settings) =>
-        Factories.TryGetValue(name, out var factory) ? factory(model, settings)
-            : throw new ArgumentException($"Unknown method '{name}': expected one of {string.Join(", ", Names)}.");
+    /// <summary>Whether <paramref name="name"/> explains inputs (every method but activation maximization).</summary>
+    internal static bool ExplainsInputs(string name) => name != ClassVisualization;
+
+    /// <summary>The input explainer called <paramref name="name"/> over <paramref name="model"/>.</summary>
+    internal static IExplainer CreateExplainer(string name, nn.Module<Tensor, Tensor> model, ExplainerSettings settings) =>
+        Explainers.TryGetValue(name, out var factory) ? factory(model, settings)
+            : throw new ArgumentException($"Unknown input explainer '{name}': expected one of {string.Join(", ", Explainers.Keys)}.");
+
+    /// <summary>Activation maximization of the ten classes over <paramref name="model"/>.</summary>
+    internal static IClassVisualizer CreateClassVisualizer(nn.Module<Tensor, Tensor> model, ExplainerSettings settings) =>
+        new ActivationMaximization(model, [.. Enumerable.Range(0, 10).Select(c => (long)c)], steps: settings.Steps ?? 200, seed: settings.Seed ?? 0,
+            score: settings.Score ?? ScoreKind.Logit, internalBatchSize: settings.InternalBatchSize ?? 256);
 
     /// <summary>Parses "all", "none" or a comma list of method names.</summary>
     internal static IReadOnlyList<string> ParseList(string text) => text.Trim() switch
     {
         "all" => Names,
         "none" or "" => [],
-        _ => [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n =>
-            Factories.ContainsKey(n) ? n : throw new ArgumentException($"Unknown method '{n}' in --explainers: expected {string.Join(", ", Names)}, all or none."))],
+        _ => Distinct([.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n =>
+            Names.Contains(n) ? n : throw new ArgumentException($"Unknown method '{n}' in --explainers: expected {string.Join(", ", Names)}, all or none."))]),
     };
+
+    private static IReadOnlyList<string> Distinct(IReadOnlyList<string> names) =>
+        names.GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } twice
+            ? throw new ArgumentException($"--explainers lists '{twice.Key}' twice: each method is logged under one tag, so name it once.")
+            : names;
 }

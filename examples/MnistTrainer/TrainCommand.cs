@@ -34,10 +34,13 @@ internal static class TrainCommand
         var explainers = new Option<string>("--explainers") { Description = $"Comma list of methods, or 'all' or 'none' ({string.Join(", ", ExplainerCatalog.Names)}).", DefaultValueFactory = _ => "all" };
         var explainEvery = new Option<int>("--explain-every") { Description = "Explain every K epochs.", DefaultValueFactory = _ => 1 };
         var explainCount = new Option<int>("--explain-count") { Description = "Images in the fixed validation batch that is explained.", DefaultValueFactory = _ => 16 };
+        var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not log the explanations' deletion/insertion AUC and stability." };
+        var metricSteps = new Option<int>("--metric-steps") { Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 };
 
         var command = new Command("train", "Train a ConvNet on MNIST-format data, explaining it every epoch in TensorBoard.")
         {
             data, arch, epochs, batchSize, lr, seed, device, limitTrain, limitVal, logdir, runName, save, explainers, explainEvery, explainCount,
+            noMetrics, metricSteps,
         };
         command.SetAction(result => Run(new TrainSettings(
             DataDirectory.Resolve(result.GetValue(data)), result.GetValue(arch)!, Positive(result.GetValue(epochs), "--epochs"),
@@ -45,7 +48,8 @@ internal static class TrainCommand
             DeviceOption.Resolve(result.GetValue(device)!), result.GetValue(limitTrain), result.GetValue(limitVal),
             result.GetValue(logdir)!, result.GetValue(runName) ?? DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture),
             result.GetValue(save), ExplainerCatalog.ParseList(result.GetValue(explainers)!),
-            Positive(result.GetValue(explainEvery), "--explain-every"), Positive(result.GetValue(explainCount), "--explain-count"))));
+            Positive(result.GetValue(explainEvery), "--explain-every"), Positive(result.GetValue(explainCount), "--explain-count"),
+            !result.GetValue(noMetrics), Positive(result.GetValue(metricSteps), "--metric-steps"))));
         return command;
     }
 
@@ -69,32 +73,46 @@ internal static class TrainCommand
         model.to(settings.Device);
         using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
         using var loss = nn.CrossEntropyLoss();
-        var trainLoader = new DataLoader(train, settings.BatchSize, shuffle: true, seed: settings.Seed, device: settings.Device);
-        var validationLoader = new DataLoader(validation, 256, device: settings.Device);
+        var trainLoader = new BatchLoader(train, settings.BatchSize, shuffle: true, seed: settings.Seed, device: settings.Device);
+        var validationLoader = new BatchLoader(validation, 256, device: settings.Device);
 
         var (images, labels) = validation.Take(Math.Min(settings.ExplainCount, validation.Count));
         using var explainBatch = images;
         using var explainLabels = labels;
-        using var explainerCallback = settings.Explainers.Count == 0 ? null : new ExplainerCallback(
-            settings.Explainers.Select(name => ExplainerCatalog.Create(name, model, new ExplainerSettings())), images,
-            Targets.Labels(labels), settings.ExplainEvery);
-        var callbacks = new List<ITrainingCallback> { new ProgressCallback(), new ScalarsCallback(), new HistogramCallback(settings.ExplainEvery) };
-        if (explainerCallback is not null)
-        {
-            callbacks.Add(explainerCallback);
-        }
-
         var clock = Stopwatch.StartNew();
         IReadOnlyList<IReadOnlyDictionary<string, double>> history;
-        using (var writer = new SummaryWriter(runDirectory))
+        ExplainerCallback? explainerCallback;
+        using (var writer = new TensorBoardWriter(runDirectory))
         {
-            writer.AddText("config", settings.ToMarkdown(), 0);
-            history = Trainer.Fit(model, optimizer, loss, trainLoader, validationLoader, settings.Epochs, settings.Device, writer, callbacks, runDirectory);
+            writer.AddText("config", settings.ToMarkdown(), 0, description: "The command line's settings of this run.");
+            var imageFolder = Path.Combine(runDirectory, "images");
+            explainerCallback = ExplainerCallbackOf(settings, model, images, labels, writer, imageFolder);
+            using var disposeExplainers = explainerCallback;
+            var callbacks = new List<ITrainingCallback> { new ProgressCallback(), new ScalarsCallback(writer), new HistogramCallback(writer, settings.ExplainEvery) };
+            if (explainerCallback is not null)
+            {
+                callbacks.Add(explainerCallback);
+            }
+            if (settings.Explainers.Contains(ExplainerCatalog.ClassVisualization))
+            {
+                callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings()), writer, imageFolder, settings.ExplainEvery));
+            }
+            history = Trainer.Fit(model, optimizer, loss, trainLoader, validationLoader, settings.Epochs, callbacks);
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(savePath))!);
         ModelWeights.Save(model, savePath);
         PrintSummary(settings, history, clock.Elapsed, explainerCallback, runDirectory, savePath);
         return 0;
+    }
+
+    /// <summary>One callback for the input explainers of <c>--explainers</c>, or null when there are none.</summary>
+    private static ExplainerCallback? ExplainerCallbackOf(TrainSettings settings, nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels,
+        TensorBoardWriter writer, string imageFolder)
+    {
+        var methods = settings.Explainers.Where(ExplainerCatalog.ExplainsInputs).ToList();
+        return methods.Count == 0 ? null : new ExplainerCallback(
+            methods.Select(name => ExplainerCatalog.CreateExplainer(name, model, new ExplainerSettings())), images, Targets.Labels(labels), writer, imageFolder,
+            new ExplainerCallbackOptions { Every = settings.ExplainEvery, Faithfulness = settings.Metrics, FaithfulnessSteps = settings.MetricSteps });
     }
 
     private static void PrintSummary(TrainSettings settings, IReadOnlyList<IReadOnlyDictionary<string, double>> history, TimeSpan elapsed,

@@ -6,7 +6,7 @@ namespace MnistTrainer;
 /// <summary>The validated options of one <c>train</c> run.</summary>
 internal sealed record TrainSettings(string Data, string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed,
     Device Device, int? LimitTrain, int? LimitValidation, string LogDir, string RunName, string? SavePath,
-    IReadOnlyList<string> Explainers, int ExplainEvery, int ExplainCount)
+    IReadOnlyList<string> Explainers, int ExplainEvery, int ExplainCount, bool Metrics = true, int MetricSteps = 16)
 {
     /// <summary>The settings as a markdown table, logged as the run's text summary.</summary>
     internal string ToMarkdown()
@@ -17,6 +17,7 @@ internal sealed record TrainSettings(string Data, string Architecture, int Epoch
             ("data", Data), ("arch", Architecture), ("epochs", Epochs), ("batch size", BatchSize), ("lr", LearningRate),
             ("seed", Seed), ("device", Device), ("limit train", LimitTrain), ("limit val", LimitValidation),
             ("explainers", string.Join(", ", Explainers)), ("explain every", ExplainEvery), ("explain count", ExplainCount),
+            ("faithfulness metrics", Metrics ? $"on, {MetricSteps} steps" : "off"),
         })
         {
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"| {name} | {value?.ToString() ?? "all"} |\n");

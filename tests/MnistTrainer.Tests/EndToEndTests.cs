@@ -35,6 +35,18 @@ public sealed class EndToEndTests : IDisposable
             Assert.Equal([1L, 2L], images.Select(i => i.Step));
             Assert.All(images, i => Assert.True(i.Value.Image!.Decode().Width > 28));
         }
+        // Issue 15: every method with a per-pixel map is measured each epoch, the random order once, stability from epoch 2.
+        string[] mapped = ["VanillaGradients", "GradientsInputs", "SmoothGrad", "SmoothGradSquared", "VarGrad", "IntegratedGradients", "GradCam",
+            "GradCamPlusPlus", "OcclusionSensitivity", "FullGrad"];
+        Assert.Equal(mapped.Append("random").Order(), events.Tags().Where(t => t.StartsWith("faithfulness/", StringComparison.Ordinal) && t.EndsWith("/deletion_auc", StringComparison.Ordinal))
+            .Select(t => t.Split('/')[1]).Order());
+        foreach (var name in mapped.Append("random"))
+        {
+            Assert.Equal([1L, 2L], events.Scalars($"faithfulness/{name}/insertion_auc").Select(s => s.Step));
+            Assert.All(events.Scalars($"faithfulness/{name}/deletion_auc"), s => Assert.InRange(s.Value, 0f, 1f));
+        }
+        Assert.Equal(mapped.Order(), events.Tags().Where(t => t.StartsWith("stability/", StringComparison.Ordinal)).Select(t => t["stability/".Length..]).Order());
+        Assert.All(mapped, name => Assert.Equal([2L], events.Scalars($"stability/{name}").Select(s => s.Step)));
         Assert.Contains(events.Tags(), t => t.StartsWith("weights/conv1.weight", StringComparison.Ordinal));
         Assert.Contains("config/text_summary", events.Tags());
         var methods = Directory.GetDirectories(Path.Combine(run, "images"));
@@ -59,7 +71,31 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal([4L], saved["delta"].shape);
     }
 
+    [Fact]
+    public void TrainWithoutMetricsLogsNone()
+    {
+        FashionMnist.Require();
+        var logdir = Path.Combine(root, "runs");
+        Cli.Succeed("train", "--data", Data, "--epochs", "1", "--limit-train", "64", "--limit-val", "32", "--explain-count", "2", "--explainers", "vanilla,gradcam",
+            "--no-metrics", "--logdir", logdir, "--run-name", "plain", "--device", "cpu");
+        var tags = EventFileReader.ReadRun(Path.Combine(logdir, "plain")).ToList().Tags();
+        Assert.Contains("explain/VanillaGradients", tags);
+        Assert.Contains("explain/GradCam", tags);
+        Assert.DoesNotContain(tags, t => t.StartsWith("faithfulness/", StringComparison.Ordinal) || t.StartsWith("stability/", StringComparison.Ordinal)
+            || t.StartsWith("time/faithfulness/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AMethodListedTwiceIsRefusedRatherThanLoggedTwice()
+    {
+        var (exitCode, _, error) = Cli.Run("train", "--explainers", "vanilla,gradcam,vanilla", "--epochs", "1");
+        Assert.Equal(CommandLineErrors.UsageError, exitCode);
+        Cli.AssertOneLineErrors(error);
+        Assert.Contains("--explainers lists 'vanilla' twice", error);
+    }
+
     [Theory]
+    [InlineData("train", "--explainers", "vanilla,vanilla")]
     [InlineData("train", "--epochs", "0")]
     [InlineData("train", "--arch", "resnet")]
     [InlineData("train", "--explainers", "vanilla,bogus")]

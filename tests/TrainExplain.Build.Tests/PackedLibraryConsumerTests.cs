@@ -23,6 +23,58 @@ public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : 
         Console.WriteLine($"explained {explanation.Raw.shape[0]} heap-tuned={NativeHeap.Tuned}");
         """;
 
+    /// <summary>
+    /// A third-party method written against the public API only (this program has no access to the library's internals,
+    /// unlike the test assemblies): it overrides the protected members of <c>Explainer</c>, shares the gradient pass of
+    /// an <c>ExplainerSet</c> with vanilla gradients, and gives their square.
+    /// </summary>
+    private const string ThirdPartyMethodProgram = """
+        using TorchSharp;
+        using TrainExplain.Explainers;
+        using static TorchSharp.torch;
+
+        torch.manual_seed(0);
+        using var model = nn.Sequential(("conv", nn.Conv2d(1, 4, 3, padding: 1)), ("relu", nn.ReLU()),
+            ("flatten", nn.Flatten()), ("fc", nn.Linear(4 * 64, 3)));
+        using var images = torch.rand(3, 1, 8, 8);
+        var gradientPasses = 0;
+        var hook = model.register_forward_hook((_, input, output) =>
+        {
+            gradientPasses += input.requires_grad ? 1 : 0;
+            return output;
+        });
+        var results = new ExplainerSet([new VanillaGradients(model), new SquaredGradients(model)]).Explain(images, Targets.Predicted);
+        hook.remove();
+        using var vanilla = results[0];
+        using var squared = results[1];
+        var equal = vanilla.Raw.square().data<float>().ToArray().SequenceEqual(squared.Raw.data<float>().ToArray());
+        Console.WriteLine($"{squared.Method}: passes={gradientPasses} pass='{squared.Parameters["gradient_pass"]}' power={squared.Parameters["power"]} equal={equal}");
+
+        /// <summary>raw = (dS/dx)^2: one pass, which an ExplainerSet shares.</summary>
+        internal sealed class SquaredGradients(nn.Module<Tensor, Tensor> model) : Explainer(model, ScoreKind.Logit, internalBatchSize: 256)
+        {
+            protected override GradientRequest? SharedPassRequest(Tensor inputs) => GradientRequest.InputOnly;
+
+            protected override Explanation Compute(ExplainContext context)
+            {
+                var raw = context.Gradients(context.Request!).Input!.square();
+                return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, passes: 1);
+            }
+
+            protected override IEnumerable<(string Name, string Value)> DescribeParameters() => base.DescribeParameters().Append(("power", "2"));
+        }
+        """;
+
+    [Fact]
+    public void A_method_written_outside_the_library_shares_the_pass_of_an_explainer_set()
+    {
+        var project = library.BuildConsumer("ThirdPartyMethod", ThirdPartyMethodProgram);
+
+        var printed = PackedLibrary.Run(Path.Combine(project, "bin", "Release", "net10.0", "ThirdPartyMethod"), project);
+
+        Assert.Contains("SquaredGradients: passes=1 pass='shared by 2 methods' power=2 equal=True", printed);
+    }
+
     [Fact]
     public void A_consumer_of_the_packed_library_runs_TorchSharp_on_this_machine()
     {

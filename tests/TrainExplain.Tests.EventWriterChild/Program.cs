@@ -11,7 +11,7 @@ if (args.Length != 1)
 }
 
 var random = new Random(7);
-using var writer = new SummaryWriter(args[0], new SummaryWriterOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
+using var writer = new TensorBoardWriter(args[0], new TensorBoardWriterOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
 for (long step = 0; ; step++)
 {
     writer.AddScalar("count", step, step);

@@ -1,91 +1,109 @@
-using System.Globalization;
+using System.Diagnostics;
 using TrainExplain.Explainers;
-using TrainExplain.Imaging;
+using TrainExplain.Metrics;
+using TrainExplain.TensorBoard;
 using TrainExplain.Training;
 
 namespace TrainExplain.Callbacks;
 
 /// <summary>
-/// Explains a fixed validation batch with any <see cref="IExplainer"/>s every <c>every</c> epochs and writes the pictures:
-/// for each method one grid of overlays per step under the tag <c>explain/&lt;Method&gt;</c> (optionally each image as
-/// its own sample under <c>explain/&lt;Method&gt;/samples</c>), the method's time as the scalar
-/// <c>time/explain/&lt;Method&gt;</c>, and, when the run has a folder, a PNG per epoch under <c>images/&lt;method&gt;/</c>.
-/// This one class replaces tf-explain's seven near-identical callbacks. Given several methods, it runs them as an
-/// <see cref="ExplainerSet"/>, so the one-pass methods share a single forward+backward pass. The explainers leave the
-/// model's mode and gradients as they were; the callback frees everything it made.
+/// Explains a fixed validation batch with any <see cref="IExplainer"/>s every <see cref="ExplainerCallbackOptions.Every"/>
+/// epochs and writes the pictures: for each method one grid of overlays per step under the tag
+/// <c>explain/&lt;Name&gt;</c>, the method's time as <c>time/explain/&lt;Name&gt;</c>, and, given an image folder, a PNG per
+/// epoch under <c>&lt;folder&gt;/&lt;name&gt;/</c> (the tag's name in lower case, <c>[layer]</c> as <c>-layer</c>). It also
+/// measures how faithful (deletion and insertion AUC, Petsiuk et al. 2018) and how settled (Spearman rank correlation
+/// with the previous explained epoch) each method's maps are. This one class replaces tf-explain's seven near-identical
+/// callbacks; it owns its outputs (writer, folder). Given several methods, it runs them as an <see cref="ExplainerSet"/>,
+/// so the one-pass methods share a single forward+backward pass. The explainers leave the model's mode and gradients as
+/// they were; the callback frees everything it made.
 /// </summary>
 public sealed class ExplainerCallback : ITrainingCallback, IDisposable
 {
+    private const string RandomName = "random";
     private readonly ExplainerSet explainers;
-    private readonly Tensor? inputs;
+    private readonly Tensor inputs;
     private readonly Targets targets;
-    private readonly int every;
-    private readonly string? tag;
+    private readonly TensorBoardWriter? writer;
+    private readonly ExplanationOutputs outputs;
+    private readonly Dictionary<string, float[]> previousSaliency = [];
+    private readonly bool logsRandomBaseline;
     private Tensor? inputsOnDevice;
 
-    /// <summary>Creates the callback for one method.</summary>
-    /// <param name="explainer">The method.</param>
-    /// <param name="inputs">The validation batch [N, C, H, W] (null only for explainers that need no inputs).</param>
-    /// <param name="targets">The target policy, e.g. <see cref="Targets.Labels"/> or <see cref="Targets.Predicted"/>.</param>
-    /// <param name="every">Explain every this many epochs (and at the first).</param>
-    /// <param name="tag">TensorBoard tag (default <c>explain/&lt;Name&gt;</c>).</param>
-    /// <param name="writeSamples">Also write each image as its own sample.</param>
-    /// <param name="render">Colormap, alpha, upscale and grid layout.</param>
-    /// <exception cref="ArgumentException">The explainer needs inputs and none were given.</exception>
-    public ExplainerCallback(IExplainer explainer, Tensor? inputs, Targets? targets = null, int every = 1, string? tag = null,
-        bool writeSamples = false, RenderOptions? render = null)
-        : this([explainer], inputs, targets, every, writeSamples, render) => this.tag = tag;
-
     /// <summary>Creates the callback for several methods, each written under <c>explain/&lt;Name&gt;</c>.</summary>
-    /// <param name="explainers">The methods; one-pass methods of the same model share their gradient pass.</param>
-    /// <param name="inputs">The validation batch [N, C, H, W] (null only when no explainer needs inputs).</param>
+    /// <param name="explainers">The methods (names must differ); one-pass methods of the same model share their gradient pass.</param>
+    /// <param name="inputs">The validation batch [N, C, H, W], read each time (not owned); copied to the model's device once.</param>
     /// <param name="targets">The target policy, e.g. <see cref="Targets.Labels"/> or <see cref="Targets.Predicted"/>.</param>
-    /// <param name="every">Explain every this many epochs (and at the first).</param>
-    /// <param name="writeSamples">Also write each image as its own sample.</param>
-    /// <param name="render">Colormap, alpha, upscale and grid layout.</param>
-    /// <exception cref="ArgumentException">No explainers, or one needs inputs and none were given.</exception>
-    public ExplainerCallback(IEnumerable<IExplainer> explainers, Tensor? inputs, Targets? targets = null, int every = 1,
-        bool writeSamples = false, RenderOptions? render = null)
+    /// <param name="writer">Where summaries go, or null.</param>
+    /// <param name="imageFolder">The folder of the PNG files (one subfolder per method), or null.</param>
+    /// <param name="options">Frequency, rendering, samples and the faithfulness figures.</param>
+    /// <exception cref="ArgumentException">No explainers, two with one name, a tag the writer already has from another callback, or bad options.</exception>
+    public ExplainerCallback(IEnumerable<IExplainer> explainers, Tensor inputs, Targets targets, TensorBoardWriter? writer = null,
+        string? imageFolder = null, ExplainerCallbackOptions? options = null)
     {
         this.explainers = new ExplainerSet(explainers);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(every);
-        if (inputs is null && this.explainers.Explainers.FirstOrDefault(e => e.RequiresInputs) is { } needy)
-        {
-            throw new ArgumentException($"{needy.Name} explains inputs: pass a validation batch [N, C, H, W].", nameof(inputs));
-        }
-        (this.inputs, this.targets, this.every) = (inputs, targets ?? Targets.Predicted, every);
-        WriteSamples = writeSamples;
-        Render = render ?? new RenderOptions();
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        Options = options ?? new ExplainerCallbackOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.Every, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.FaithfulnessSteps, nameof(options));
+        (this.inputs, this.targets, this.writer) = (inputs, targets, writer);
+        outputs = new ExplanationOutputs(writer, imageFolder, Options.Render, Options.WriteSamples);
+        writer?.Claim(this, [.. Tags()]);
+        // The chance level is the same for every method of a run: the first callback of a writer logs it.
+        logsRandomBaseline = Options.Faithfulness && Options.RandomBaseline &&
+            (writer?.TryClaim(this, [FaithfulnessTag(RandomName, "deletion_auc"), FaithfulnessTag(RandomName, "insertion_auc")]) ?? true);
+    }
+
+    /// <summary>Creates the callback for one method.</summary>
+    public ExplainerCallback(IExplainer explainer, Tensor inputs, Targets targets, TensorBoardWriter? writer = null, string? imageFolder = null,
+        ExplainerCallbackOptions? options = null)
+        : this([explainer], inputs, targets, writer, imageFolder, options)
+    {
     }
 
     /// <summary>The methods, in the order they run.</summary>
     public IReadOnlyList<IExplainer> Explainers => explainers.Explainers;
 
-    /// <summary>Whether each image is also written as its own sample.</summary>
-    public bool WriteSamples { get; }
-
-    /// <summary>How explanations are drawn.</summary>
-    public RenderOptions Render { get; }
+    /// <summary>The options.</summary>
+    public ExplainerCallbackOptions Options { get; }
 
     /// <summary>How long each method took the last time it ran (with its share of a shared pass), in the order of <see cref="Explainers"/>.</summary>
     public IReadOnlyList<TimeSpan> LastElapsed { get; private set; } = [];
 
-    /// <summary>The TensorBoard tag of a method's grid.</summary>
-    public string TagOf(IExplainer explainer)
+    /// <summary>The last explained epoch's faithfulness figures by method name (and <c>random</c> for the baseline).</summary>
+    public IReadOnlyDictionary<string, FaithfulnessScores> LastFaithfulness { get; private set; } = new Dictionary<string, FaithfulnessScores>();
+
+    /// <summary>The last explained epoch's stability by method name (absent at the first explained epoch).</summary>
+    public IReadOnlyDictionary<string, double> LastStability { get; private set; } = new Dictionary<string, double>();
+
+    /// <summary>The TensorBoard tag of a method's grid: <c>explain/&lt;Name&gt;</c>.</summary>
+    public static string TagOf(IExplainer explainer)
     {
         ArgumentNullException.ThrowIfNull(explainer);
-        return tag ?? $"explain/{explainer.Name}";
+        return ExplanationOutputs.TagOf(explainer.Name);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">An explainer explains another model than the one being trained.</exception>
+    public void OnTrainBegin(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (Explainers.FirstOrDefault(e => !ReferenceEquals(e.Model, context.Model)) is { } other)
+        {
+            throw new InvalidOperationException($"{other.Name} explains another model than the one being trained; build the explainer with the trained model.");
+        }
     }
 
     /// <inheritdoc />
     public void OnEpochEnd(TrainingContext context)
     {
-        if ((context.Epoch - 1) % every != 0)
+        ArgumentNullException.ThrowIfNull(context);
+        if ((context.Epoch - 1) % Options.Every != 0)
         {
             return;
         }
         using var scope = torch.NewDisposeScope();
-        if (inputs is not null && (inputsOnDevice is null || !inputsOnDevice.device.IsSameAs(context.Device)))
+        if (inputsOnDevice is null || !inputsOnDevice.device.IsSameAs(context.Device))
         {
             inputsOnDevice?.Dispose();
             inputsOnDevice = inputs.to(context.Device).DetachFromDisposeScope();
@@ -96,7 +114,11 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
             LastElapsed = [.. explanations.Select(e => e.Elapsed)];
             for (var i = 0; i < explanations.Count; i++)
             {
-                Write(context, Explainers[i], explanations[i]);
+                outputs.Write(TagOf(Explainers[i]), explanations[i], context.Epoch, GridDescription(explanations[i]));
+            }
+            if (Options.Faithfulness && !targets.IsOutputFunction)
+            {
+                Measure(context, explanations);
             }
         }
         finally
@@ -108,31 +130,89 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         }
     }
 
-    private void Write(TrainingContext context, IExplainer explainer, Explanation explanation)
-    {
-        var tagOfMethod = TagOf(explainer);
-        var grid = explanation.RenderGrid(Render);
-        if (context.Writer is { } writer)
-        {
-            writer.AddImage(tagOfMethod, grid, context.Epoch);
-            if (WriteSamples)
-            {
-                writer.AddImages($"{tagOfMethod}/samples", explanation.RenderImages(Render), context.Epoch);
-            }
-            writer.AddScalar($"time/{tagOfMethod}", (float)explanation.Elapsed.TotalMilliseconds, context.Epoch);
-        }
-        if (context.RunDirectory is { } run)
-        {
-            var folder = Path.Combine(run, "images", explainer.Name.ToLowerInvariant());
-            Directory.CreateDirectory(folder);
-            Png.Save(grid, Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"epoch_{context.Epoch:D3}.png")));
-        }
-    }
-
     /// <summary>Frees the device copy of the validation batch.</summary>
     public void Dispose()
     {
         inputsOnDevice?.Dispose();
         inputsOnDevice = null;
     }
+
+    private IEnumerable<string> Tags()
+    {
+        foreach (var explainer in Explainers)
+        {
+            var tag = TagOf(explainer);
+            yield return tag;
+            if (Options.Faithfulness)
+            {
+                yield return FaithfulnessTag(explainer.Name, "deletion_auc");
+                yield return FaithfulnessTag(explainer.Name, "insertion_auc");
+                yield return $"stability/{explainer.Name}";
+            }
+        }
+    }
+
+    /// <summary>Deletion and insertion AUCs of every attribution and of the random order, and each attribution's stability.</summary>
+    private void Measure(TrainingContext context, IReadOnlyList<Explanation> explanations)
+    {
+        var attributions = explanations.OfType<Attribution>().ToList();
+        if (attributions.Count == 0)
+        {
+            return;
+        }
+        using var scope = torch.NewDisposeScope();
+        var metric = new DeletionInsertion(context.Model, Options.FaithfulnessSteps);
+        var classes = torch.tensor(attributions[0].Targets, device: context.Device);
+        var faithfulness = new Dictionary<string, FaithfulnessScores>();
+        var stability = new Dictionary<string, double>();
+        foreach (var attribution in attributions)
+        {
+            var clock = Stopwatch.StartNew();
+            faithfulness[attribution.Method] = metric.Measure(inputsOnDevice!, attribution.Saliency, classes);
+            LogFaithfulness(attribution.Method, faithfulness[attribution.Method], clock.Elapsed, context.Epoch);
+            if (Stability(attribution) is { } settled)
+            {
+                stability[attribution.Method] = settled;
+                writer?.AddScalar($"stability/{attribution.Method}", (float)settled, context.Epoch,
+                    description: $"Mean over the images of Spearman's rank correlation between {attribution.Method}'s saliency at this explained epoch and at the previous one (images with a constant map left out). Near 1: the explanation has settled; a drop: the model now relies on other pixels.");
+            }
+        }
+        if (logsRandomBaseline)
+        {
+            var clock = Stopwatch.StartNew();
+            faithfulness[RandomName] = metric.MeasureRandomOrder(inputsOnDevice!, classes);
+            LogFaithfulness(RandomName, faithfulness[RandomName], clock.Elapsed, context.Epoch);
+        }
+        (LastFaithfulness, LastStability) = (faithfulness, stability);
+    }
+
+    private void LogFaithfulness(string name, FaithfulnessScores scores, TimeSpan elapsed, int epoch)
+    {
+        if (writer is null)
+        {
+            return;
+        }
+        var order = name == RandomName ? "a random pixel order (one fixed permutation per image, seed 0): the chance level" : $"{name}'s saliency, most salient first";
+        writer.AddScalar(FaithfulnessTag(name, "deletion_auc"), (float)scores.MeanDeletion, epoch,
+            description: $"Deletion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are set to 0 in {order}, {Options.FaithfulnessSteps} steps. Lower is more faithful.");
+        writer.AddScalar(FaithfulnessTag(name, "insertion_auc"), (float)scores.MeanInsertion, epoch,
+            description: $"Insertion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are restored from 0 in {order}, {Options.FaithfulnessSteps} steps. Higher is more faithful.");
+        writer.AddScalar($"time/faithfulness/{name}", (float)elapsed.TotalMilliseconds, epoch,
+            description: $"Milliseconds spent measuring the deletion and insertion AUCs of {name} (2 (S + 1) forward passes per image).");
+    }
+
+    /// <summary>The mean Spearman correlation with the previous explained epoch's saliency, or null at the first.</summary>
+    private double? Stability(Attribution attribution)
+    {
+        var current = attribution.Saliency.ToFloats();
+        var pixels = (int)(attribution.Saliency.size(1) * attribution.Saliency.size(2));
+        var had = previousSaliency.TryGetValue(attribution.Method, out var previous);
+        previousSaliency[attribution.Method] = current;
+        return had && previous!.Length == current.Length ? RankStability.Mean(RankStability.PerImage(previous, current, pixels)) : null;
+    }
+
+    private static string FaithfulnessTag(string name, string metric) => $"faithfulness/{name}/{metric}";
+
+    private string GridDescription(Explanation explanation) =>
+        $"{explanation.Method} of the {explanation.Targets.Length} fixed validation images, in batch order, left to right then top to bottom, each explained for its target ({targets.Description}).";
 }

@@ -87,7 +87,7 @@ public sealed class ProgressCallback : ITrainingCallback
             $"epoch {context.Epoch}/{context.Epochs} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {context.Batch}/{total}  loss {loss:F4}");
     }
 
-    private static void Append(List<string> parts, Dictionary<string, double> logs, string key, string format)
+    private static void Append(List<string> parts, IReadOnlyDictionary<string, double> logs, string key, string format)
     {
         if (logs.TryGetValue(key, out var value) && double.IsFinite(value))
         {

@@ -5,8 +5,8 @@ namespace TrainExplain.Explainers;
 /// <summary>A layer's activations [N, K, h, w] (the <see cref="Explanation.Raw"/>), drawn per image as a grid of K gray channel tiles.</summary>
 public sealed class ActivationMaps : Explanation
 {
-    internal ActivationMaps(string method, Tensor activations, long[] targets, float[] scores)
-        : base(method, activations, targets, scores, passes: 1)
+    internal ActivationMaps(ExplanationInfo info, Tensor activations, long[] targets, float[] scores)
+        : base(info, activations, targets, scores)
     {
     }
 

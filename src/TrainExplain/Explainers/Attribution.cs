@@ -8,9 +8,13 @@ namespace TrainExplain.Explainers;
 /// </summary>
 public sealed class Attribution : Explanation
 {
-    internal Attribution(string method, Tensor raw, Tensor saliency, Tensor heatmaps, Tensor inputs, long[] targets, float[] scores, int passes,
-        Tensor? layerMap = null, Tensor? delta = null) : base(method, raw, targets, scores, passes)
+    /// <summary>Creates the result from CPU tensors, which it takes over (see <see cref="ExplainContext.Attribution"/>, which makes them).</summary>
+    public Attribution(ExplanationInfo info, Tensor raw, Tensor saliency, Tensor heatmaps, Tensor inputs, long[] targets, float[] scores,
+        Tensor? layerMap = null, Tensor? delta = null) : base(info, raw, targets, scores)
     {
+        ArgumentNullException.ThrowIfNull(saliency);
+        ArgumentNullException.ThrowIfNull(heatmaps);
+        ArgumentNullException.ThrowIfNull(inputs);
         Saliency = Own(saliency)!;
         Heatmaps = Own(heatmaps)!;
         Inputs = Own(inputs)!;

@@ -16,27 +16,30 @@ public abstract class CamExplainer(nn.Module<Tensor, Tensor> model, string? laye
     protected abstract Tensor ChannelWeights(Tensor activations, Tensor gradients);
 
     /// <inheritdoc />
+    protected override string DefaultName => Layer is null ? base.DefaultName : $"{base.DefaultName}[{Layer}]";
+
+    /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var x = context.X;
-        var request = SharedPassRequest(x);
-        var (_, activations, gradients) = context.InputAndLayerGradients(request);
-        var (a, g) = (activations[0], gradients[0]);
+        var x = context.Inputs;
+        var request = context.Request!;
+        var gradients = context.Gradients(request);
+        var (a, g) = (gradients.Activations[0], gradients.LayerGradients[0]);
         if (a.ndim != 4)
         {
-            throw new ArgumentException($"Layer '{Layer ?? "the last Conv2d"}' gives shape {a.ShapeText()}; class activation maps need [N, K, h, w].");
+            throw new ArgumentException($"Layer '{request.Layers[0].Name}' gives shape {a.ShapeText()}; class activation maps need [N, K, h, w].");
         }
         var alpha = ChannelWeights(a, g);
         var cam = (alpha.unsqueeze(2).unsqueeze(3) * a).sum(1).relu();
         var raw = Heatmaps.Upsample(cam, x.size(2), x.size(3));
-        return context.Attribution(Name, raw.unsqueeze(1), raw, Heatmaps.MinMax, passes: 1, layerMap: cam);
+        return context.Attribution(raw.unsqueeze(1), raw, Heatmaps.MinMax, passes: 1, layerMap: cam);
     }
 
     /// <inheritdoc />
-    internal override GradientRequest SharedPassRequest(Tensor inputs) =>
-        new(InputGradient: false, Layers: [LayerResolver.Resolve(Model, Layer, inputs).Layer]);
+    protected internal override GradientRequest SharedPassRequest(Tensor inputs) =>
+        new(InputGradient: false, Layers: [LayerResolver.Resolve(Model, Layer, inputs)]);
 
     /// <inheritdoc />
-    protected override IEnumerable<(string, string)> DescribeParameters() =>
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() =>
         base.DescribeParameters().Append(("layer", Layer ?? "last Conv2d"));
 }

@@ -8,8 +8,8 @@ public sealed class ClassImages : Explanation
     private readonly double low;
     private readonly double high;
 
-    internal ClassImages(string method, Tensor images, long[] classes, float[] scores, int passes, double low, double high,
-        float[] scoresBefore, float[] probabilitiesBefore, float[] probabilitiesAfter) : base(method, images, classes, scores, passes)
+    internal ClassImages(ExplanationInfo info, Tensor images, long[] classes, float[] scores, double low, double high,
+        float[] scoresBefore, float[] probabilitiesBefore, float[] probabilitiesAfter) : base(info, images, classes, scores)
     {
         (this.low, this.high) = (low, high);
         (ScoresBefore, ProbabilitiesBefore, ProbabilitiesAfter) = (scoresBefore, probabilitiesBefore, probabilitiesAfter);

@@ -1,43 +1,46 @@
-
 namespace TrainExplain.Explainers;
 
 /// <summary>
-/// One explainer call: the inputs (detached, on the model's device), the targets and scores, found on first use with
-/// one forward pass per chunk unless a gradient pass provided them, and the chunking helpers every method shares.
+/// One explainer call, and the tools every method is built from (open to third-party methods, as Captum opens its
+/// gradient utilities): the inputs (detached, on the model's device), the targets and scores (found on first use with
+/// one forward pass per chunk, unless a gradient pass found them), chunking by the internal batch size, gradients with
+/// respect to inputs and layers, scores without gradients, and the construction of the result with its host copies,
+/// parameters and time. Everything it makes belongs to the call's dispose scope.
 /// </summary>
 public sealed class ExplainContext
 {
     private readonly Explainer explainer;
-    private readonly Targets targets;
     private readonly GradientPass? shared;
+    private readonly HostInputs host;
+    private readonly Func<TimeSpan> elapsed;
     private Tensor? classes;
     private Tensor? scores;
 
-    /// <summary>Creates the context; a <paramref name="shared"/> pass for the same inputs and targets stands in for this call's own.</summary>
-    internal ExplainContext(Explainer explainer, DisposeScope scope, Tensor? inputs, Targets targets, GradientPass? shared = null)
+    internal ExplainContext(Explainer explainer, DisposeScope scope, Tensor inputs, Targets targets, GradientRequest? request,
+        GradientPass? shared, HostInputs host, Func<TimeSpan> elapsed)
     {
-        this.explainer = explainer;
-        Scope = scope;
-        this.targets = targets;
-        this.shared = shared;
-        Inputs = inputs?.detach();
+        (this.explainer, Scope, Targets, Request, this.shared, this.host, this.elapsed) = (explainer, scope, targets, request, shared, host, elapsed);
+        Inputs = inputs.detach();
         (classes, scores) = (shared?.Classes, shared?.Scores);
     }
 
     /// <summary>The dispose scope of this call: whatever the method makes and does not return dies with it.</summary>
-    internal DisposeScope Scope { get; }
+    public DisposeScope Scope { get; }
 
-    /// <summary>The inputs [N, C, H, W], detached from any graph (null for methods that need none).</summary>
-    public Tensor? Inputs { get; }
+    /// <summary>The inputs [N, C, H, W], detached from any graph.</summary>
+    public Tensor Inputs { get; }
 
-    /// <summary>The inputs, which this method requires.</summary>
-    internal Tensor X => Inputs ?? throw new InvalidOperationException("This method needs inputs.");
+    /// <summary>The number of images N.</summary>
+    public long Count => Inputs.size(0);
 
-    /// <summary>The number of images.</summary>
-    internal long Count => X.size(0);
+    /// <summary>How each image's target and score S are chosen.</summary>
+    public Targets Targets { get; }
 
-    /// <summary>The target class of each image, int64 [N].</summary>
-    internal Tensor Classes
+    /// <summary>What <see cref="Explainer.SharedPassRequest"/> returned for these inputs, resolved once per call (null for methods that need other passes).</summary>
+    public GradientRequest? Request { get; }
+
+    /// <summary>The target class of each image, int64 [N] (-1 for <see cref="Targets.Output"/> targets).</summary>
+    public Tensor Classes
     {
         get
         {
@@ -49,8 +52,8 @@ public sealed class ExplainContext
         }
     }
 
-    /// <summary>S_c(x) of each image, [N].</summary>
-    internal Tensor Scores
+    /// <summary>S(x) of each image, [N].</summary>
+    public Tensor Scores
     {
         get
         {
@@ -63,7 +66,7 @@ public sealed class ExplainContext
     }
 
     /// <summary>The starts and lengths of chunks of at most B items out of <paramref name="total"/>.</summary>
-    internal IEnumerable<(long Start, long Length)> Chunks(long total)
+    public IEnumerable<(long Start, long Length)> Chunks(long total)
     {
         for (long start = 0; start < total; start += explainer.InternalBatchSize)
         {
@@ -71,21 +74,138 @@ public sealed class ExplainContext
         }
     }
 
+    /// <summary>dS/dx at <paramref name="points"/> [M, C, H, W] (at most B of them) for their classes [M]: one forward and one backward.</summary>
+    public Tensor InputGradient(Tensor points, Tensor pointClasses)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(pointClasses);
+        return Pass(points, _ => pointClasses, [], needInputGradient: true).InputGradient;
+    }
+
     /// <summary>
-    /// d(sum_j S_cj(x_j))/dx for a batch of at most B points, with the gradients of the captured layers too: one forward
-    /// and one backward. Targets are found from this very pass when still unknown (so vanilla gradients cost one pass).
+    /// What <paramref name="request"/> asks for over all images: from the shared pass when there is one, else from one
+    /// forward+backward pass per chunk of B images, which also finds the targets and scores when they are still unknown
+    /// (so a one-pass method costs one pass).
     /// </summary>
-    /// <returns>The gradients with respect to <paramref name="points"/> and to each captured output, and the scores.</returns>
-    internal (Tensor InputGradient, IReadOnlyList<Tensor> Activations, IReadOnlyList<Tensor> LayerGradients, Tensor Scores, Tensor Classes) Gradients(Tensor points,
-        Func<Tensor, Tensor> classesOf, IReadOnlyList<nn.Module<Tensor, Tensor>>? layers = null, bool needInputGradient = true)
+    public RequestedGradients Gradients(GradientRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (shared is not null && shared.Covers(request))
+        {
+            return shared.Select(request);
+        }
+        var layers = request.Layers.Count;
+        var inputGradients = new List<Tensor>();
+        var activations = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
+        var layerGradients = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
+        var knownTargets = classes is not null;
+        var chunkClasses = new List<Tensor>();
+        var chunkScores = new List<Tensor>();
+        foreach (var (start, length) in Chunks(Count))
+        {
+            var pass = Pass(Inputs.narrow(0, start, length),
+                output => knownTargets ? classes!.narrow(0, start, length) : Targets.Resolve(output, start), request.Layers, request.InputGradient);
+            inputGradients.Add(pass.InputGradient);
+            for (var l = 0; l < layers; l++)
+            {
+                activations[l].Add(pass.Activations[l]);
+                layerGradients[l].Add(pass.LayerGradients[l]);
+            }
+            chunkClasses.Add(pass.Classes);
+            chunkScores.Add(pass.Scores);
+        }
+        if (!knownTargets)
+        {
+            classes = torch.cat(chunkClasses);
+            scores = torch.cat(chunkScores);
+        }
+        return new(request.InputGradient ? torch.cat(inputGradients) : null,
+            [.. activations.Select(a => torch.cat(a))], [.. layerGradients.Select(g => torch.cat(g))]);
+    }
+
+    /// <summary>S of <paramref name="points"/> [M, C, H, W] for classes [M], without gradients, chunked by B.</summary>
+    public Tensor ScoresOf(Tensor points, Tensor pointClasses)
+    {
+        using var noGrad = torch.no_grad();
+        var parts = Chunks(points.size(0))
+            .Select(c => Targets.Score(explainer.Model.call(points.narrow(0, c.Start, c.Length)), pointClasses.narrow(0, c.Start, c.Length), explainer.Score))
+            .ToList();
+        return parts.Count == 1 ? parts[0] : torch.cat(parts);
+    }
+
+    /// <summary>
+    /// The result of an input-space method, built from device tensors: the heatmaps are <paramref name="normalize"/>d
+    /// from the <paramref name="saliency"/> [N, H, W]; raw maps, saliency, heatmaps and extras go to the host once each.
+    /// </summary>
+    /// <param name="raw">The raw attributions, [N, C, H, W] or [N, 1, H, W].</param>
+    /// <param name="saliency">The map the display normalizes and the faithfulness metrics order pixels by, [N, H, W].</param>
+    /// <param name="normalize">The per-image normalization to [0, 1], e.g. <see cref="Heatmaps.Percentile"/>.</param>
+    /// <param name="passes">Forward+backward passes per image.</param>
+    /// <param name="layerMap">The map at the layer's resolution [N, h, w], for CAM methods.</param>
+    /// <param name="delta">The completeness error per image [N], for integrated gradients.</param>
+    public Attribution Attribution(Tensor raw, Tensor saliency, Func<Tensor, Tensor> normalize, int passes, Tensor? layerMap = null, Tensor? delta = null)
+    {
+        ArgumentNullException.ThrowIfNull(normalize);
+        var (hostRaw, hostSaliency, hostHeatmaps) = (Host(raw), Host(saliency), Host(normalize(saliency)));
+        var (hostLayerMap, hostDelta) = (layerMap is null ? null : Host(layerMap), delta is null ? null : Host(delta));
+        var (targetArray, scoreArray) = (TargetArray(), ScoreArray());
+        return new Attribution(Info(passes), hostRaw, hostSaliency, hostHeatmaps, HostInputs(), targetArray, scoreArray, hostLayerMap, hostDelta);
+    }
+
+    /// <summary>What the result says about this call: method, cost, parameters and the time so far (take it last).</summary>
+    public ExplanationInfo Info(int passes)
+    {
+        var parameters = explainer.DescribeParameters()
+            .Append(("score", Targets.IsOutputFunction ? Targets.Description : explainer.Score.ToString().ToLowerInvariant()))
+            .Append(("targets", Targets.Description));
+        if (shared is { Users: > 1 })
+        {
+            parameters = parameters.Append(("gradient_pass", $"shared by {shared.Users} methods"));
+        }
+        return new ExplanationInfo(explainer.Name, passes, parameters.ToDictionary(p => p.Item1, p => p.Item2), elapsed());
+    }
+
+    /// <summary>The inputs on the host, float32: one copy per batch however many methods explain it.</summary>
+    public Tensor HostInputs() => host.Alias();
+
+    /// <summary>The targets as an array (one device-to-host copy).</summary>
+    public long[] TargetArray() => Classes.ToLongs();
+
+    /// <summary>The scores as an array (one device-to-host copy).</summary>
+    public float[] ScoreArray() => Scores.ToFloats();
+
+    /// <summary>Copies a device tensor to the CPU as float32, for a result.</summary>
+    public static Tensor Host(Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return tensor.detach().to(ScalarType.Float32, torch.CPU);
+    }
+
+    /// <summary>Runs the one pass that serves <paramref name="request"/> for several methods.</summary>
+    internal GradientPass SharedPass(GradientRequest request, int users)
+    {
+        var gradients = Gradients(request);
+        var layers = new Dictionary<object, (Tensor, Tensor)>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < request.Layers.Count; i++)
+        {
+            layers[request.Layers[i].Module] = (gradients.Activations[i], gradients.LayerGradients[i]);
+        }
+        return new GradientPass(Classes, Scores, gradients.Input, layers) { Users = users };
+    }
+
+    /// <summary>
+    /// d(sum_j S_j(x_j))/dx for at most B points, with the captured layers' outputs and gradients: one forward and one
+    /// backward. <paramref name="classesOf"/> picks the points' classes from the model's output.
+    /// </summary>
+    private PassResult Pass(Tensor points, Func<Tensor, Tensor> classesOf, IReadOnlyList<NamedLayer> layers, bool needInputGradient)
     {
         using var scope = torch.NewDisposeScope();
-        using var capture = new LayerCapture(layers ?? [], scope);
+        using var capture = new LayerCapture(layers, scope);
         using var grad = torch.enable_grad();
         var x = points.detach().requires_grad_(needInputGradient);
-        var logits = explainer.Model.call(x);
-        var pointClasses = classesOf(logits);
-        var score = explainer.ScoreOf(logits, pointClasses);
+        var output = explainer.Model.call(x);
+        var pointClasses = classesOf(output);
+        var score = Targets.Score(output, pointClasses, explainer.Score);
         var wrt = new List<Tensor>();
         if (needInputGradient)
         {
@@ -104,95 +224,9 @@ public sealed class ExplainContext
         {
             t.MoveToOuterDisposeScope();
         }
-        return (inputGradient.MoveToOuterDisposeScope(), activations, layerGradients, score.detach().MoveToOuterDisposeScope(),
+        return new(inputGradient.MoveToOuterDisposeScope(), activations, layerGradients, score.detach().MoveToOuterDisposeScope(),
             pointClasses.MoveToOuterDisposeScope());
     }
-
-    /// <summary>
-    /// What <paramref name="request"/> asks for over all images, from the shared pass when there is one, else from one
-    /// forward+backward pass per chunk of B images that also finds the targets and scores when they are still unknown.
-    /// </summary>
-    /// <returns>dS_c/dx (an empty tensor when not requested), and the requested layers' outputs and gradients, concatenated over chunks.</returns>
-    internal (Tensor InputGradient, IReadOnlyList<Tensor> Activations, IReadOnlyList<Tensor> LayerGradients) InputAndLayerGradients(GradientRequest request)
-    {
-        if (shared is not null && shared.Covers(request))
-        {
-            return shared.Select(request);
-        }
-        var layers = request.Layers.Count;
-        var inputGradients = new List<Tensor>();
-        var activations = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
-        var layerGradients = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
-        var knownTargets = classes is not null;
-        var chunkClasses = new List<Tensor>();
-        var chunkScores = new List<Tensor>();
-        foreach (var (start, length) in Chunks(Count))
-        {
-            var points = X.narrow(0, start, length);
-            var (inputGradient, layerOutputs, gradients, score, pointClasses) = Gradients(points,
-                logits => knownTargets ? classes!.narrow(0, start, length) : targets.Resolve(logits, start), request.Layers,
-                request.InputGradient);
-            inputGradients.Add(inputGradient);
-            for (var l = 0; l < layers; l++)
-            {
-                activations[l].Add(layerOutputs[l]);
-                layerGradients[l].Add(gradients[l]);
-            }
-            chunkClasses.Add(pointClasses);
-            chunkScores.Add(score);
-        }
-        if (!knownTargets)
-        {
-            classes = torch.cat(chunkClasses);
-            scores = torch.cat(chunkScores);
-        }
-        return (request.InputGradient ? torch.cat(inputGradients) : torch.zeros([]),
-            activations.Select(a => torch.cat(a)).ToList(), layerGradients.Select(g => torch.cat(g)).ToList());
-    }
-
-    /// <summary>Runs the one pass that serves <paramref name="request"/> for several methods.</summary>
-    internal GradientPass SharedPass(GradientRequest request, int users)
-    {
-        var (inputGradient, activations, gradients) = InputAndLayerGradients(request);
-        var layers = request.Layers.Select((layer, i) => (layer, pair: (activations[i], gradients[i]))).ToDictionary(p => p.layer, p => p.pair);
-        return new GradientPass(Classes, Scores, request.InputGradient ? inputGradient : null, layers) { Users = users };
-    }
-
-    /// <summary>Logits of <paramref name="points"/> without gradients, chunked by B.</summary>
-    internal Tensor Logits(Tensor points)
-    {
-        using var noGrad = torch.no_grad();
-        var parts = Chunks(points.size(0)).Select(c => explainer.Model.call(points.narrow(0, c.Start, c.Length))).ToList();
-        return parts.Count == 1 ? parts[0] : torch.cat(parts);
-    }
-
-    /// <summary>S_c of <paramref name="points"/> [M, C, H, W] for classes [M], without gradients, chunked by B.</summary>
-    internal Tensor ScoresOf(Tensor points, Tensor pointClasses)
-    {
-        using var noGrad = torch.no_grad();
-        var parts = Chunks(points.size(0))
-            .Select(c => explainer.ScoreOf(explainer.Model.call(points.narrow(0, c.Start, c.Length)), pointClasses.narrow(0, c.Start, c.Length)))
-            .ToList();
-        return parts.Count == 1 ? parts[0] : torch.cat(parts);
-    }
-
-    /// <summary>Copies a device tensor to the CPU as float32, for the result.</summary>
-    internal static Tensor Host(Tensor tensor) => tensor.detach().to(ScalarType.Float32, torch.CPU);
-
-    /// <summary>The targets as an array (one device-to-host copy).</summary>
-    internal long[] TargetArray() => Classes.ToLongs();
-
-    /// <summary>The scores as an array (one device-to-host copy).</summary>
-    internal float[] ScoreArray() => Scores.ToFloats();
-
-    /// <summary>
-    /// An attribution built from device tensors: the heatmaps are <paramref name="normalize"/>d from the
-    /// <paramref name="saliency"/> [N, H, W]; raw maps, saliency, heatmaps and extras go to the CPU once each.
-    /// </summary>
-    internal Attribution Attribution(string method, Tensor raw, Tensor saliency, Func<Tensor, Tensor> normalize, int passes,
-        Tensor? layerMap = null, Tensor? delta = null) =>
-        new(method, Host(raw), Host(saliency), Host(normalize(saliency)), Host(X), TargetArray(), ScoreArray(), passes,
-            layerMap is null ? null : Host(layerMap), delta is null ? null : Host(delta));
 
     private void ForwardForTargets()
     {
@@ -201,12 +235,15 @@ public sealed class ExplainContext
         var chunkScores = new List<Tensor>();
         foreach (var (start, length) in Chunks(Count))
         {
-            var logits = explainer.Model.call(X.narrow(0, start, length));
-            var c = targets.Resolve(logits, start);
+            var output = explainer.Model.call(Inputs.narrow(0, start, length));
+            var c = Targets.Resolve(output, start);
             chunkClasses.Add(c);
-            chunkScores.Add(explainer.ScoreOf(logits, c));
+            chunkScores.Add(Targets.Score(output, c, explainer.Score));
         }
         classes = torch.cat(chunkClasses);
         scores = torch.cat(chunkScores);
     }
+
+    /// <summary>One pass's gradients, scores and classes.</summary>
+    private sealed record PassResult(Tensor InputGradient, IReadOnlyList<Tensor> Activations, IReadOnlyList<Tensor> LayerGradients, Tensor Scores, Tensor Classes);
 }

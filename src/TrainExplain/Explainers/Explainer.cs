@@ -5,16 +5,21 @@ using System.Runtime.InteropServices;
 namespace TrainExplain.Explainers;
 
 /// <summary>
-/// The shared frame of every method: checks the inputs, runs the model in eval mode (restoring its mode after), opens a
-/// dispose scope so nothing the method makes outlives the call, finds the targets and their scores, and times the call.
-/// Subclasses implement <see cref="Compute"/>. Gradients are taken with <c>torch.autograd.grad</c>, never
-/// <c>backward</c>, so the parameters' <c>.grad</c> that training accumulates is never touched.
+/// The shared frame of every input explainer: checks the inputs, runs the model in eval mode (restoring its mode
+/// after), opens a dispose scope so nothing the method makes outlives the call, finds the targets and their scores,
+/// and times the call. Subclasses implement <see cref="Compute"/> with the helpers of <see cref="ExplainContext"/>; a
+/// one-pass method also says what it needs from the pass (<see cref="SharedPassRequest"/>), so an
+/// <see cref="ExplainerSet"/> can serve several methods with one forward+backward pass. Gradients are taken with
+/// <c>torch.autograd.grad</c>, never <c>backward</c>, so the parameters' <c>.grad</c> that training accumulates is
+/// never touched. Third-party methods derive from this class as the built-in ones do.
 /// </summary>
 public abstract class Explainer : IExplainer
 {
+    private readonly string? name;
+
     /// <summary>Creates the explainer.</summary>
-    /// <param name="model">The model, returning logits [N, K].</param>
-    /// <param name="score">What S_c is.</param>
+    /// <param name="model">The model, returning logits [N, K] (or any output, with <see cref="Targets.Output"/>).</param>
+    /// <param name="score">What S_c is for class targets: the logit or the softmax probability.</param>
     /// <param name="internalBatchSize">The most images one forward/backward pass sees.</param>
     protected Explainer(nn.Module<Tensor, Tensor> model, ScoreKind score, int internalBatchSize)
     {
@@ -26,122 +31,78 @@ public abstract class Explainer : IExplainer
     /// <summary>The explained model.</summary>
     public nn.Module<Tensor, Tensor> Model { get; }
 
-    /// <summary>What S_c is.</summary>
+    /// <summary>What S_c is for class targets.</summary>
     public ScoreKind Score { get; }
 
     /// <summary>The most images one forward/backward pass sees (METHODS.md's B, default 256).</summary>
     public int InternalBatchSize { get; }
 
-    /// <inheritdoc />
-    public virtual string Name => GetType().Name;
-
-    /// <inheritdoc />
-    public virtual bool RequiresInputs => true;
-
-    /// <inheritdoc />
-    public Explanation Explain(Tensor? inputs, Targets targets) => Explain(inputs, targets, shared: null);
-
-    /// <summary>Explains, taking gradients from <paramref name="shared"/> when it holds what this method needs.</summary>
-    internal Explanation Explain(Tensor? inputs, Targets targets, GradientPass? shared)
+    /// <summary>The display name (default: the method's name, with the layer in brackets when one was named, e.g. <c>GradCam[conv1]</c>).</summary>
+    public string Name
     {
-        var x = CheckArguments(inputs, targets);
-        var clock = Stopwatch.StartNew();
-        return InEvalMode(x, () =>
+        get => name ?? DefaultName;
+        init
         {
-            using var scope = torch.NewDisposeScope();
-            var explanation = Compute(new ExplainContext(this, scope, x, targets, shared));
-            explanation.Elapsed = clock.Elapsed;
-            var parameters = DescribeParameters()
-                .Append(("score", Score.ToString().ToLowerInvariant()))
-                .Append(("targets", targets.Description));
-            if (shared is { Users: > 1 })
-            {
-                parameters = parameters.Append(("gradient_pass", $"shared by {shared.Users} methods"));
-            }
-            explanation.Parameters = parameters.ToDictionary(p => p.Item1, p => p.Item2);
-            return explanation;
-        });
+            ArgumentException.ThrowIfNullOrWhiteSpace(value);
+            name = value;
+        }
     }
 
-    /// <summary>The request of methods that need dS_c/dx only.</summary>
-    internal static GradientRequest InputGradientOnly { get; } = new(InputGradient: true, Layers: []);
+    /// <summary>The name used when none is given.</summary>
+    protected virtual string DefaultName => GetType().Name;
+
+    /// <inheritdoc />
+    public Explanation Explain(Tensor inputs, Targets targets)
+    {
+        CheckInputs(inputs, targets);
+        using var host = new HostInputs(inputs);
+        return Run(inputs, targets, request: null, shared: null, host, TimeSpan.Zero);
+    }
 
     /// <summary>
     /// What this method needs from a single forward+backward pass over <paramref name="inputs"/>, or null when it needs
-    /// other passes (then it cannot share one). See <see cref="ExplainerSet"/>.
+    /// other passes (then it cannot share one). Called once per call, with the model in eval mode; the result reaches
+    /// <see cref="Compute"/> as <see cref="ExplainContext.Request"/>.
     /// </summary>
-    internal virtual GradientRequest? SharedPassRequest(Tensor inputs) => null;
+    protected internal virtual GradientRequest? SharedPassRequest(Tensor inputs) => null;
 
-    /// <summary><see cref="SharedPassRequest"/> after the checks of <see cref="Explain(Tensor?, Targets)"/>, which throw the same exceptions.</summary>
-    /// <remarks>In eval mode, because finding a default layer runs the model (dropout or batch statistics must not see it).</remarks>
-    internal GradientRequest? CheckedSharedPassRequest(Tensor? inputs, Targets targets) =>
-        CheckArguments(inputs, targets) is { } x ? InEvalMode(x, () => SharedPassRequest(x)) : null;
-
-    /// <summary>Runs, in eval mode, the pass that serves <paramref name="request"/> for <paramref name="users"/> methods.</summary>
-    /// <remarks>The pass's tensors belong to <paramref name="scope"/>, the scope of the caller that shares them.</remarks>
-    internal GradientPass SharedPass(Tensor inputs, Targets targets, GradientRequest request, int users, DisposeScope scope) =>
-        InEvalMode(inputs, () => new ExplainContext(this, scope, inputs, targets).SharedPass(request, users));
-
-    /// <summary>The method: attributions for <see cref="ExplainContext.Inputs"/> (inside a dispose scope, model in eval mode).</summary>
+    /// <summary>The method: an explanation of <see cref="ExplainContext.Inputs"/> (inside a dispose scope, model in eval mode).</summary>
     protected abstract Explanation Compute(ExplainContext context);
 
     /// <summary>The method's parameters as (name, value) text pairs.</summary>
-    protected virtual IEnumerable<(string, string)> DescribeParameters() => [("internal_batch_size", Text(InternalBatchSize))];
+    protected internal virtual IEnumerable<(string Name, string Value)> DescribeParameters() => [("internal_batch_size", Text(InternalBatchSize))];
 
     /// <summary>Invariant text of a number.</summary>
     protected static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private Tensor? CheckArguments(Tensor? inputs, Targets targets)
+    /// <summary>Explains checked inputs with a request resolved by the caller (or here when null) and, when given, a shared pass.</summary>
+    internal Explanation Run(Tensor inputs, Targets targets, GradientRequest? request, GradientPass? shared, HostInputs host, TimeSpan sharedTime)
     {
+        var clock = Stopwatch.StartNew();
+        return InEvalMode(inputs, () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            var resolved = request ?? SharedPassRequest(inputs);
+            return Compute(new ExplainContext(this, scope, inputs, targets, resolved, shared, host, () => clock.Elapsed + sharedTime));
+        });
+    }
+
+    /// <summary><see cref="SharedPassRequest"/> in eval mode, for a set that plans its passes.</summary>
+    internal GradientRequest? RequestFor(Tensor inputs) => InEvalMode(inputs, () => SharedPassRequest(inputs));
+
+    /// <summary>Runs, in eval mode, the pass that serves <paramref name="request"/> for <paramref name="users"/> methods.</summary>
+    /// <remarks>The pass's tensors belong to <paramref name="scope"/>, the scope of the caller that shares them.</remarks>
+    internal GradientPass SharedPass(Tensor inputs, Targets targets, GradientRequest request, int users, DisposeScope scope, HostInputs host) =>
+        InEvalMode(inputs, () => new ExplainContext(this, scope, inputs, targets, request, shared: null, host, () => TimeSpan.Zero).SharedPass(request, users));
+
+    /// <summary>Checks a batch and its targets once, before any tensor work.</summary>
+    internal static void CheckInputs(Tensor inputs, Targets targets)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
-        var x = RequiresInputs ? CheckInputs(inputs) : inputs;
-        if (x is not null)
-        {
-            targets.CheckCount(x.size(0));
-        }
-        return x;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> with the model in eval mode, restoring its mode after, exceptions included. An error
-    /// that TorchSharp or libtorch raises inside the model (a wrong channel count, say) keeps its type and gains the
-    /// shape of the inputs, which its own message does not always name.
-    /// </summary>
-    private T InEvalMode<T>(Tensor? inputs, Func<T> work)
-    {
-        try
-        {
-            return EvalMode.Run(Model, work);
-        }
-        catch (ExternalException e) when (inputs is not null)
-        {
-            throw new ExternalException(ModelFailure(inputs, e), e);
-        }
-        catch (ArgumentException e) when (inputs is not null && e.TargetSite?.DeclaringType?.Assembly == typeof(torch).Assembly)
-        {
-            throw new ArgumentException(ModelFailure(inputs, e), e);
-        }
-    }
-
-    private string ModelFailure(Tensor inputs, Exception e) => $"{Name} failed on inputs of shape {inputs.ShapeText()}: {e.Message}";
-
-    /// <summary>S_c for each row of <paramref name="logits"/> [n, K] and its classes [n].</summary>
-    internal Tensor ScoreOf(Tensor logits, Tensor classes)
-    {
-        using var scope = torch.NewDisposeScope();
-        var values = Score == ScoreKind.Probability ? torch.nn.functional.softmax(logits, 1) : logits;
-        return values.gather(1, classes.unsqueeze(1)).squeeze(1).MoveToOuterDisposeScope();
-    }
-
-    private static Tensor CheckInputs(Tensor? inputs)
-    {
-        if (inputs is null)
-        {
-            throw new ArgumentNullException(nameof(inputs), "This method explains inputs: pass a batch [N, C, H, W].");
-        }
         if (inputs.ndim != 4)
         {
-            throw new ArgumentException($"Inputs must be a batch [N, C, H, W], got shape [{string.Join(", ", inputs.shape)}].", nameof(inputs));
+            throw new ArgumentException($"Inputs must be a batch [N, C, H, W], got shape {inputs.ShapeText()}.", nameof(inputs));
         }
         if (inputs.dtype is not (ScalarType.Float32 or ScalarType.Float64))
         {
@@ -151,12 +112,35 @@ public abstract class Explainer : IExplainer
         {
             throw new ArgumentException("The batch is empty: nothing to explain.", nameof(inputs));
         }
+        targets.CheckCount(inputs.size(0));
         using var scope = torch.NewDisposeScope();
         var notFinite = inputs.isfinite().logical_not().sum().item<long>();
         if (notFinite > 0)
         {
             throw new ArgumentException($"The inputs hold {notFinite} NaN or infinite values.", nameof(inputs));
         }
-        return inputs;
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with the model in eval mode, restoring its mode after, exceptions included. An error
+    /// that TorchSharp or libtorch raises inside the model (a wrong channel count, say) keeps its type and gains the
+    /// shape of the inputs, which its own message does not always name.
+    /// </summary>
+    private T InEvalMode<T>(Tensor inputs, Func<T> work)
+    {
+        try
+        {
+            return EvalMode.Run(Model, work);
+        }
+        catch (ExternalException e)
+        {
+            throw new ExternalException(ModelFailure(inputs, e), e);
+        }
+        catch (ArgumentException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(torch).Assembly)
+        {
+            throw new ArgumentException(ModelFailure(inputs, e), e);
+        }
+    }
+
+    private string ModelFailure(Tensor inputs, Exception e) => $"{Name} failed on inputs of shape {inputs.ShapeText()}: {e.Message}";
 }

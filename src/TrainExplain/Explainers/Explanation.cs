@@ -12,16 +12,23 @@ public abstract class Explanation : IDisposable
 {
     private readonly List<Tensor> owned = [];
 
-    /// <summary>Creates the result; <paramref name="raw"/> is taken over.</summary>
-    protected Explanation(string method, Tensor raw, long[] targets, float[] scores, int passes)
+    /// <summary>Creates the result, complete; <paramref name="raw"/> (a CPU tensor) is taken over.</summary>
+    protected Explanation(ExplanationInfo info, Tensor raw, long[] targets, float[] scores)
     {
-        Method = method;
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(scores);
+        Info = info;
         Raw = Own(raw)!;
-        (Targets, Scores, Passes) = (targets, scores, passes);
+        (Targets, Scores) = (targets, scores);
     }
 
-    /// <summary>The method's name.</summary>
-    public string Method { get; }
+    /// <summary>The call that made this result: method, cost, parameters, time.</summary>
+    public ExplanationInfo Info { get; }
+
+    /// <summary>The method's display name.</summary>
+    public string Method => Info.Method;
 
     /// <summary>The method's raw output (signed float32 attributions, activations or images), on the CPU.</summary>
     public Tensor Raw { get; }
@@ -33,13 +40,13 @@ public abstract class Explanation : IDisposable
     public float[] Scores { get; }
 
     /// <summary>Forward+backward passes per image (forward-only passes for occlusion), the method's cost model.</summary>
-    public int Passes { get; }
+    public int Passes => Info.Passes;
 
     /// <summary>The method's parameters as text.</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; internal set; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Parameters => Info.Parameters;
 
     /// <summary>Wall-clock time of the call, including the final copy to the host.</summary>
-    public TimeSpan Elapsed { get; internal set; }
+    public TimeSpan Elapsed => Info.Elapsed;
 
     /// <summary>One picture per image (or per class).</summary>
     public abstract IReadOnlyList<Image> RenderImages(RenderOptions? options = null);
@@ -48,15 +55,25 @@ public abstract class Explanation : IDisposable
     public Image RenderGrid(RenderOptions? options = null)
     {
         var o = options ?? new RenderOptions();
-        var tiles = RenderImages(o);
-        return ImageGrid.Compose(tiles, Math.Min(o.Columns, tiles.Count), o.Padding, background: 0);
+        return ComposeGrid(RenderImages(o), o);
+    }
+
+    /// <summary>Tiles already rendered with <paramref name="options"/>, laid out as <see cref="RenderGrid"/> does.</summary>
+    public static Image ComposeGrid(IReadOnlyList<Image> tiles, RenderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        ArgumentNullException.ThrowIfNull(options);
+        return ImageGrid.Compose(tiles, Math.Min(options.Columns, tiles.Count), options.Padding, background: 0);
     }
 
     /// <summary>Saves <see cref="RenderGrid"/> as a PNG (written to a temporary name, then renamed).</summary>
     public void SaveGrid(string path, RenderOptions? options = null) => Png.Save(RenderGrid(options), path);
 
-    /// <summary>Saves the tensors as safetensors: <c>attributions</c> (raw), <c>targets</c> (int64), <c>scores</c>, and each method's extras.</summary>
-    public void SaveTensors(string path)
+    /// <summary>
+    /// Saves the tensors as safetensors: <c>attributions</c> (raw), <c>targets</c> (int64), <c>scores</c>, each method's
+    /// extras, and <paramref name="extra"/> tensors of the caller's (e.g. faithfulness figures), with the parameters as metadata.
+    /// </summary>
+    public void SaveTensors(string path, IReadOnlyDictionary<string, Tensor>? extra = null)
     {
         using var scope = torch.NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>
@@ -65,7 +82,7 @@ public abstract class Explanation : IDisposable
             ["targets"] = torch.tensor(Targets),
             ["scores"] = torch.tensor(Scores),
         };
-        foreach (var (name, tensor) in ExtraTensors())
+        foreach (var (name, tensor) in ExtraTensors().Concat(extra?.Select(p => (p.Key, p.Value)) ?? []))
         {
             tensors[name] = tensor;
         }

@@ -14,22 +14,24 @@ public sealed class FullGrad(nn.Module<Tensor, Tensor> model, ScoreKind score = 
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var x = context.X;
-        var request = SharedPassRequest(x);
-        var (inputGradient, _, layerGradients) = context.InputAndLayerGradients(request);
-        var total = Heatmaps.MinMax((x * inputGradient).abs().sum(1));
+        var x = context.Inputs;
+        var request = context.Request!;
+        var gradients = context.Gradients(request);
+        var total = Heatmaps.MinMax((x * gradients.Input!).abs().sum(1));
         for (var l = 0; l < request.Layers.Count; l++)
         {
-            var bias = ImplicitBias(request.Layers[l]).to(x.dtype).view(1, -1, 1, 1);
-            var term = (layerGradients[l] * bias).abs().sum(1);
+            var bias = ImplicitBias(request.Layers[l].Module).to(x.dtype).view(1, -1, 1, 1);
+            var term = (gradients.LayerGradients[l] * bias).abs().sum(1);
             total += Heatmaps.MinMax(Heatmaps.Upsample(term, x.size(2), x.size(3)));
         }
-        return context.Attribution(Name, total.unsqueeze(1), total, Heatmaps.MinMax, passes: 1);
+        return context.Attribution(total.unsqueeze(1), total, Heatmaps.MinMax, passes: 1);
     }
 
     /// <inheritdoc />
-    internal override GradientRequest SharedPassRequest(Tensor inputs) =>
-        new(InputGradient: true, Layers: [.. Model.modules().Where(m => m is Conv2d { bias: not null } or BatchNorm2d).Cast<nn.Module<Tensor, Tensor>>()]);
+    protected internal override GradientRequest SharedPassRequest(Tensor inputs) =>
+        new(InputGradient: true, Layers: [.. Model.named_modules()
+            .Where(m => m.module is Conv2d { bias: not null } or BatchNorm2d)
+            .Select(m => new NamedLayer(m.name, (nn.Module<Tensor, Tensor>)m.module))]);
 
     /// <summary>The per-channel bias that <paramref name="layer"/>, one of the biased layers, adds to its output.</summary>
     private static Tensor ImplicitBias(nn.Module<Tensor, Tensor> layer) => layer switch

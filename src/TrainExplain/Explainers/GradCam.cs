@@ -20,5 +20,5 @@ public sealed class GradCam(nn.Module<Tensor, Tensor> model, string? layer = nul
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<(string, string)> DescribeParameters() => base.DescribeParameters().Append(("guided", Guided.ToString()));
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() => base.DescribeParameters().Append(("guided", Guided.ToString()));
 }

@@ -9,9 +9,6 @@ public sealed class GradCamPlusPlus(nn.Module<Tensor, Tensor> model, string? lay
     : CamExplainer(model, layer, score, internalBatchSize)
 {
     /// <inheritdoc />
-    public override string Name => "GradCamPlusPlus";
-
-    /// <inheritdoc />
     protected override Tensor ChannelWeights(Tensor activations, Tensor gradients)
     {
         var sums = activations.sum([2, 3], keepdim: true);

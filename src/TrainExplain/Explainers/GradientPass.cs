@@ -1,17 +1,16 @@
-
 namespace TrainExplain.Explainers;
 
 /// <summary>
 /// The results of one forward+backward pass over a batch that several one-pass methods share (see
-/// <see cref="ExplainerSet"/>): targets, scores, dS_c/dx, and each captured layer's output and gradient.
+/// <see cref="ExplainerSet"/>): targets, scores, dS/dx, and each captured layer's output and gradient.
 /// </summary>
 internal sealed class GradientPass(Tensor classes, Tensor scores, Tensor? inputGradient,
-    IReadOnlyDictionary<nn.Module<Tensor, Tensor>, (Tensor Activations, Tensor Gradients)> layers)
+    IReadOnlyDictionary<object, (Tensor Activations, Tensor Gradients)> layers)
 {
     /// <summary>The target class of each image, int64 [N].</summary>
     internal Tensor Classes { get; } = classes;
 
-    /// <summary>S_c(x) of each image, [N].</summary>
+    /// <summary>S(x) of each image, [N].</summary>
     internal Tensor Scores { get; } = scores;
 
     /// <summary>How many methods use this pass.</summary>
@@ -19,10 +18,10 @@ internal sealed class GradientPass(Tensor classes, Tensor scores, Tensor? inputG
 
     /// <summary>Whether this pass holds everything <paramref name="request"/> asks for.</summary>
     internal bool Covers(GradientRequest request) =>
-        (!request.InputGradient || inputGradient is not null) && request.Layers.All(layers.ContainsKey);
+        (!request.InputGradient || inputGradient is not null) && request.Layers.All(l => layers.ContainsKey(l.Module));
 
-    /// <summary>dS_c/dx (or an empty tensor when not requested), and the requested layers' outputs and gradients in order.</summary>
-    internal (Tensor InputGradient, IReadOnlyList<Tensor> Activations, IReadOnlyList<Tensor> LayerGradients) Select(GradientRequest request) =>
-        (request.InputGradient ? inputGradient! : torch.zeros([]),
-         [.. request.Layers.Select(l => layers[l].Activations)], [.. request.Layers.Select(l => layers[l].Gradients)]);
+    /// <summary>What <paramref name="request"/> asks for, in its order.</summary>
+    internal RequestedGradients Select(GradientRequest request) =>
+        new(request.InputGradient ? inputGradient : null,
+            [.. request.Layers.Select(l => layers[l.Module].Activations)], [.. request.Layers.Select(l => layers[l.Module].Gradients)]);
 }

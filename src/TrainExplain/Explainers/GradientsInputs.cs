@@ -11,10 +11,10 @@ public sealed class GradientsInputs(nn.Module<Tensor, Tensor> model, ScoreKind s
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var raw = context.X * context.InputAndLayerGradients(InputGradientOnly).InputGradient;
-        return context.Attribution(Name, raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, passes: 1);
+        var raw = context.Inputs * context.Gradients(GradientRequest.InputOnly).Input!;
+        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, passes: 1);
     }
 
     /// <inheritdoc />
-    internal override GradientRequest? SharedPassRequest(Tensor inputs) => InputGradientOnly;
+    protected internal override GradientRequest? SharedPassRequest(Tensor inputs) => GradientRequest.InputOnly;
 }

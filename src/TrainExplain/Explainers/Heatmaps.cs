@@ -2,15 +2,15 @@
 namespace TrainExplain.Explainers;
 
 /// <summary>The reductions and per-image normalizations of METHODS.md (never over the whole batch, unlike tf-explain).</summary>
-internal static class Heatmaps
+public static class Heatmaps
 {
     /// <summary>m = sum over C of |raw|: [N, C, H, W] to [N, H, W].</summary>
-    internal static Tensor ChannelReduction(Tensor raw) => raw.abs().sum(1);
+    public static Tensor ChannelReduction(Tensor raw) => raw.abs().sum(1);
 
     /// <summary>
     /// clamp(m / q, 0, 1) with q the 99th percentile of each image's m (its max when q is 0; all zeros when both are 0).
     /// </summary>
-    internal static Tensor Percentile(Tensor maps)
+    public static Tensor Percentile(Tensor maps)
     {
         using var scope = torch.NewDisposeScope();
         var flat = maps.flatten(1);
@@ -24,7 +24,7 @@ internal static class Heatmaps
     }
 
     /// <summary>(m - min) / (max - min) per image; all zeros where max == min.</summary>
-    internal static Tensor MinMax(Tensor maps)
+    public static Tensor MinMax(Tensor maps)
     {
         using var scope = torch.NewDisposeScope();
         var flat = maps.flatten(1);
@@ -36,7 +36,7 @@ internal static class Heatmaps
     }
 
     /// <summary>Bilinear resize (align_corners = false) of [N, h, w] maps to H x W.</summary>
-    internal static Tensor Upsample(Tensor maps, long height, long width)
+    public static Tensor Upsample(Tensor maps, long height, long width)
     {
         using var scope = torch.NewDisposeScope();
         // TorchSharp's interpolate defaults to nearest: say bilinear, as METHODS.md does.

@@ -4,8 +4,8 @@ namespace TrainExplain.Explainers;
 /// <summary>
 /// Integrated gradients, raw = (x - x') * sum_k w_k dS_c/dx at (x' + a_k (x - x')) (Sundararajan, Taly and Yan 2017,
 /// "Axiomatic Attribution for Deep Networks"), with the completeness error delta = sum(raw) - (S(x) - S(x')) per image.
-/// All m points of all images go through the model in chunks of the internal batch size. Heatmap: channel reduction,
-/// percentile. Cost: m passes.
+/// All m points of all images go through the model in chunks of the internal batch size B, each chunk's points made
+/// when it runs, so memory follows B (Captum's batching). Heatmap: channel reduction, percentile. Cost: m passes.
 /// </summary>
 public sealed class IntegratedGradients : Explainer
 {
@@ -40,24 +40,32 @@ public sealed class IntegratedGradients : Explainer
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var x = context.X;
+        var x = context.Inputs;
+        var n = context.Count;
         var reference = (baseline is null ? torch.zeros_like(x) : baseline.to(x.dtype, x.device)).expand(x.shape).contiguous();
         var difference = x - reference;
-        var alphas = torch.tensor(Points.ToArray(), device: x.device).to(x.dtype).view(Steps, 1, 1, 1, 1);
-        var weights = torch.tensor(Weights.ToArray(), device: x.device).to(x.dtype).view(Steps, 1, 1, 1, 1);
-        var points = (reference.unsqueeze(0) + (alphas * difference.unsqueeze(0))).flatten(0, 1);
-        var classes = context.Classes.repeat(Steps);
-        var gradients = context.Chunks(points.size(0))
-            .Select(c => context.Gradients(points.narrow(0, c.Start, c.Length), _ => classes.narrow(0, c.Start, c.Length)).InputGradient)
-            .ToList();
-        var integral = (torch.cat(gradients).view([Steps, .. x.shape]) * weights).sum(dim: 0L);
+        var alphas = torch.tensor(Points.ToArray(), device: x.device).to(x.dtype);
+        var weights = torch.tensor(Weights.ToArray(), device: x.device).to(x.dtype);
+        var classes = context.Classes;
+        var integral = torch.zeros_like(x);
+        // Items are step-major: item i is point i / N on the path of image i % N, made when its chunk runs.
+        foreach (var (start, length) in context.Chunks(Steps * n))
+        {
+            using var chunk = torch.NewDisposeScope();
+            var items = torch.arange(start, start + length, device: x.device);
+            var (step, image) = (items.div(n, rounding_mode: RoundingMode.floor), items.remainder(n));
+            var alpha = alphas.index_select(0, step).view(-1, 1, 1, 1);
+            var points = reference.index_select(0, image) + (alpha * difference.index_select(0, image));
+            var gradient = context.InputGradient(points, classes.index_select(0, image));
+            integral.index_add_(0, image, gradient * weights.index_select(0, step).view(-1, 1, 1, 1), 1);
+        }
         var raw = difference * integral;
-        var baselineScores = context.ScoresOf(reference, context.Classes);
+        var baselineScores = context.ScoresOf(reference, classes);
         var delta = raw.flatten(1).sum(1) - (context.Scores - baselineScores);
-        return context.Attribution(Name, raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, Steps, delta: delta);
+        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, Steps, delta: delta);
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<(string, string)> DescribeParameters() =>
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() =>
         base.DescribeParameters().Concat([("steps", Text(Steps)), ("rule", Rule.ToString()), ("baseline", baseline is null ? "zeros" : "tensor")]);
 }

@@ -3,7 +3,8 @@ namespace TrainExplain.Explainers;
 
 /// <summary>
 /// The activations A [N, K, h, w] of one layer, each channel drawn as a gray tile normalized per channel: tf-explain's
-/// ActivationsVisualization. The layer is named by its dotted module name (default: the last Conv2d). Cost: 1 forward.
+/// ActivationsVisualization. The layer is named by its dotted module name (default: the last Conv2d in forward order).
+/// Cost: 1 forward.
 /// </summary>
 public sealed class LayerActivations(nn.Module<Tensor, Tensor> model, string? layer = null, int internalBatchSize = 256)
     : Explainer(model, ScoreKind.Logit, internalBatchSize)
@@ -12,19 +13,24 @@ public sealed class LayerActivations(nn.Module<Tensor, Tensor> model, string? la
     public string? Layer { get; } = layer;
 
     /// <inheritdoc />
+    protected override string DefaultName => Layer is null ? base.DefaultName : $"{base.DefaultName}[{Layer}]";
+
+    /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var (name, layer) = LayerResolver.Resolve(Model, Layer, context.X);
+        var layer = LayerResolver.Resolve(Model, Layer, context.Inputs);
         using var capture = new LayerCapture([layer], context.Scope, keepAll: true);
         _ = context.Classes;  // the forward pass that finds the targets also fills the capture
         var activations = torch.cat([.. capture.History()]);
         if (activations.ndim != 4)
         {
-            throw new ArgumentException($"Layer '{name}' gives shape {activations.ShapeText()}; activation maps need [N, K, h, w].");
+            throw new ArgumentException($"Layer '{layer.Name}' gives shape {activations.ShapeText()}; activation maps need [N, K, h, w].");
         }
-        return new ActivationMaps(Name, ExplainContext.Host(activations), context.TargetArray(), context.ScoreArray());
+        var host = ExplainContext.Host(activations);
+        var (targets, scores) = (context.TargetArray(), context.ScoreArray());
+        return new ActivationMaps(context.Info(passes: 1), host, targets, scores);
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<(string, string)> DescribeParameters() => base.DescribeParameters().Append(("layer", Layer ?? "last Conv2d"));
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() => base.DescribeParameters().Append(("layer", Layer ?? "last Conv2d"));
 }

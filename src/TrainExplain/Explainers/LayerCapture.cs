@@ -13,18 +13,20 @@ namespace TrainExplain.Explainers;
 internal sealed class LayerCapture : IDisposable
 {
     private readonly List<Action> removeHooks = [];
+    private readonly IReadOnlyList<NamedLayer> layers;
     private readonly Tensor?[] outputs;
     private readonly List<Tensor>? history;
 
     /// <summary>Hooks <paramref name="layers"/>; with <paramref name="keepAll"/> the first layer's every output is kept (one per chunk).</summary>
-    internal LayerCapture(IReadOnlyList<nn.Module<Tensor, Tensor>> layers, DisposeScope owner, bool keepAll = false)
+    internal LayerCapture(IReadOnlyList<NamedLayer> layers, DisposeScope owner, bool keepAll = false)
     {
+        this.layers = layers;
         outputs = new Tensor?[layers.Count];
         history = keepAll ? [] : null;
         for (var i = 0; i < layers.Count; i++)
         {
             var index = i;
-            removeHooks.Add(layers[i].register_forward_hook((_, _, output) =>
+            removeHooks.Add(layers[i].Module.register_forward_hook((_, _, output) =>
             {
                 owner.Attach(output);   // a no-op when it is there already (MoveToOther onto its own scope would drop it)
                 if (index == 0)
@@ -40,13 +42,13 @@ internal sealed class LayerCapture : IDisposable
     /// <summary>Every output of the first layer since creation (requires keepAll), at least one.</summary>
     internal IReadOnlyList<Tensor> History() => history is null
         ? throw new InvalidOperationException("This capture keeps only the last output.")
-        : history.Count > 0 ? history : throw NotRun();
+        : history.Count > 0 ? history : throw NotRun(0);
 
     /// <summary>The last output of layer <paramref name="index"/>.</summary>
-    internal Tensor Output(int index = 0) => outputs[index] ?? throw NotRun();
+    internal Tensor Output(int index = 0) => outputs[index] ?? throw NotRun(index);
 
-    private static InvalidOperationException NotRun() =>
-        new("The captured layer did not run in the model's forward pass (TorchSharp runs hooks only for modules called through .call()).");
+    private InvalidOperationException NotRun(int index) =>
+        new($"Layer '{layers[index].Name}' did not run in the model's forward pass: TorchSharp runs hooks only for modules called through .call(), so the model must call it with .call(), not .forward().");
 
     /// <summary>All captured outputs, in layer order.</summary>
     internal IReadOnlyList<Tensor> Outputs => [.. Enumerable.Range(0, outputs.Length).Select(Output)];

@@ -7,7 +7,7 @@ internal static class LayerResolver
 {
     /// <summary>The module named <paramref name="name"/>, or, for null, the last Conv2d met in forward order.</summary>
     /// <exception cref="ArgumentException">No such layer; the message lists the available names.</exception>
-    internal static (string Name, nn.Module<Tensor, Tensor> Layer) Resolve(nn.Module<Tensor, Tensor> model, string? name, Tensor probeInput)
+    internal static NamedLayer Resolve(nn.Module<Tensor, Tensor> model, string? name, Tensor probeInput)
     {
         if (name is not null)
         {
@@ -16,7 +16,7 @@ internal static class LayerResolver
                 if (candidate == name)
                 {
                     return module is nn.Module<Tensor, Tensor> layer
-                        ? (candidate, layer)
+                        ? new NamedLayer(candidate, layer)
                         : throw new ArgumentException($"Layer '{name}' is a {module.GetType().Name}, which does not map one tensor to one tensor; name a layer that does.", nameof(name));
                 }
             }
@@ -27,17 +27,17 @@ internal static class LayerResolver
     }
 
     /// <summary>Runs one image forward with hooks on every Conv2d and keeps the one that ran last.</summary>
-    private static (string, nn.Module<Tensor, Tensor>) LastConvolutionInForwardOrder(nn.Module<Tensor, Tensor> model, Tensor probeInput)
+    private static NamedLayer LastConvolutionInForwardOrder(nn.Module<Tensor, Tensor> model, Tensor probeInput)
     {
         var convolutions = model.named_modules().Where(m => m.module is Conv2d).Select(m => (Name: m.name, Module: (Conv2d)m.module)).ToList();
         if (convolutions.Count == 0)
         {
             throw new ArgumentException("The model has no Conv2d layer; name the layer to explain explicitly.");
         }
-        (string, nn.Module<Tensor, Tensor>)? last = null;
+        NamedLayer? last = null;
         var removeHooks = convolutions.Select(c => (Action)c.Module.register_forward_hook((module, _, output) =>
         {
-            last = (c.Name, module);
+            last = new NamedLayer(c.Name, module);
             return output;
         }).remove).ToList();
         try

@@ -39,7 +39,7 @@ public sealed class OcclusionSensitivity : Explainer
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var x = context.X;
+        var x = context.Inputs;
         var (n, height, width) = (context.Count, x.size(2), x.size(3));
         var side = Patch ?? (int)Math.Max(1, Math.Round(height / 7.0, MidpointRounding.ToEven));
         var stride = Stride ?? Math.Max(1, side / 2);
@@ -67,7 +67,7 @@ public sealed class OcclusionSensitivity : Explainer
         var count = coverage.sum(dim: 0L);
         var mean = d.transpose(0, 1).matmul(coverage) / torch.where(count > 0, count, torch.ones_like(count));
         var raw = mean.view(n, 1, height, width);
-        return context.Attribution(Name, raw, raw.relu().squeeze(1), Heatmaps.MinMax, (int)windows);
+        return context.Attribution(raw, raw.relu().squeeze(1), Heatmaps.MinMax, (int)windows);
     }
 
     private static Tensor Indices(long start, long length, Func<long, long> map, Device device)
@@ -103,6 +103,6 @@ public sealed class OcclusionSensitivity : Explainer
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<(string, string)> DescribeParameters() =>
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() =>
         base.DescribeParameters().Concat([("patch", Patch?.ToString() ?? "round(H/7)"), ("stride", Stride?.ToString() ?? "p/2"), ("fill", Text(Fill))]);
 }

@@ -4,9 +4,10 @@ namespace TrainExplain.Explainers;
 /// <summary>
 /// SmoothGrad, raw = (1/n) sum_i dS_c/dx at (x + e_i), e_i ~ Normal(0, sigma^2), sigma = noise * (max(x_j) - min(x_j))
 /// per image (Smilkov et al. 2017, "SmoothGrad: removing noise by adding noise"). The n noisy copies of all images go
-/// through the model in chunks of the internal batch size; the noise comes from a private generator seeded with
-/// <c>seed</c>, drawn as one [n, N, C, H, W] sample. Heatmap: channel reduction, percentile. Cost: n passes.
-/// Subclasses only say how the n gradients are combined.
+/// through the model in chunks of the internal batch size B, each chunk's copies made when it runs, so memory follows B
+/// (Captum's batching). Sample i's noise [N, C, H, W] comes from a CPU generator seeded with
+/// seed + i * 0x9E3779B97F4A7C15 (mod 2^64), so results depend neither on B nor on the device. Heatmap: channel
+/// reduction, percentile. Cost: n passes. Subclasses only say how the gradients' mean and mean square combine.
 /// </summary>
 public class SmoothGrad : Explainer
 {
@@ -37,29 +38,34 @@ public class SmoothGrad : Explainer
     /// <summary>Seed of the noise.</summary>
     public long Seed { get; }
 
-    /// <summary>Combines the gradients [n, N, C, H, W] into raw [N, C, H, W]: their mean.</summary>
-    /// <remarks>Dimensions are written as long arrays: TorchSharp binds a literal 0 to its dtype overloads.</remarks>
-    protected virtual Tensor Combine(Tensor gradients) => gradients.mean([0L]);
+    /// <summary>Combines the per-image mean of the n gradients and the mean of their squares into raw [N, C, H, W]: the mean.</summary>
+    protected virtual Tensor Combine(Tensor mean, Tensor meanOfSquares) => mean;
 
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var x = context.X;
+        var x = context.Inputs;
         var n = context.Count;
         var flat = x.flatten(1);
-        var sigma = ((flat.amax([1]) - flat.amin([1])) * Noise).view(1, n, 1, 1, 1);
-        using var generator = new torch.Generator(unchecked((ulong)Seed), x.device);
-        var noise = torch.randn([Samples, .. x.shape], x.dtype, x.device, generator: generator) * sigma;
-        var points = (x.unsqueeze(0) + noise).flatten(0, 1);
-        var classes = context.Classes.repeat(Samples);
-        var gradients = context.Chunks(points.size(0))
-            .Select(c => context.Gradients(points.narrow(0, c.Start, c.Length), _ => classes.narrow(0, c.Start, c.Length)).InputGradient)
-            .ToList();
-        var raw = Combine(torch.cat(gradients).view([Samples, .. x.shape]));
-        return context.Attribution(Name, raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, Samples);
+        var sigma = ((flat.amax([1]) - flat.amin([1])) * Noise).view(n, 1, 1, 1);
+        var classes = context.Classes;
+        var (sum, sumOfSquares) = (torch.zeros_like(x), torch.zeros_like(x));
+        using var noise = new SmoothGradNoise(Seed, x);
+        // Items are sample-major: item i is sample i / N of image i % N.
+        foreach (var (start, length) in context.Chunks(Samples * n))
+        {
+            using var chunk = torch.NewDisposeScope();
+            var image = torch.arange(start, start + length, device: x.device).remainder(n);
+            var points = x.index_select(0, image) + (noise.Items(start, length) * sigma.index_select(0, image));
+            var gradient = context.InputGradient(points, classes.index_select(0, image));
+            sum.index_add_(0, image, gradient, 1);
+            sumOfSquares.index_add_(0, image, gradient.square(), 1);
+        }
+        var raw = Combine(sum / Samples, sumOfSquares / Samples);
+        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, Samples);
     }
 
     /// <inheritdoc />
-    protected override IEnumerable<(string, string)> DescribeParameters() =>
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() =>
         base.DescribeParameters().Concat([("samples", Text(Samples)), ("noise", Text(Noise)), ("seed", Text(Seed))]);
 }

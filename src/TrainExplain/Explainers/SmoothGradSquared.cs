@@ -6,5 +6,5 @@ public sealed class SmoothGradSquared(nn.Module<Tensor, Tensor> model, int sampl
     : SmoothGrad(model, samples, noise, seed, score, internalBatchSize)
 {
     /// <inheritdoc />
-    protected override Tensor Combine(Tensor gradients) => gradients.square().mean([0L]);
+    protected override Tensor Combine(Tensor mean, Tensor meanOfSquares) => meanOfSquares;
 }

@@ -2,18 +2,22 @@
 namespace TrainExplain.Explainers;
 
 /// <summary>
-/// Which class each image is explained for: its label, the predicted class (argmax of the logits), or one fixed class.
-/// Unlike tf-explain, which takes one class for the whole batch, every image has its own target.
+/// What each image is explained for. For a classifier (logits [N, K]): its label, the predicted class (argmax), one
+/// fixed class, or explicit classes, and S is that class's logit or probability (the explainer's <see cref="ScoreKind"/>).
+/// For any other model: a function of the model's output giving one score per image (<see cref="Output"/>, as
+/// pytorch-grad-cam's callable targets), e.g. one output unit of a regression model. Unlike tf-explain, which takes one
+/// class for the whole batch, every image has its own target.
 /// </summary>
 public sealed class Targets
 {
     private readonly Tensor? labels;
     private readonly long[]? explicitClasses;
     private readonly long? fixedClass;
+    private readonly Func<Tensor, Tensor>? scoreOfOutput;
 
-    private Targets(Tensor? labels, long[]? explicitClasses, long? fixedClass, string description)
+    private Targets(Tensor? labels, long[]? explicitClasses, long? fixedClass, string description, Func<Tensor, Tensor>? scoreOfOutput = null)
     {
-        (this.labels, this.explicitClasses, this.fixedClass) = (labels, explicitClasses, fixedClass);
+        (this.labels, this.explicitClasses, this.fixedClass, this.scoreOfOutput) = (labels, explicitClasses, fixedClass, scoreOfOutput);
         Description = description;
     }
 
@@ -45,8 +49,40 @@ public sealed class Targets
         return new(null, [.. classes], null, "explicit");
     }
 
-    /// <summary>"predicted", "labels", "class 3" or "explicit".</summary>
+    /// <summary>
+    /// S(x) = <paramref name="score"/>(output): a function from the model's output for a chunk of n images to their
+    /// n scores (a [n] tensor on the output's device), e.g. <c>output =&gt; output[.., 0]</c> for a regression model's
+    /// first unit. The explainer's <see cref="ScoreKind"/> does not apply; targets are reported as -1.
+    /// </summary>
+    /// <param name="score">The score function; it must keep the graph (no detach) so gradients reach the inputs.</param>
+    /// <param name="description">How the targets are described in parameters and captions.</param>
+    public static Targets Output(Func<Tensor, Tensor> score, string description = "output function")
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        ArgumentException.ThrowIfNullOrWhiteSpace(description);
+        return new(null, null, null, description, score);
+    }
+
+    /// <summary>"predicted", "labels", "class 3", "explicit", or an output function's description.</summary>
     public string Description { get; }
+
+    /// <summary>Whether S is a function of the output (<see cref="Output"/>) rather than a class's logit or probability.</summary>
+    public bool IsOutputFunction => scoreOfOutput is not null;
+
+    /// <summary>S of each row of <paramref name="output"/> for its <paramref name="classes"/> [n]: the logit or probability of the class, or the output function.</summary>
+    internal Tensor Score(Tensor output, Tensor classes, ScoreKind kind)
+    {
+        if (scoreOfOutput is not null)
+        {
+            var score = scoreOfOutput(output);
+            return score is { ndim: 1 } && score.size(0) == output.size(0)
+                ? score
+                : throw new ArgumentException($"The target function ({Description}) must give one score per image, [{output.size(0)}], but gave {score?.ShapeText() ?? "null"}.");
+        }
+        using var scope = torch.NewDisposeScope();
+        var values = kind == ScoreKind.Probability ? torch.nn.functional.softmax(output, 1) : output;
+        return values.gather(1, classes.unsqueeze(1)).squeeze(1).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Checks up front that the policy can serve <paramref name="count"/> images.</summary>
     internal void CheckCount(long count)
@@ -61,6 +97,14 @@ public sealed class Targets
     /// <summary>The classes of images [offset, offset + n) as int64 [n] on the logits' device, checked against K = logits.size(1).</summary>
     internal Tensor Resolve(Tensor logits, long offset)
     {
+        if (scoreOfOutput is not null)
+        {
+            return torch.full([logits.size(0)], -1L, ScalarType.Int64, logits.device);
+        }
+        if (logits.ndim != 2)
+        {
+            throw new ArgumentException($"The model's output has shape {logits.ShapeText()}; class targets need logits [N, K]. To explain another output, use Targets.Output(output => ...) with one score per image.");
+        }
         var (n, classes) = (logits.size(0), logits.size(1));
         if (fixedClass is { } c)
         {

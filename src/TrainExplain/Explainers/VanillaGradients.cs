@@ -11,10 +11,10 @@ public sealed class VanillaGradients(nn.Module<Tensor, Tensor> model, ScoreKind 
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
     {
-        var gradient = context.InputAndLayerGradients(InputGradientOnly).InputGradient;
-        return context.Attribution(Name, gradient, Heatmaps.ChannelReduction(gradient), Heatmaps.Percentile, passes: 1);
+        var gradient = context.Gradients(GradientRequest.InputOnly).Input!;
+        return context.Attribution(gradient, Heatmaps.ChannelReduction(gradient), Heatmaps.Percentile, passes: 1);
     }
 
     /// <inheritdoc />
-    internal override GradientRequest? SharedPassRequest(Tensor inputs) => InputGradientOnly;
+    protected internal override GradientRequest? SharedPassRequest(Tensor inputs) => GradientRequest.InputOnly;
 }

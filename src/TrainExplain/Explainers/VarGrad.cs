@@ -6,5 +6,5 @@ public sealed class VarGrad(nn.Module<Tensor, Tensor> model, int samples = 20, d
     : SmoothGrad(model, samples, noise, seed, score, internalBatchSize)
 {
     /// <inheritdoc />
-    protected override Tensor Combine(Tensor gradients) => gradients.square().mean([0L]) - gradients.mean([0L]).square();
+    protected override Tensor Combine(Tensor mean, Tensor meanOfSquares) => meanOfSquares - mean.square();
 }

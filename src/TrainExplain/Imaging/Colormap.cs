@@ -8,12 +8,12 @@ public sealed class Colormap
 {
     private const int Entries = 256;
 
-    private readonly byte[] _rgb;
+    private readonly byte[] rgb;
 
     private Colormap(string name, byte[] rgb)
     {
         Name = name;
-        _rgb = rgb;
+        this.rgb = rgb;
     }
 
     /// <summary>
@@ -89,7 +89,7 @@ public sealed class Colormap
     }
 
     /// <summary>The color of entry <paramref name="index"/> (0 to 255).</summary>
-    public (byte R, byte G, byte B) this[byte index] => (_rgb[index * 3], _rgb[(index * 3) + 1], _rgb[(index * 3) + 2]);
+    public (byte R, byte G, byte B) this[byte index] => (this.rgb[index * 3], this.rgb[(index * 3) + 1], this.rgb[(index * 3) + 2]);
 
     /// <summary>The color of heat value <paramref name="value01"/>; values outside [0, 1] are clamped.</summary>
     /// <exception cref="ArgumentException">The value is NaN.</exception>
@@ -105,7 +105,7 @@ public sealed class Colormap
         Image.RequireLength(heat01.Length, pixels.Length / 3, $"{width}x{height}", nameof(heat01));
         for (var i = 0; i < heat01.Length; i++)
         {
-            _rgb.AsSpan(EntryOf(heat01[i], i, nameof(heat01)) * 3, 3).CopyTo(pixels.AsSpan(i * 3));
+            this.rgb.AsSpan(EntryOf(heat01[i], i, nameof(heat01)) * 3, 3).CopyTo(pixels.AsSpan(i * 3));
         }
 
         return new Image(width, height, 3, pixels);

@@ -7,7 +7,7 @@ namespace TrainExplain.Imaging;
 /// </summary>
 public sealed class Image : IEquatable<Image>
 {
-    private readonly byte[] _pixels;
+    private readonly byte[] pixels;
 
     /// <summary>Wraps <paramref name="pixels"/> (not copied) as an image of the given size and channel count.</summary>
     /// <param name="width">Width in pixels, at least 1.</param>
@@ -30,7 +30,7 @@ public sealed class Image : IEquatable<Image>
         Width = width;
         Height = height;
         Channels = channels;
-        _pixels = pixels;
+        this.pixels = pixels;
     }
 
     /// <summary>Width in pixels.</summary>
@@ -43,7 +43,7 @@ public sealed class Image : IEquatable<Image>
     public int Channels { get; }
 
     /// <summary>The pixel bytes, row-major, channels interleaved; the image owns this array and callers may modify it.</summary>
-    public byte[] Pixels => _pixels;
+    public byte[] Pixels => this.pixels;
 
     /// <summary>Whether the last channel is alpha (2 or 4 channels).</summary>
     public bool HasAlpha => Channels is 2 or 4;
@@ -60,7 +60,7 @@ public sealed class Image : IEquatable<Image>
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(y, Height);
             ArgumentOutOfRangeException.ThrowIfNegative(channel);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(channel, Channels);
-            return _pixels[(((y * Width) + x) * Channels) + channel];
+            return this.pixels[(((y * Width) + x) * Channels) + channel];
         }
     }
 
@@ -123,7 +123,7 @@ public sealed class Image : IEquatable<Image>
         for (var y = 0; y < Height; y++)
         {
             var target = result.AsSpan(y * factor * targetRow, targetRow);
-            var source = _pixels.AsSpan(y * sourceRow, sourceRow);
+            var source = this.pixels.AsSpan(y * sourceRow, sourceRow);
             for (var x = 0; x < Width; x++)
             {
                 var pixel = source.Slice(x * Channels, Channels);
@@ -162,7 +162,7 @@ public sealed class Image : IEquatable<Image>
         var targetColor = channels >= 3;
         for (var i = 0; i < pixelCount; i++)
         {
-            var source = _pixels.AsSpan(i * Channels, Channels);
+            var source = this.pixels.AsSpan(i * Channels, Channels);
             var target = result.AsSpan(i * channels, channels);
             if (targetColor)
             {
@@ -187,13 +187,13 @@ public sealed class Image : IEquatable<Image>
     /// <inheritdoc />
     public bool Equals(Image? other) =>
         other is not null && Width == other.Width && Height == other.Height && Channels == other.Channels
-        && _pixels.AsSpan().SequenceEqual(other._pixels);
+        && this.pixels.AsSpan().SequenceEqual(other.pixels);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as Image);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Width, Height, Channels, _pixels.Length);
+    public override int GetHashCode() => HashCode.Combine(Width, Height, Channels, this.pixels.Length);
 
     /// <inheritdoc />
     public override string ToString() => $"Image {Width}x{Height}x{Channels}";

@@ -45,9 +45,9 @@ public static class Png
     }
 
     /// <summary>
-    /// Writes <paramref name="image"/> as a PNG file at <paramref name="path"/>, replacing any file there. The bytes go
-    /// to a temporary file in the same directory that is then renamed over <paramref name="path"/>, so a crash never
-    /// leaves a half-written PNG under that name.
+    /// Writes <paramref name="image"/> as a PNG file at <paramref name="path"/>, replacing any file there, as
+    /// <see cref="Save(EncodedImage, string)"/> does. To also log the same picture, encode it once with
+    /// <see cref="EncodedImage.Encode"/> and pass the result to both.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="IOException">The file cannot be written, e.g. the directory does not exist.</exception>
@@ -55,12 +55,26 @@ public static class Png
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = Encode(image, compression);
+        Save(EncodedImage.Encode(image, compression), path);
+    }
+
+    /// <summary>
+    /// Writes an already encoded PNG to <paramref name="path"/>, replacing any file there. The bytes go to a temporary
+    /// file in the same directory that is then renamed over <paramref name="path"/>, so a crash never leaves a
+    /// half-written PNG under that name.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="image"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="IOException">The file cannot be written, e.g. the directory does not exist.</exception>
+    public static void Save(EncodedImage image, string path)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentException.ThrowIfNullOrEmpty(path);
         var fullPath = Path.GetFullPath(path);
         var temporary = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            File.WriteAllBytes(temporary, bytes);
+            File.WriteAllBytes(temporary, image.PngBytes.Span);
             File.Move(temporary, fullPath, overwrite: true);
         }
         finally

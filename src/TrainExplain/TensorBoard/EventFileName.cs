@@ -11,13 +11,13 @@ namespace TrainExplain.TensorBoard;
 /// </summary>
 internal static class EventFileName
 {
-    private static int _counter;
+    private static int counter;
 
     /// <summary>A new file name for a writer opened at <paramref name="now"/>.</summary>
     public static string Create(DateTimeOffset now, string suffix)
     {
         var seconds = now.ToUnixTimeSeconds().ToString("D10", CultureInfo.InvariantCulture);
-        var counter = Interlocked.Increment(ref _counter).ToString("D6", CultureInfo.InvariantCulture);
-        return $"events.out.tfevents.{seconds}.{Dns.GetHostName()}.{Environment.ProcessId}.{counter}{suffix}";
+        var number = Interlocked.Increment(ref counter).ToString("D6", CultureInfo.InvariantCulture);
+        return $"events.out.tfevents.{seconds}.{Dns.GetHostName()}.{Environment.ProcessId}.{number}{suffix}";
     }
 }

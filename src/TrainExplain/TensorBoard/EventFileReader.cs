@@ -4,15 +4,17 @@ using TrainExplain.TensorBoard.Proto;
 namespace TrainExplain.TensorBoard;
 
 /// <summary>
-/// Reads TensorBoard event files back, e.g. to assert in tests what a training run logged:
-/// <c>EventFileReader.ReadRun("runs/fashion").Scalars("loss")</c>.
+/// Test support, not public API: reads TensorBoard event files back so the project's tests can assert what a run
+/// logged, e.g. <c>EventFileReader.ReadRun("runs/fashion").Scalars("loss")</c>. It and its <c>Logged*</c> types are
+/// internal, visible to the test assemblies named in InternalsVisibleTo.cs.
 /// </summary>
 /// <remarks>
+/// Like TensorBoard, it takes a tag's plugin and description from the tag's first value in each file.
 /// Both CRCs of every record are checked. A truncated last record (a writer still appending, or a crash mid-write)
 /// ends the file quietly, as TensorBoard waits at it; a CRC mismatch throws <see cref="InvalidDataException"/>
 /// naming the file and the byte offset of the record.
 /// </remarks>
-public static class EventFileReader
+internal static class EventFileReader
 {
     /// <summary>The events of one event file, in file order; enumerated lazily, the file is open while enumerating.</summary>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>

@@ -15,30 +15,30 @@ internal sealed class EventFileWriter : IDisposable
     // Gathered records are written once this many bytes wait, so a burst of images needs few system calls.
     private const int WriteThreshold = 1 << 20;
 
-    private readonly Stream _file;
-    private readonly string _path;
-    private readonly TimeSpan _flushInterval;
-    private readonly Channel<QueuedWrite> _queue;
-    private readonly ArrayBufferWriter<byte> _pending = new();
-    private readonly Thread _thread;
-    private volatile Exception? _failure;
-    private int _disposed;
+    private readonly Stream file;
+    private readonly string path;
+    private readonly TimeSpan flushInterval;
+    private readonly Channel<QueuedWrite> queue;
+    private readonly ArrayBufferWriter<byte> pending = new();
+    private readonly Thread thread;
+    private volatile Exception? failure;
+    private int disposed;
 
     /// <summary>Writes <paramref name="firstRecord"/> and flushes it at once, then starts the background thread.</summary>
     public EventFileWriter(Stream file, string path, byte[] firstRecord, int queueCapacity, TimeSpan flushInterval)
     {
-        _file = file;
-        _path = path;
-        _flushInterval = flushInterval;
-        _file.Write(firstRecord);
-        _file.Flush();
-        _queue = Channel.CreateBounded<QueuedWrite>(new BoundedChannelOptions(queueCapacity)
+        this.file = file;
+        this.path = path;
+        this.flushInterval = flushInterval;
+        this.file.Write(firstRecord);
+        this.file.Flush();
+        queue = Channel.CreateBounded<QueuedWrite>(new BoundedChannelOptions(queueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
-        _thread = new Thread(WriteLoop) { IsBackground = true, Name = $"TensorBoard event writer {Path.GetFileName(path)}" };
-        _thread.Start();
+        thread = new Thread(WriteLoop) { IsBackground = true, Name = $"TensorBoard event writer {Path.GetFileName(path)}" };
+        this.thread.Start();
     }
 
     /// <summary>Queues a complete record, waiting while the queue is full.</summary>
@@ -59,20 +59,20 @@ internal sealed class EventFileWriter : IDisposable
     /// <summary>Writes everything queued, closes the file and rethrows a write failure; later calls do nothing.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (Interlocked.Exchange(ref this.disposed, 1) == 1)
         {
             return;
         }
 
-        _queue.Writer.TryComplete();
-        _thread.Join();
+        this.queue.Writer.TryComplete();
+        this.thread.Join();
         try
         {
-            _file.Dispose();
+            this.file.Dispose();
         }
         catch (IOException e)
         {
-            _failure ??= e;
+            this.failure ??= e;
         }
 
         ThrowIfFailed();
@@ -81,37 +81,37 @@ internal sealed class EventFileWriter : IDisposable
     private void Send(QueuedWrite item)
     {
         ThrowIfFailed();
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref this.disposed) == 1, this);
         try
         {
-            if (!_queue.Writer.TryWrite(item))
+            if (!this.queue.Writer.TryWrite(item))
             {
-                _queue.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
+                this.queue.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
             }
         }
         catch (ChannelClosedException)
         {
             ThrowIfFailed();
-            throw new ObjectDisposedException(nameof(EventFileWriter), $"The event writer for '{_path}' was disposed.");
+            throw new ObjectDisposedException(nameof(EventFileWriter), $"The event writer for '{this.path}' was disposed.");
         }
     }
 
     private void ThrowIfFailed()
     {
-        if (_failure is { } failure)
+        if (this.failure is { } failure)
         {
             throw Failed(failure);
         }
     }
 
     private IOException Failed(Exception failure) =>
-        new($"Writing the event file '{_path}' failed: {failure.Message}", failure);
+        new($"Writing the event file '{this.path}' failed: {failure.Message}", failure);
 
     private void WriteLoop()
     {
         try
         {
-            var reader = _queue.Reader;
+            var reader = this.queue.Reader;
             var lastWrite = Stopwatch.GetTimestamp();
             Task<bool>? waiting = null;
             while (true)
@@ -121,15 +121,15 @@ internal sealed class EventFileWriter : IDisposable
                     Process(item, ref lastWrite);
                 }
 
-                var untilDue = _flushInterval - Stopwatch.GetElapsedTime(lastWrite);
-                if (_pending.WrittenCount > 0 && untilDue <= TimeSpan.Zero)
+                var untilDue = this.flushInterval - Stopwatch.GetElapsedTime(lastWrite);
+                if (pending.WrittenCount > 0 && untilDue <= TimeSpan.Zero)
                 {
                     WritePending(ref lastWrite);
                     continue;
                 }
 
                 waiting ??= reader.WaitToReadAsync().AsTask();
-                if (!waiting.Wait(_pending.WrittenCount > 0 ? untilDue : Timeout.InfiniteTimeSpan))
+                if (!waiting.Wait(pending.WrittenCount > 0 ? untilDue : Timeout.InfiniteTimeSpan))
                 {
                     continue;
                 }
@@ -154,8 +154,8 @@ internal sealed class EventFileWriter : IDisposable
     {
         if (item.Record is { } record)
         {
-            _pending.Write(record);
-            if (_pending.WrittenCount >= WriteThreshold)
+            pending.Write(record);
+            if (pending.WrittenCount >= WriteThreshold)
             {
                 WritePending(ref lastWrite);
             }
@@ -180,12 +180,12 @@ internal sealed class EventFileWriter : IDisposable
 
     private void WritePending(ref long lastWrite)
     {
-        if (_pending.WrittenCount > 0)
+        if (pending.WrittenCount > 0)
         {
             // One write of whole records: a crash can cut the file only at or inside the last record, never rewrite it.
-            _file.Write(_pending.WrittenSpan);
-            _file.Flush();
-            _pending.ResetWrittenCount();
+            this.file.Write(pending.WrittenSpan);
+            this.file.Flush();
+            pending.ResetWrittenCount();
         }
 
         lastWrite = Stopwatch.GetTimestamp();
@@ -193,9 +193,9 @@ internal sealed class EventFileWriter : IDisposable
 
     private void Fail(Exception failure)
     {
-        _failure ??= failure;
-        _queue.Writer.TryComplete(failure);
-        while (_queue.Reader.TryRead(out var item))
+        this.failure ??= failure;
+        this.queue.Writer.TryComplete(failure);
+        while (this.queue.Reader.TryRead(out var item))
         {
             item.Flushed?.TrySetException(Failed(failure));
         }

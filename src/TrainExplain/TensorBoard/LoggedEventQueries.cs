@@ -1,7 +1,7 @@
 namespace TrainExplain.TensorBoard;
 
 /// <summary>Queries over read events, for assertions such as <c>Assert.Equal([(0L, 1f), (1L, 0.5f)], events.Scalars("loss"))</c>.</summary>
-public static class LoggedEventQueries
+internal static class LoggedEventQueries
 {
     /// <summary>Every value logged under <paramref name="tag"/> with its step, in read order.</summary>
     public static IReadOnlyList<(long Step, LoggedValue Value)> ValuesOf(this IEnumerable<LoggedEvent> events, string tag)

@@ -8,5 +8,5 @@ namespace TrainExplain.TensorBoard;
 /// <param name="SumSquares">The sum of the squared values.</param>
 /// <param name="BucketLimits">The right edge of each bucket; bucket 0 starts at <paramref name="Min"/>.</param>
 /// <param name="BucketCounts">How many values each bucket holds.</param>
-public sealed record LoggedHistogram(
+internal sealed record LoggedHistogram(
     double Min, double Max, double Count, double Sum, double SumSquares, IReadOnlyList<double> BucketLimits, IReadOnlyList<double> BucketCounts);

@@ -6,7 +6,7 @@ namespace TrainExplain.TensorBoard;
 /// <param name="Width">The width stated in the event.</param>
 /// <param name="Height">The height stated in the event.</param>
 /// <param name="Encoded">The encoded image bytes.</param>
-public sealed record LoggedImage(int Width, int Height, byte[] Encoded)
+internal sealed record LoggedImage(int Width, int Height, byte[] Encoded)
 {
     /// <summary>Decodes <see cref="Encoded"/> as a PNG.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a valid PNG.</exception>

@@ -6,10 +6,13 @@ namespace TrainExplain.TensorBoard;
 /// </summary>
 /// <param name="Tag">The tag as stored (text tags end in <c>/text_summary</c>).</param>
 /// <param name="Kind">Which property holds the value.</param>
-public sealed record LoggedValue(string Tag, LoggedValueKind Kind)
+internal sealed record LoggedValue(string Tag, LoggedValueKind Kind)
 {
-    /// <summary>The plugin named by this tag's metadata in the file (e.g. <c>images</c>, <c>text</c>), or null.</summary>
+    /// <summary>The plugin named by the metadata of this tag's first value in the file (e.g. <c>images</c>, <c>text</c>), or null.</summary>
     public string? PluginName { get; init; }
+
+    /// <summary>The <c>summary_description</c> of this tag's first value in the file, or null when it has none.</summary>
+    public string? Description { get; init; }
 
     /// <summary>The scalar of a <see cref="LoggedValueKind.Scalar"/> value.</summary>
     public float? Scalar { get; init; }

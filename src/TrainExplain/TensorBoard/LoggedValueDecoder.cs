@@ -5,22 +5,23 @@ using TrainExplain.TensorBoard.Proto;
 namespace TrainExplain.TensorBoard;
 
 /// <summary>
-/// Turns the protobuf values of one event file into <see cref="LoggedValue"/>s. Plugin metadata appears only on a
-/// tag's first value in a file, so the decoder remembers each tag's plugin for the values after it.
+/// Turns the protobuf values of one event file into <see cref="LoggedValue"/>s. As TensorBoard does, the decoder takes
+/// each tag's metadata (plugin and description) from the tag's first value in the file and applies it to the values after it.
 /// </summary>
 internal sealed class LoggedValueDecoder
 {
-    private readonly Dictionary<string, string> _pluginOfTag = [];
+    private readonly Dictionary<string, SummaryMetadata?> metadataOfTag = [];
 
     /// <summary>The read model of <paramref name="value"/>.</summary>
     public LoggedValue Decode(Summary.Types.Value value)
     {
-        if (value.Metadata?.PluginData is { PluginName.Length: > 0 } pluginData)
+        if (!metadataOfTag.TryGetValue(value.Tag, out var metadata))
         {
-            _pluginOfTag[value.Tag] = pluginData.PluginName;
+            metadata = value.Metadata;
+            metadataOfTag[value.Tag] = metadata;
         }
 
-        var plugin = _pluginOfTag.GetValueOrDefault(value.Tag);
+        var plugin = metadata?.PluginData is { PluginName.Length: > 0 } pluginData ? pluginData.PluginName : null;
         var logged = value.ValueCase switch
         {
             Summary.Types.Value.ValueOneofCase.SimpleValue => new LoggedValue(value.Tag, LoggedValueKind.Scalar) { Scalar = value.SimpleValue },
@@ -32,7 +33,7 @@ internal sealed class LoggedValueDecoder
             Summary.Types.Value.ValueOneofCase.Tensor => DecodeTensor(value.Tag, value.Tensor, plugin),
             _ => new LoggedValue(value.Tag, LoggedValueKind.Other),
         };
-        return logged with { PluginName = plugin };
+        return logged with { PluginName = plugin, Description = metadata is { SummaryDescription.Length: > 0 } ? metadata.SummaryDescription : null };
     }
 
     private static LoggedValue DecodeTensor(string tag, TensorProto tensor, string? plugin) => plugin switch

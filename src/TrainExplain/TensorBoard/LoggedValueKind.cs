@@ -1,7 +1,7 @@
 namespace TrainExplain.TensorBoard;
 
 /// <summary>What a <see cref="LoggedValue"/> holds.</summary>
-public enum LoggedValueKind
+internal enum LoggedValueKind
 {
     /// <summary>A value this reader does not decode (an unknown plugin or a legacy kind it does not read).</summary>
     Other,

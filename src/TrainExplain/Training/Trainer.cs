@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using TrainExplain.Data;
-using TrainExplain.TensorBoard;
 
 namespace TrainExplain.Training;
 
@@ -8,112 +7,161 @@ namespace TrainExplain.Training;
 public static class Trainer
 {
     /// <summary>
-    /// Trains <paramref name="model"/> for <paramref name="epochs"/> epochs: per batch forward, loss, backward, optimizer
-    /// step; per epoch validation in eval mode without gradients; callbacks at each moment. Metrics stay on the device
-    /// during the epoch and are read once at its end.
+    /// Trains <paramref name="model"/> for <paramref name="epochs"/> epochs on the model's device: per batch forward,
+    /// loss, backward, optimizer step; per epoch validation in eval mode without gradients; callbacks at each moment.
+    /// The loss and the metrics stay on the device during the epoch and are read once at its end. Callbacks own their
+    /// outputs (writers, folders); the loop only tells them where training is.
     /// </summary>
+    /// <param name="model">The model; its parameters' device is where training runs.</param>
+    /// <param name="optimizer">The optimizer over the model's parameters.</param>
+    /// <param name="loss">The loss, e.g. <c>nn.CrossEntropyLoss()</c>.</param>
+    /// <param name="trainLoader">The training batches, on the model's device.</param>
+    /// <param name="validationLoader">The validation batches, on the model's device, or null.</param>
+    /// <param name="epochs">Epochs to train (fewer when a callback asks to stop).</param>
+    /// <param name="callbacks">Called at each moment, in order.</param>
+    /// <param name="options">The metrics (default: accuracy).</param>
+    /// <param name="cancellation">Stops between batches.</param>
     /// <returns>The logs of every epoch.</returns>
-    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, nn.Module<Tensor, Tensor, Tensor> loss,
-        DataLoader trainLoader, DataLoader? validationLoader, int epochs, Device? device = null, SummaryWriter? writer = null,
-        IReadOnlyList<ITrainingCallback>? callbacks = null, string? runDirectory = null, CancellationToken cancellation = default)
+    /// <exception cref="ArgumentException">A loader puts its batches on another device than the model's.</exception>
+    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer,
+        nn.Module<Tensor, Tensor, Tensor> loss, BatchLoader trainLoader, BatchLoader? validationLoader, int epochs,
+        IReadOnlyList<ITrainingCallback>? callbacks = null, TrainerOptions? options = null, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(trainLoader);
-        var context = new TrainingContext(model, optimizer, device ?? trainLoader.Device, epochs, trainLoader.BatchCount, writer, runDirectory);
+        var metrics = (options ?? new TrainerOptions()).Metrics;
+        var device = ModelDevice.Of(model);
+        CheckDevice(trainLoader, device, nameof(trainLoader));
+        if (validationLoader is not null)
+        {
+            CheckDevice(validationLoader, device, nameof(validationLoader));
+        }
+        using var runningLoss = new RunningMean();
+        var context = new TrainingContext(model, optimizer, epochs, trainLoader.BatchCount, () => runningLoss.Value);
         var all = callbacks ?? [];
         var history = new List<IReadOnlyDictionary<string, double>>();
         Each(all, c => c.OnTrainBegin(context));
-        for (var epoch = 1; epoch <= epochs && !context.StopTraining; epoch++)
+        for (var epoch = 1; epoch <= epochs && !context.StopRequested; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
-            context.Epoch = epoch;
+            context.BeginEpoch(epoch);
             Each(all, c => c.OnEpochBegin(context));
-            var (trainLoss, trainAccuracy, seconds, images) = TrainEpoch(context, loss, trainLoader, all, cancellation);
-            context.Logs.Clear();
-            context.Logs[TrainingLogKeys.Loss] = trainLoss;
-            context.Logs[TrainingLogKeys.Accuracy] = trainAccuracy;
-            context.Logs[TrainingLogKeys.LearningRate] = optimizer.ParamGroups.First().LearningRate;
-            context.Logs[TrainingLogKeys.EpochSeconds] = seconds;
-            context.Logs[TrainingLogKeys.ImagesPerSecond] = images / seconds;
+            var logs = TrainEpoch(context, loss, trainLoader, metrics, runningLoss, all, cancellation);
+            logs[TrainingLogKeys.LearningRate] = optimizer.ParamGroups.First().LearningRate;
             if (validationLoader is not null)
             {
-                var (validationLoss, validationAccuracy) = Evaluate(model, loss, validationLoader);
-                context.Logs[TrainingLogKeys.ValidationLoss] = validationLoss;
-                context.Logs[TrainingLogKeys.ValidationAccuracy] = validationAccuracy;
+                foreach (var (key, value) in Evaluate(model, loss, validationLoader, metrics))
+                {
+                    logs[TrainingLogKeys.Validation(key)] = value;
+                }
             }
+            context.EndEpoch(logs);
             Each(all, c => c.OnEpochEnd(context));
-            history.Add(new Dictionary<string, double>(context.Logs));
+            history.Add(context.Logs);
         }
         Each(all, c => c.OnTrainEnd(context));
-        context.ResetRunningLoss();
         return history;
     }
 
-    private static (double loss, double accuracy, double seconds, long images) TrainEpoch(TrainingContext context, nn.Module<Tensor, Tensor, Tensor> loss,
-        DataLoader loader, IReadOnlyList<ITrainingCallback> callbacks, CancellationToken cancellation)
-    {
-        context.Model.train();
-        context.ResetRunningLoss();
-        using var correct = torch.zeros([], ScalarType.Int64, context.Device).DetachFromDisposeScope();
-        long images = 0;
-        var clock = Stopwatch.StartNew();
-        var batch = 0;
-        foreach (var (x, y) in loader)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            using (var scope = torch.NewDisposeScope())
-            {
-                scope.Attach(x, y);
-                var logits = context.Model.call(x);
-                var value = loss.call(logits, y);
-                context.Optimizer.zero_grad();
-                value.backward();
-                context.Optimizer.step();
-                context.AccumulateLoss(value, x.size(0));
-                correct.add_(logits.argmax(1).eq(y).sum());
-                images += x.size(0);
-            }
-            context.Batch = ++batch;
-            context.GlobalStep++;
-            for (var i = 0; i < callbacks.Count; i++)
-            {
-                callbacks[i].OnBatchEnd(context);
-            }
-        }
-        var meanLoss = context.RunningLoss();
-        var seconds = clock.Elapsed.TotalSeconds;
-        return (meanLoss, images == 0 ? double.NaN : correct.item<long>() / (double)images, seconds, images);
-    }
-
-    /// <summary>Mean loss and accuracy of <paramref name="model"/> over <paramref name="loader"/>, in eval mode without gradients; the mode is restored.</summary>
-    public static (double loss, double accuracy) Evaluate(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> loss, DataLoader loader)
+    /// <summary>
+    /// Mean loss and metrics of <paramref name="model"/> over <paramref name="loader"/>, in eval mode without gradients;
+    /// the mode is restored.
+    /// </summary>
+    /// <returns><c>loss</c> and each metric by name.</returns>
+    public static IReadOnlyDictionary<string, double> Evaluate(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> loss, BatchLoader loader,
+        IReadOnlyList<ITrainingMetric>? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(loader);
-        var wasTraining = model.training;
-        model.eval();
-        try
+        var measured = metrics ?? new TrainerOptions().Metrics;
+        return EvalMode.Run(model, () =>
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
             var lossSum = torch.zeros([], ScalarType.Float64, loader.Device);
-            var correct = torch.zeros([], ScalarType.Int64, loader.Device);
+            var sums = measured.Select(_ => torch.zeros([], ScalarType.Float64, loader.Device)).ToList();
             long images = 0;
             foreach (var (x, y) in loader)
             {
                 using var batchScope = torch.NewDisposeScope();
                 batchScope.Attach(x, y);
-                var logits = model.call(x);
-                lossSum.add_(loss.call(logits, y) * x.size(0));
-                correct.add_(logits.argmax(1).eq(y).sum());
+                var output = model.call(x);
+                lossSum.add_(loss.call(output, y).to(ScalarType.Float64) * x.size(0));
+                AddMetrics(measured, sums, output, y);
                 images += x.size(0);
             }
-            return images == 0 ? (double.NaN, double.NaN) : (lossSum.item<double>() / images, correct.item<long>() / (double)images);
-        }
-        finally
+            return Means(TrainingLogKeys.Loss, lossSum, measured, sums, images);
+        });
+    }
+
+    private static Dictionary<string, double> TrainEpoch(TrainingContext context, nn.Module<Tensor, Tensor, Tensor> loss, BatchLoader loader,
+        IReadOnlyList<ITrainingMetric> metrics, RunningMean runningLoss, IReadOnlyList<ITrainingCallback> callbacks, CancellationToken cancellation)
+    {
+        context.Model.train();
+        runningLoss.Reset();
+        using var scope = torch.NewDisposeScope();
+        var sums = metrics.Select(_ => torch.zeros([], ScalarType.Float64, context.Device)).ToList();
+        long images = 0;
+        var clock = Stopwatch.StartNew();
+        foreach (var (x, y) in loader)
         {
-            model.train(wasTraining);
+            cancellation.ThrowIfCancellationRequested();
+            using (var batchScope = torch.NewDisposeScope())
+            {
+                batchScope.Attach(x, y);
+                var output = context.Model.call(x);
+                var value = loss.call(output, y);
+                context.Optimizer.zero_grad();
+                value.backward();
+                context.Optimizer.step();
+                runningLoss.Add(value, x.size(0));
+                AddMetrics(metrics, sums, output.detach(), y);
+                images += x.size(0);
+            }
+            context.EndBatch();
+            for (var i = 0; i < callbacks.Count; i++)
+            {
+                callbacks[i].OnBatchEnd(context);
+            }
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        var logs = Means(TrainingLogKeys.Loss, null, metrics, sums, images);
+        logs[TrainingLogKeys.Loss] = runningLoss.Value;
+        logs[TrainingLogKeys.EpochSeconds] = seconds;
+        logs[TrainingLogKeys.ImagesPerSecond] = images / seconds;
+        return logs;
+    }
+
+    private static void AddMetrics(IReadOnlyList<ITrainingMetric> metrics, List<Tensor> sums, Tensor output, Tensor target)
+    {
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            sums[i].add_(metrics[i].BatchSum(output, target).to(ScalarType.Float64));
+        }
+    }
+
+    /// <summary>Each sum over <paramref name="images"/> examples (NaN when there were none), read from the device once each.</summary>
+    private static Dictionary<string, double> Means(string lossKey, Tensor? lossSum, IReadOnlyList<ITrainingMetric> metrics, List<Tensor> sums, long images)
+    {
+        var means = new Dictionary<string, double>();
+        if (lossSum is not null)
+        {
+            means[lossKey] = images == 0 ? double.NaN : lossSum.item<double>() / images;
+        }
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            means[metrics[i].Name] = images == 0 ? double.NaN : sums[i].item<double>() / images;
+        }
+        return means;
+    }
+
+    private static void CheckDevice(BatchLoader loader, Device device, string parameter)
+    {
+        if (!loader.Device.IsSameAs(device))
+        {
+            throw new ArgumentException($"The loader puts its batches on {loader.Device} but the model is on {device}; give the loader device: {device}.", parameter);
         }
     }
 

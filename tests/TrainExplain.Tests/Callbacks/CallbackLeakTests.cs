@@ -1,8 +1,8 @@
 using TrainExplain.Callbacks;
 using TrainExplain.Explainers;
 using TrainExplain.Tests.Support;
+using TrainExplain.Tests.Training;
 using TrainExplain.Tests.UserModels;
-using TrainExplain.Training;
 
 namespace TrainExplain.Tests.Callbacks;
 
@@ -17,7 +17,7 @@ public sealed class CallbackLeakTests
         using var images = torch.rand([4, 1, 8, 8]);
         IExplainer[] onePass = [new VanillaGradients(model), new GradientsInputs(model), new GradCam(model), new GradCamPlusPlus(model), new FullGrad(model)];
         using var callback = new ExplainerCallback(onePass, images, Targets.Predicted);
-        var context = new TrainingContext(model, optimizer, torch.CPU, 1, 0) { Epoch = 1 };
+        var context = TrainingFixtures.ContextAt(model, optimizer, 1);
         model.train();
         callback.OnEpochEnd(context);
         var baseline = LiveTensors.Baseline();

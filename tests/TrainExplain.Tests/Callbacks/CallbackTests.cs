@@ -1,7 +1,6 @@
 using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
-using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
 using TrainExplain.Tests.Support;
 using TrainExplain.Tests.Training;
@@ -13,23 +12,22 @@ public sealed class CallbackTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("callbacks").FullName;
 
-    private static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(nn.Module<Tensor, Tensor> model, SummaryWriter? writer, string? run, int epochs, params ITrainingCallback[] callbacks)
+    internal static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(nn.Module<Tensor, Tensor> model, int epochs, params ITrainingCallback[] callbacks)
     {
         using var train = TrainingFixtures.Bars(64, seed: 1);
         using var validation = TrainingFixtures.Bars(32, seed: 2);
         using var optimizer = optim.Adam(model.parameters(), lr: 0.02);
         using var loss = nn.CrossEntropyLoss();
-        return Trainer.Fit(model, optimizer, loss, new DataLoader(train, 16, shuffle: true), new DataLoader(validation, 16), epochs,
-            writer: writer, callbacks: callbacks, runDirectory: run);
+        return Trainer.Fit(model, optimizer, loss, new BatchLoader(train, 16, shuffle: true), new BatchLoader(validation, 16), epochs, callbacks);
     }
 
     [Fact]
     public void ScalarsAndHistogramsAreLoggedPerEpoch()
     {
         using var model = TrainingFixtures.SmallConvNet();
-        using (var writer = new SummaryWriter(directory))
+        using (var writer = new TensorBoardWriter(directory))
         {
-            Fit(model, writer, null, 3, new ScalarsCallback(), new HistogramCallback(every: 2));
+            Fit(model, 3, new ScalarsCallback(writer), new HistogramCallback(writer, every: 2));
         }
         var events = EventFileReader.ReadRun(directory).ToList();
         foreach (var tag in new[] { "loss/train", "loss/val", "accuracy/train", "accuracy/val", "learning_rate", "time/epoch_seconds", "time/images_per_second" })
@@ -50,18 +48,21 @@ public sealed class CallbackTests : IDisposable
         var (images, labels) = validation.Take(6);
         using var _ = images;
         using var __ = labels;
-        using var gradCam = new ExplainerCallback(new GradCam(model), images, Targets.Labels(labels), writeSamples: true);
-        using var vanilla = new ExplainerCallback(new VanillaGradients(model), images, Targets.Predicted, every: 2);
-        using (var writer = new SummaryWriter(directory))
+        var imageFolder = Path.Combine(directory, "images");
+        using (var writer = new TensorBoardWriter(directory))
         {
-            Fit(model, writer, directory, 3, gradCam, vanilla);
+            using var gradCam = new ExplainerCallback(new GradCam(model), images, Targets.Labels(labels), writer, imageFolder, new ExplainerCallbackOptions { WriteSamples = true });
+            using var vanilla = new ExplainerCallback(new VanillaGradients(model), images, Targets.Predicted, writer, options: new ExplainerCallbackOptions { Every = 2 });
+            Fit(model, 3, gradCam, vanilla);
         }
         var events = EventFileReader.ReadRun(directory).ToList();
         Assert.Equal([1L, 2L, 3L], events.ValuesOf("explain/GradCam").Select(v => v.Step));
         Assert.Equal([1L, 3L], events.ValuesOf("explain/VanillaGradients").Select(v => v.Step));
         Assert.Equal(6, events.ValuesOf("explain/GradCam/samples")[0].Value.Images!.Count);
-        var grid = Png.Load(Path.Combine(directory, "images", "gradcam", "epoch_003.png"));
-        Assert.Equal(events.ValuesOf("explain/GradCam")[2].Value.Image!.Decode(), grid);
+        // The grid is encoded once: the PNG file holds the very bytes the event file logged.
+        var file = Path.Combine(imageFolder, "gradcam", "epoch_003.png");
+        Assert.Equal(events.ValuesOf("explain/GradCam")[2].Value.Image!.Encoded, File.ReadAllBytes(file));
+        Assert.False(Directory.Exists(Path.Combine(imageFolder, "vanillagradients")), "a callback without an image folder writes no PNG");
     }
 
     [Fact]
@@ -73,21 +74,22 @@ public sealed class CallbackTests : IDisposable
         using var _ = images;
         using var __ = labels;
         IExplainer[] methods = [new VanillaGradients(model), new GradCam(model), new FullGrad(model), new LayerActivations(model)];
-        using var callback = new ExplainerCallback(methods, images, Targets.Labels(labels));
-        using (var writer = new SummaryWriter(directory))
+        var imageFolder = Path.Combine(directory, "images");
+        using (var writer = new TensorBoardWriter(directory))
         {
-            Fit(model, writer, directory, 2, callback);
+            using var callback = new ExplainerCallback(methods, images, Targets.Labels(labels), writer, imageFolder);
+            Fit(model, 2, callback);
+            Assert.Equal(methods.Length, callback.LastElapsed.Count);
+            Assert.All(callback.LastElapsed, t => Assert.True(t > TimeSpan.Zero));
         }
         var events = EventFileReader.ReadRun(directory).ToList();
         foreach (var method in methods)
         {
-            Assert.Equal($"explain/{method.Name}", callback.TagOf(method));
+            Assert.Equal($"explain/{method.Name}", ExplainerCallback.TagOf(method));
             Assert.Equal([1L, 2L], events.ValuesOf($"explain/{method.Name}").Select(v => v.Step));
             Assert.Equal([1L, 2L], events.Scalars($"time/explain/{method.Name}").Select(v => v.Step));
-            Assert.True(File.Exists(Path.Combine(directory, "images", method.Name.ToLowerInvariant(), "epoch_002.png")));
+            Assert.True(File.Exists(Path.Combine(imageFolder, method.Name.ToLowerInvariant(), "epoch_002.png")));
         }
-        Assert.Equal(methods.Length, callback.LastElapsed.Count);
-        Assert.All(callback.LastElapsed, t => Assert.True(t > TimeSpan.Zero));
     }
 
     [Fact]
@@ -97,7 +99,7 @@ public sealed class CallbackTests : IDisposable
         using var data = TrainingFixtures.Bars(4, seed: 3);
         using var optimizer = optim.SGD(model.parameters(), learningRate: 0.1);
         using var callback = new ExplainerCallback(new IntegratedGradients(model, steps: 8), data.Images, Targets.Labels(data.Labels));
-        var context = new TrainingContext(model, optimizer, torch.CPU, 1, 0) { Epoch = 1 };
+        var context = TrainingFixtures.ContextAt(model, optimizer, 1);
         model.train();
         callback.OnEpochEnd(context);
         var baseline = LiveTensors.Baseline();
@@ -115,7 +117,7 @@ public sealed class CallbackTests : IDisposable
     {
         using var model = TrainingFixtures.SmallConvNet();
         var checkpoints = new CheckpointCallback(Path.Combine(directory, "ckpt"));
-        var history = Fit(model, null, null, 3, checkpoints);
+        var history = Fit(model, 3, checkpoints);
         Assert.True(File.Exists(checkpoints.LastPath));
         Assert.True(File.Exists(checkpoints.BestPath));
         Assert.Equal(history.Max(h => h[TrainingLogKeys.ValidationAccuracy]), checkpoints.Best);
@@ -130,7 +132,7 @@ public sealed class CallbackTests : IDisposable
     {
         using var model = TrainingFixtures.SmallConvNet();
         using var output = new StringWriter();
-        Fit(model, null, null, 2, new ProgressCallback(output, interactive: false));
+        Fit(model, 2, new ProgressCallback(output, interactive: false));
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.DoesNotContain('\r', output.ToString());
         Assert.Contains(lines, l => l.StartsWith("epoch 1/2  loss ", StringComparison.Ordinal) && l.Contains("val_acc"));
@@ -141,10 +143,15 @@ public sealed class CallbackTests : IDisposable
     public void BadArgumentsAreRefused()
     {
         using var model = TrainingFixtures.SmallConvNet();
-        Assert.Throws<ArgumentException>(() => new ExplainerCallback(new GradCam(model), null));
-        Assert.Throws<ArgumentException>(() => new ExplainerCallback(Array.Empty<IExplainer>(), null));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ExplainerCallback(new GradCam(model), null, every: 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HistogramCallback(every: 0));
+        using var images = torch.rand([2, 1, 6, 6]);
+        Assert.Throws<ArgumentNullException>(() => new ExplainerCallback(new GradCam(model), null!, Targets.Predicted));
+        Assert.Throws<ArgumentException>(() => new ExplainerCallback(Array.Empty<IExplainer>(), images, Targets.Predicted));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExplainerCallback(new GradCam(model), images, Targets.Predicted, options: new ExplainerCallbackOptions { Every = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExplainerCallback(new GradCam(model), images, Targets.Predicted, options: new ExplainerCallbackOptions { FaithfulnessSteps = 0 }));
+        Assert.Throws<ArgumentNullException>(() => new ScalarsCallback(null!));
+        Assert.Throws<ArgumentNullException>(() => new HistogramCallback(null!));
+        using var writer = new TensorBoardWriter(directory);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HistogramCallback(writer, every: 0));
         Assert.Throws<ArgumentException>(() => new CheckpointCallback(""));
     }
 

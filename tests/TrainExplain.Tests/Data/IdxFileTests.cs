@@ -9,9 +9,9 @@ public sealed class IdxFileTests : IDisposable
 {
     private const string FashionMnistDirectory = "/usr/share/datasets/fashion-mnist";
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("idx-tests-").FullName;
+    private readonly string directory = Directory.CreateTempSubdirectory("idx-tests-").FullName;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Theory]
     [InlineData(false)]
@@ -33,7 +33,7 @@ public sealed class IdxFileTests : IDisposable
     {
         var data = new byte[] { 1, 2, 3 };
         var gzipWithoutSuffix = Write("labels", Idx(0x08, [3], data), gzip: true);
-        var plainWithSuffix = Path.Combine(_directory, "plain.gz");
+        var plainWithSuffix = Path.Combine(directory, "plain.gz");
         File.WriteAllBytes(plainWithSuffix, Idx(0x08, [3], data));
 
         Assert.Equal(data, IdxFile.Read(gzipWithoutSuffix).Data);
@@ -234,7 +234,7 @@ public sealed class IdxFileTests : IDisposable
     [Fact]
     public void Read_ThrowsFileNotFoundForAMissingFile()
     {
-        Assert.Throws<FileNotFoundException>(() => IdxFile.Read(Path.Combine(_directory, "absent")));
+        Assert.Throws<FileNotFoundException>(() => IdxFile.Read(Path.Combine(directory, "absent")));
     }
 
     [Fact]
@@ -246,12 +246,12 @@ public sealed class IdxFileTests : IDisposable
         Write(IdxDatasetFiles.TestImagesName + ".gz", [0]);
         Write(IdxDatasetFiles.TestLabelsName + ".gz", [0]);
 
-        var files = IdxDatasetFiles.Locate(_directory);
+        var files = IdxDatasetFiles.Locate(directory);
 
-        Assert.Equal(Path.Combine(_directory, "train-images-idx3-ubyte.gz"), files.TrainImages);
-        Assert.Equal(Path.Combine(_directory, "train-labels-idx1-ubyte"), files.TrainLabels);
-        Assert.Equal(Path.Combine(_directory, "t10k-images-idx3-ubyte"), files.TestImages);
-        Assert.Equal(Path.Combine(_directory, "t10k-labels-idx1-ubyte.gz"), files.TestLabels);
+        Assert.Equal(Path.Combine(directory, "train-images-idx3-ubyte.gz"), files.TrainImages);
+        Assert.Equal(Path.Combine(directory, "train-labels-idx1-ubyte"), files.TrainLabels);
+        Assert.Equal(Path.Combine(directory, "t10k-images-idx3-ubyte"), files.TestImages);
+        Assert.Equal(Path.Combine(directory, "t10k-labels-idx1-ubyte.gz"), files.TestLabels);
     }
 
     [Fact]
@@ -260,7 +260,7 @@ public sealed class IdxFileTests : IDisposable
         Write(IdxDatasetFiles.TrainImagesName, [0]);
         Write(IdxDatasetFiles.TestLabelsName + ".gz", [0]);
 
-        var e = Assert.Throws<FileNotFoundException>(() => IdxDatasetFiles.Locate(_directory));
+        var e = Assert.Throws<FileNotFoundException>(() => IdxDatasetFiles.Locate(directory));
 
         Assert.Contains("lacks 2 of the 4 files", e.Message, StringComparison.Ordinal);
         Assert.Contains("train-labels-idx1-ubyte[.gz]", e.Message, StringComparison.Ordinal);
@@ -271,7 +271,7 @@ public sealed class IdxFileTests : IDisposable
     [Fact]
     public void Locate_RefusesAMissingDirectory()
     {
-        var missing = Path.Combine(_directory, "nowhere");
+        var missing = Path.Combine(directory, "nowhere");
 
         var e = Assert.Throws<DirectoryNotFoundException>(() => IdxDatasetFiles.Locate(missing));
 
@@ -324,7 +324,7 @@ public sealed class IdxFileTests : IDisposable
 
     private string Write(string name, byte[] content, bool gzip = false)
     {
-        var path = Path.Combine(_directory, name);
+        var path = Path.Combine(directory, name);
         File.WriteAllBytes(path, gzip ? Gzip(content) : content);
         return path;
     }

@@ -230,7 +230,7 @@ public sealed class ClosedFormTests
         torch.manual_seed(9);
         using var model = ExplainerModels.NestedConvNet();
         using var explanation = (ClassImages)new ActivationMaximization(model, [0, 1, 2], imageShape: [1, 8, 8], steps: 40, low: 0, high: 1)
-            .Explain(null, Targets.Predicted);
+            .Visualize();
         for (var c = 0; c < 3; c++)
         {
             Assert.True(explanation.Scores[c] > explanation.ScoresBefore[c], $"class {c}: {explanation.ScoresBefore[c]} -> {explanation.Scores[c]}");

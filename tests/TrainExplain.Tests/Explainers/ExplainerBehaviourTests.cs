@@ -100,7 +100,8 @@ public sealed class ExplainerBehaviourTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new IntegratedGradients(model, steps: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new SmoothGrad(model, samples: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new OcclusionSensitivity(model, patch: 0));
-        Assert.Throws<ArgumentNullException>(() => explainer.Explain(null, Targets.Predicted));
+        Assert.Throws<ArgumentNullException>(() => explainer.Explain(null!, Targets.Predicted));
+        Assert.Throws<ArgumentNullException>(() => explainer.Explain(good, null!));
     }
 
     [Fact]
@@ -140,11 +141,13 @@ public sealed class ExplainerBehaviourTests
         using var model = ExplainerModels.NestedConvNet();
         using var x = torch.rand([3, 1, 8, 8]);
         model.train();
-        IExplainer[] explainers = [.. All(model), new ActivationMaximization(model, [0, 2], imageShape: [1, 8, 8], steps: 3)];
+        var explainers = All(model);
+        var visualizer = new ActivationMaximization(model, [0, 2], imageShape: [1, 8, 8], steps: 3);
         foreach (var explainer in explainers)
         {
             explainer.Explain(x, Targets.Predicted).Dispose();
         }
+        visualizer.Visualize().Dispose();
         var baseline = LiveTensors.Baseline();
         for (var call = 0; call < 100; call++)
         {
@@ -152,6 +155,7 @@ public sealed class ExplainerBehaviourTests
             {
                 explainer.Explain(x, Targets.Predicted).Dispose();
             }
+            visualizer.Visualize().Dispose();
         }
         baseline.AssertUnchanged();
         Assert.True(model.training);

@@ -14,7 +14,7 @@ public sealed class ExplainerSetTests
         new GradientsInputs(model),
         new GradCamPlusPlus(model, layer: "features.conv1"),
         new FullGrad(model),
-        new VanillaGradients(model, ScoreKind.Probability),
+        new VanillaGradients(model, ScoreKind.Probability) { Name = "VanillaGradients[probability]" },
     ];
 
     [Fact]

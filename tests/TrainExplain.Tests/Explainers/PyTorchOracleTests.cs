@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using TorchSharp.Modules;
 using TrainExplain.Data.SafeTensors;
 using TrainExplain.Explainers;
+using TrainExplain.Metrics;
 using TrainExplain.Testing;
 
 namespace TrainExplain.Tests.Explainers;
@@ -37,52 +38,103 @@ public sealed class PyTorchOracleTests
         ("conv2", nn.Conv2d(32, 64, 3)), ("relu2", nn.ReLU()), ("pool2", nn.MaxPool2d(2)),
         ("flatten", nn.Flatten()), ("dropout", nn.Dropout(0.5)), ("fc", nn.Linear(1600, 10)));
 
-    [Fact]
-    public void EveryMethodMatchesThePyTorchReference()
+    /// <summary>
+    /// The files of one oracle run, in a temporary folder that <see cref="InOracleFolder"/> deletes: the model's
+    /// weights.safetensors and input.safetensors with the inputs, their targets and any further tensors.
+    /// </summary>
+    private sealed record OracleFolder(string Script, string Directory, Sequential Model, Tensor Inputs, Tensor Targets);
+
+    /// <summary>
+    /// Runs <paramref name="test"/> over the example's simple ConvNet seeded with <paramref name="seed"/>, 3 random
+    /// images and targets 4, 0, 9, written with <paramref name="extra"/> tensors for the reference; skipped without it.
+    /// </summary>
+    private static void InOracleFolder(int seed, Func<IReadOnlyDictionary<string, Tensor>> extra, Action<OracleFolder> test)
     {
         var script = ReferenceScript();
         Assert.SkipUnless(File.Exists(script) && DebianPython.HasTorch, $"{DebianPython.Path} with torch and {script} are needed for the oracle.");
         var directory = Directory.CreateTempSubdirectory("oracle").FullName;
         try
         {
-            torch.manual_seed(31);
+            torch.manual_seed(seed);
             using var scope = torch.NewDisposeScope();
             using var model = SimpleConvNet();
             var x = torch.rand([3, 1, 28, 28]);
             var targets = torch.tensor(new long[] { 4, 0, 9 });
+            var inputs = new Dictionary<string, Tensor>(extra()) { ["input"] = x, ["targets"] = targets };
             TensorSafeTensors.Save(Path.Combine(directory, "weights.safetensors"), model.state_dict());
-            TensorSafeTensors.Save(Path.Combine(directory, "input.safetensors"), new Dictionary<string, Tensor> { ["input"] = x, ["targets"] = targets });
-            RunOracle(script, directory);
-            for (var i = 0; i < Cases.Length; i++)
-            {
-                var (method, options, create) = Cases[i];
-                using var ours = create(model).Explain(x, Targets.Labels(targets));
-                var theirs = TensorSafeTensors.Load(Path.Combine(directory, $"out{i}.safetensors"));
-                var label = $"{method} {options}";
-                AssertClose(theirs["attributions"], ours.Raw, label + " attributions");
-                Assert.Equal(theirs["targets"].ToLongs(), ours.Targets);
-                AssertClose(theirs["scores"], torch.tensor(ours.Scores), label + " scores");
-                if (ours is Attribution attribution)
-                {
-                    AssertClose(theirs["heatmaps"], attribution.Heatmaps, label + " heatmaps");
-                    if (theirs.TryGetValue("cam", out var cam))
-                    {
-                        AssertClose(cam, attribution.LayerMap!, label + " cam");
-                    }
-                    if (theirs.TryGetValue("delta", out var delta))
-                    {
-                        AssertClose(delta, attribution.Delta!, label + " delta", absolute: 1e-4);
-                    }
-                }
-                foreach (var tensor in theirs.Values)
-                {
-                    tensor.Dispose();
-                }
-            }
+            TensorSafeTensors.Save(Path.Combine(directory, "input.safetensors"), inputs);
+            test(new OracleFolder(script, directory, model, x, targets));
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void EveryMethodMatchesThePyTorchReference() => InOracleFolder(31, () => new Dictionary<string, Tensor>(), oracle =>
+    {
+        RunOracle(oracle.Script, oracle.Directory, CaseCalls());
+        for (var i = 0; i < Cases.Length; i++)
+        {
+            var (method, options, create) = Cases[i];
+            using var ours = create(oracle.Model).Explain(oracle.Inputs, Targets.Labels(oracle.Targets));
+            var theirs = TensorSafeTensors.Load(Path.Combine(oracle.Directory, $"out{i}.safetensors"));
+            var label = $"{method} {options}";
+            AssertClose(theirs["attributions"], ours.Raw, label + " attributions");
+            Assert.Equal(theirs["targets"].ToLongs(), ours.Targets);
+            AssertClose(theirs["scores"], torch.tensor(ours.Scores), label + " scores");
+            if (ours is Attribution attribution)
+            {
+                AssertClose(theirs["heatmaps"], attribution.Heatmaps, label + " heatmaps");
+                if (theirs.TryGetValue("cam", out var cam))
+                {
+                    AssertClose(cam, attribution.LayerMap!, label + " cam");
+                }
+                if (theirs.TryGetValue("delta", out var delta))
+                {
+                    AssertClose(delta, attribution.Delta!, label + " delta", absolute: 1e-4);
+                }
+            }
+            foreach (var tensor in theirs.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    });
+
+    /// <summary>
+    /// METHODS.md's deletion and insertion AUCs (S = 8, fill 0) of a given saliency with many ties (values 0 to 3), so
+    /// the tie rule (ascending flat index) decides most of the order, against the reference's own implementation
+    /// (numpy's lexsort for the order, one masked image at a time): within 1e-5, float32 probabilities on the same libtorch.
+    /// </summary>
+    [Fact]
+    public void DeletionAndInsertionMatchThePyTorchReference()
+    {
+        Tensor? saliency = null;
+        InOracleFolder(32, () => new Dictionary<string, Tensor> { ["saliency"] = saliency = torch.randint(0L, 4L, [3L, 28, 28]).to(ScalarType.Float32) }, oracle =>
+        {
+            RunOracle(oracle.Script, oracle.Directory, ["['oracle', '--weights', 'weights.safetensors', '--input', 'input.safetensors', '--method', 'deletion_insertion', "
+                + "'--metric-steps', '8', '--out', 'faithfulness.safetensors']"]);
+
+            var ours = new DeletionInsertion(oracle.Model, steps: 8).Measure(oracle.Inputs, saliency!, oracle.Targets);
+
+            var theirs = TensorSafeTensors.Load(Path.Combine(oracle.Directory, "faithfulness.safetensors"));
+            AssertWithin(theirs["deletion_auc"].ToFloats(), ours.Deletion, "deletion AUC");
+            AssertWithin(theirs["insertion_auc"].ToFloats(), ours.Insertion, "insertion AUC");
+            foreach (var tensor in theirs.Values)
+            {
+                tensor.Dispose();
+            }
+        });
+    }
+
+    private static void AssertWithin(float[] expected, IReadOnlyList<float> actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Count);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5, $"{what} of image {i}: {actual[i]}, the reference says {expected[i]}");
         }
     }
 
@@ -98,12 +150,14 @@ public sealed class PyTorchOracleTests
         }
     }
 
-    /// <summary>Runs every case in one Python process (torch is imported once), writing out{i}.safetensors.</summary>
-    private static void RunOracle(string script, string directory)
+    /// <summary>Every case's oracle call (a Python list of arguments), writing out{i}.safetensors.</summary>
+    private static IEnumerable<string> CaseCalls() => Cases.Select((c, i) =>
+        $"['oracle', '--weights', 'weights.safetensors', '--input', 'input.safetensors', '--method', '{c.Method}', "
+        + $"'--out', 'out{i}.safetensors'{string.Concat(c.Options.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(o => $", '{o}'"))}]");
+
+    /// <summary>Runs the oracle <paramref name="calls"/> (Python lists of arguments) in one Python process, so torch is imported once.</summary>
+    private static void RunOracle(string script, string directory, IEnumerable<string> calls)
     {
-        var calls = Cases.Select((c, i) =>
-            $"['oracle', '--weights', 'weights.safetensors', '--input', 'input.safetensors', '--method', '{c.Method}', "
-            + $"'--out', 'out{i}.safetensors'{string.Concat(c.Options.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(o => $", '{o}'"))}]");
         var program = $"import sys; sys.path.insert(0, {Quote(Path.GetDirectoryName(script)!)}); import pytorch_reference as r\n"
             + $"for argv in [{string.Join(", ", calls)}]: r.main(argv)\n";
         var (code, output, error) = DebianPython.Run(directory, "-c", program);

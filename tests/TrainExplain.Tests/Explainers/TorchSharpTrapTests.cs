@@ -3,8 +3,8 @@ using TorchSharp.Modules;
 using TrainExplain.Callbacks;
 using TrainExplain.Explainers;
 using TrainExplain.Tests.Support;
+using TrainExplain.Tests.Training;
 using TrainExplain.Tests.UserModels;
-using TrainExplain.Training;
 
 namespace TrainExplain.Tests.Explainers;
 
@@ -207,15 +207,19 @@ public sealed class TorchSharpTrapTests
     [Fact]
     public void TheCallbacksDeviceCopyIsReusedForTheSameDeviceThoughDevicesHaveNoValueEquality()
     {
-        // Two Device objects for the CPU are different objects: compared by reference, the callback would copy its
-        // validation batch again every epoch, from a tensor the caller may have freed since.
+        // Each context reads its device from the model's parameters: two Device objects for the CPU, different objects.
+        // Compared by reference, the callback would copy its validation batch again every epoch, from a tensor the
+        // caller may have freed since.
         using var model = UserModelZoo.Create("sequential", seed: 55);
         using var optimizer = optim.SGD(model.parameters(), learningRate: 0.1);
         var images = torch.rand([2, 1, 8, 8]);
         using var callback = new ExplainerCallback(new GradCam(model), images, Targets.Predicted);
-        callback.OnEpochEnd(new TrainingContext(model, optimizer, new Device("cpu"), 2, 0) { Epoch = 1 });
+        var first = TrainingFixtures.ContextAt(model, optimizer, 1);
+        var second = TrainingFixtures.ContextAt(model, optimizer, 2);
+        Assert.NotSame(first.Device, second.Device);
+        callback.OnEpochEnd(first);
         images.Dispose();
-        callback.OnEpochEnd(new TrainingContext(model, optimizer, new Device(DeviceType.CPU), 2, 0) { Epoch = 2 });
+        callback.OnEpochEnd(second);
         Assert.Single(callback.LastElapsed);
     }
 

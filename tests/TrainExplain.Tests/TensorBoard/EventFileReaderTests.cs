@@ -4,16 +4,16 @@ namespace TrainExplain.Tests.TensorBoard;
 
 public sealed class EventFileReaderTests : IDisposable
 {
-    private readonly TemporaryDirectory _directory = new();
+    private readonly TemporaryDirectory directory = new();
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose() => directory.Dispose();
 
     [Fact]
     public void ReadFile_StopsQuietlyAtATruncatedLastRecord()
     {
         var bytes = Convert.FromHexString(TfRecordTests.FileVersionRecord + TfRecordTests.LossRecord);
         var firstLength = TfRecordTests.FileVersionRecord.Length / 2;
-        var path = Path.Combine(_directory.Path, "events.out.tfevents.truncated");
+        var path = Path.Combine(directory.Path, "events.out.tfevents.truncated");
         for (var length = firstLength; length < bytes.Length; length++)
         {
             File.WriteAllBytes(path, bytes[..length]);
@@ -34,7 +34,7 @@ public sealed class EventFileReaderTests : IDisposable
         var bytes = Convert.FromHexString(TfRecordTests.FileVersionRecord + TfRecordTests.LossRecord);
         var secondRecord = TfRecordTests.FileVersionRecord.Length / 2;
         bytes[secondRecord + byteInSecondRecord] ^= 0x01;
-        var path = Path.Combine(_directory.Path, "events.out.tfevents.corrupt");
+        var path = Path.Combine(directory.Path, "events.out.tfevents.corrupt");
         File.WriteAllBytes(path, bytes);
         var e = Assert.Throws<InvalidDataException>(() => EventFileReader.ReadFile(path).ToList());
         Assert.Contains($"record at byte offset {secondRecord} is corrupt: its {part} CRC", e.Message, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class EventFileReaderTests : IDisposable
     [Fact]
     public void ReadFile_ReportsARecordThatIsNotAnEvent()
     {
-        var path = Path.Combine(_directory.Path, "events.out.tfevents.garbage");
+        var path = Path.Combine(directory.Path, "events.out.tfevents.garbage");
         File.WriteAllBytes(path, TfRecord.Frame([0xFF, 0xFF, 0xFF]));
         var e = Assert.Throws<InvalidDataException>(() => EventFileReader.ReadFile(path).ToList());
         Assert.Contains("record at byte offset 0 does not hold a valid Event", e.Message, StringComparison.Ordinal);
@@ -54,26 +54,26 @@ public sealed class EventFileReaderTests : IDisposable
     public void ReadRun_ReadsEventFilesInNameOrderAndSkipsOtherFiles()
     {
         var clock = new FixedTimeProvider(DateTimeOffset.UnixEpoch.AddSeconds(5));
-        using (var first = new SummaryWriter(_directory.Path, new SummaryWriterOptions { TimeProvider = clock }))
+        using (var first = new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { TimeProvider = clock }))
         {
             first.AddScalar("x", 1f, 1);
         }
 
-        using (var second = new SummaryWriter(_directory.Path, new SummaryWriterOptions { TimeProvider = clock }))
+        using (var second = new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { TimeProvider = clock }))
         {
             second.AddScalar("x", 2f, 2);
         }
 
-        File.WriteAllText(Path.Combine(_directory.Path, "notes.txt"), "not an event file");
-        Assert.Equal(2, EventFileReader.EventFiles(_directory.Path).Count);
-        Assert.Equal([(1L, 1f), (2L, 2f)], EventFileReader.ReadRun(_directory.Path).Scalars("x"));
+        File.WriteAllText(Path.Combine(directory.Path, "notes.txt"), "not an event file");
+        Assert.Equal(2, EventFileReader.EventFiles(directory.Path).Count);
+        Assert.Equal([(1L, 1f), (2L, 2f)], EventFileReader.ReadRun(directory.Path).Scalars("x"));
     }
 
     [Fact]
     public void Read_RejectsMissingPaths()
     {
-        Assert.Throws<FileNotFoundException>(() => EventFileReader.ReadFile(Path.Combine(_directory.Path, "missing")));
-        Assert.Throws<DirectoryNotFoundException>(() => EventFileReader.ReadRun(Path.Combine(_directory.Path, "missing")));
+        Assert.Throws<FileNotFoundException>(() => EventFileReader.ReadFile(Path.Combine(directory.Path, "missing")));
+        Assert.Throws<DirectoryNotFoundException>(() => EventFileReader.ReadRun(Path.Combine(directory.Path, "missing")));
         Assert.Throws<ArgumentException>(() => EventFileReader.ReadFile(""));
         Assert.Throws<ArgumentException>(() => EventFileReader.EventFiles(""));
     }

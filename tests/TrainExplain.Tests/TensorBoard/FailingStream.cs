@@ -3,7 +3,7 @@ namespace TrainExplain.Tests.TensorBoard;
 /// <summary>A write-only stream that accepts <paramref name="capacity"/> bytes and then fails like a full disk.</summary>
 internal sealed class FailingStream(long capacity) : Stream
 {
-    private long _written;
+    private long written;
 
     public override bool CanRead => false;
 
@@ -11,20 +11,20 @@ internal sealed class FailingStream(long capacity) : Stream
 
     public override bool CanWrite => true;
 
-    public override long Length => _written;
+    public override long Length => written;
 
-    public override long Position { get => _written; set => throw new NotSupportedException(); }
+    public override long Position { get => written; set => throw new NotSupportedException(); }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (_written + buffer.Length > capacity)
+        if (written + buffer.Length > capacity)
         {
             throw new IOException("No space left on device");
         }
 
-        _written += buffer.Length;
+        written += buffer.Length;
     }
 
     public override void Flush()

@@ -28,7 +28,7 @@ public sealed class TrainerTests
         using var loss = nn.CrossEntropyLoss();
         var recorder = new RecordingCallback();
 
-        var history = Trainer.Fit(model, optimizer, loss, new DataLoader(train, 32, shuffle: true, seed: 4), new DataLoader(validation, 16), 4,
+        var history = Trainer.Fit(model, optimizer, loss, new BatchLoader(train, 32, shuffle: true, seed: 4), new BatchLoader(validation, 16), 4,
             callbacks: [recorder], cancellation: TestContext.Current.CancellationToken);
 
         Assert.Equal(4, history.Count);
@@ -54,7 +54,8 @@ public sealed class TrainerTests
             modes.Add((m.training, torch.is_grad_enabled()));
             return output;
         });
-        var (meanLoss, accuracy) = Trainer.Evaluate(model, loss, new DataLoader(data, 8));
+        var means = Trainer.Evaluate(model, loss, new BatchLoader(data, 8));
+        var (meanLoss, accuracy) = (means[TrainingLogKeys.Loss], means[TrainingLogKeys.Accuracy]);
         hook.remove();
         Assert.All(modes, m => Assert.Equal((false, false), m));
         Assert.Equal(3, modes.Count);
@@ -71,7 +72,7 @@ public sealed class TrainerTests
         using var model = TrainingFixtures.SmallConvNet();
         using var optimizer = optim.SGD(model.parameters(), learningRate: 0.01, momentum: 0.9);
         using var loss = nn.CrossEntropyLoss();
-        var loader = new DataLoader(data, 8, shuffle: true);
+        var loader = new BatchLoader(data, 8, shuffle: true);
         var cancellation = TestContext.Current.CancellationToken;
         Trainer.Fit(model, optimizer, loss, loader, loader, 1, cancellation: cancellation);
         var baseline = LiveTensors.Baseline();

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using TrainExplain.Data;
+using TrainExplain.Training;
 
 namespace TrainExplain.Tests.Training;
 
@@ -60,4 +61,12 @@ internal static class TrainingFixtures
         ("relu", nn.ReLU()),
         ("flatten", nn.Flatten()),
         ("fc", nn.Linear(4 * 36, 3)));
+
+    /// <summary>The context a training loop would show its callbacks at the end of <paramref name="epoch"/> (no batches, no logs).</summary>
+    internal static TrainingContext ContextAt(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, int epoch)
+    {
+        var context = new TrainingContext(model, optimizer, epochs: Math.Max(epoch, 1), batchesPerEpoch: 0);
+        context.BeginEpoch(epoch);
+        return context;
+    }
 }

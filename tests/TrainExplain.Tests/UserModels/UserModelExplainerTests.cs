@@ -9,9 +9,16 @@ public sealed class UserModelExplainerTests
 {
     public static TheoryData<string> Kinds => UserModelZoo.Kinds;
 
-    /// <summary>Every method of the library, with small settings.</summary>
-    private static IExplainer[] Every(nn.Module<Tensor, Tensor> model) =>
-        [.. ExplainerBehaviourTests.All(model), new ActivationMaximization(model, [0, 2], imageShape: [1, 8, 8], steps: 5)];
+    /// <summary>Every method of the library, with small settings: each input explainer's explanation of <paramref name="x"/>, then activation maximization's pictures.</summary>
+    private static IEnumerable<(string Name, Func<Explanation> Run)> Every(nn.Module<Tensor, Tensor> model, Tensor x)
+    {
+        foreach (var explainer in ExplainerBehaviourTests.All(model))
+        {
+            yield return (explainer.Name, () => explainer.Explain(x, Targets.Predicted));
+        }
+        var visualizer = new ActivationMaximization(model, [0, 2], imageShape: [1, 8, 8], steps: 5);
+        yield return (visualizer.Name, visualizer.Visualize);
+    }
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -24,10 +31,10 @@ public sealed class UserModelExplainerTests
         var (logits, probabilities) = EvalScores(model, x);
         var state = Snapshot(model);
         model.train();
-        foreach (var explainer in Every(model))
+        foreach (var (method, run) in Every(model, x))
         {
-            using var explanation = explainer.Explain(x, Targets.Predicted);
-            var name = $"{kind}: {explainer.Name}";
+            using var explanation = run();
+            var name = $"{kind}: {method}";
             Assert.All(explanation.Raw.ToFloats(), v => Assert.True(float.IsFinite(v), $"{name}: raw value {v}"));
             switch (explanation)
             {

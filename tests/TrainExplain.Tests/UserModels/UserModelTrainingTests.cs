@@ -30,16 +30,16 @@ public sealed class UserModelTrainingTests : IDisposable
         using var loss = nn.CrossEntropyLoss();
         IExplainer[] methods = [new VanillaGradients(model), new GradCam(model), new FullGrad(model), new LayerActivations(model),
             new IntegratedGradients(model, steps: 4), new OcclusionSensitivity(model, patch: 2, stride: 2)];
-        using var explainers = new ExplainerCallback(methods, images, Targets.Labels(labels));
         var checkpoints = new CheckpointCallback(Path.Combine(directory, "checkpoints"));
         using var progress = new StringWriter();
         var run = Path.Combine(directory, "run");
         IReadOnlyList<IReadOnlyDictionary<string, double>> history;
-        using (var writer = new SummaryWriter(run))
+        using (var writer = new TensorBoardWriter(run))
         {
-            history = Trainer.Fit(model, optimizer, loss, new DataLoader(train, 16, shuffle: true, seed: 4), new DataLoader(validation, 16), 6,
-                writer: writer, callbacks: [new ScalarsCallback(), new HistogramCallback(), explainers, checkpoints, new ProgressCallback(progress, interactive: false)],
-                runDirectory: run, cancellation: TestContext.Current.CancellationToken);
+            using var explainers = new ExplainerCallback(methods, images, Targets.Labels(labels), writer, Path.Combine(run, "images"));
+            history = Trainer.Fit(model, optimizer, loss, new BatchLoader(train, 16, shuffle: true, seed: 4), new BatchLoader(validation, 16), 6,
+                [new ScalarsCallback(writer), new HistogramCallback(writer), explainers, checkpoints, new ProgressCallback(progress, interactive: false)],
+                cancellation: TestContext.Current.CancellationToken);
         }
 
         Assert.True(history[^1][TrainingLogKeys.Loss] < history[0][TrainingLogKeys.Loss], $"{kind}: loss {history[0][TrainingLogKeys.Loss]} -> {history[^1][TrainingLogKeys.Loss]}");
@@ -75,7 +75,7 @@ public sealed class UserModelTrainingTests : IDisposable
         using var optimizer = optim.SGD(model.parameters(), learningRate: 0.1);
         IExplainer[] methods = [new GradCam(model), new FullGrad(model), new SmoothGrad(model, samples: 2), new LayerActivations(model)];
         using var callback = new ExplainerCallback(methods, data.Images, Targets.Labels(data.Labels));
-        var context = new TrainingContext(model, optimizer, torch.CPU, 1, 0) { Epoch = 1 };
+        var context = TrainingFixtures.ContextAt(model, optimizer, 1);
         var state = UserModelExplainerTests.Snapshot(model);
         model.train();
         torch.manual_seed(43);

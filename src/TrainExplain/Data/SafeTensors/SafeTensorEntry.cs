@@ -6,7 +6,7 @@ public sealed class SafeTensorEntry
     /// <summary>The key that <c>safetensors</c> reserves for the file's string-to-string metadata.</summary>
     public const string MetadataKey = "__metadata__";
 
-    private readonly long[] _shape;
+    private readonly long[] shape;
 
     /// <summary>Creates an entry after checking that <paramref name="data"/> holds exactly one tensor of that shape.</summary>
     /// <param name="name">The tensor's name, e.g. a state-dict key <c>"conv1.weight"</c>; not empty, not <c>"__metadata__"</c>.</param>
@@ -26,21 +26,21 @@ public sealed class SafeTensorEntry
             throw new ArgumentException($"The tensor name '{MetadataKey}' is reserved for the file's metadata.", nameof(name));
         }
 
-        _shape = [.. shape];
-        if (Array.Exists(_shape, dimension => dimension < 0))
+        this.shape = [.. shape];
+        if (Array.Exists(this.shape, dimension => dimension < 0))
         {
-            throw new ArgumentException($"Tensor '{name}' has shape {FormatShape(_shape)}; dimensions must be >= 0.", nameof(shape));
+            throw new ArgumentException($"Tensor '{name}' has shape {FormatShape(this.shape)}; dimensions must be >= 0.", nameof(shape));
         }
 
-        if (!dtype.TryGetByteLength(_shape, out long byteLength))
+        if (!dtype.TryGetByteLength(this.shape, out long byteLength))
         {
-            throw new ArgumentException($"Tensor '{name}' of {dtype} with shape {FormatShape(_shape)} has more bytes than a long can count.", nameof(shape));
+            throw new ArgumentException($"Tensor '{name}' of {dtype} with shape {FormatShape(this.shape)} has more bytes than a long can count.", nameof(shape));
         }
 
         if (data.Length != byteLength)
         {
             throw new ArgumentException(
-                $"Tensor '{name}' of {dtype} with shape {FormatShape(_shape)} needs {byteLength} bytes, but the data has {data.Length}.",
+                $"Tensor '{name}' of {dtype} with shape {FormatShape(this.shape)} needs {byteLength} bytes, but the data has {data.Length}.",
                 nameof(data));
         }
 
@@ -56,7 +56,7 @@ public sealed class SafeTensorEntry
     public SafeTensorDType DType { get; }
 
     /// <summary>The dimensions; empty for a scalar.</summary>
-    public IReadOnlyList<long> Shape => _shape;
+    public IReadOnlyList<long> Shape => this.shape;
 
     /// <summary>The number of elements, the product of <see cref="Shape"/> (1 for a scalar).</summary>
     public long ElementCount => Data.Length / DType.ElementSize();

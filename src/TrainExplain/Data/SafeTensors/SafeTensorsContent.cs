@@ -5,13 +5,13 @@ namespace TrainExplain.Data.SafeTensors;
 /// <summary>What a safetensors file holds: its tensors, in data-buffer order, and its <c>__metadata__</c>.</summary>
 public sealed class SafeTensorsContent
 {
-    private readonly Dictionary<string, SafeTensorEntry> _byName;
+    private readonly Dictionary<string, SafeTensorEntry> byName;
 
     internal SafeTensorsContent(IReadOnlyList<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         Tensors = tensors;
         Metadata = metadata;
-        _byName = tensors.ToDictionary(tensor => tensor.Name, StringComparer.Ordinal);
+        byName = tensors.ToDictionary(tensor => tensor.Name, StringComparer.Ordinal);
     }
 
     /// <summary>The tensors, ordered by their position in the data buffer (ties, i.e. empty tensors, by name).</summary>
@@ -32,5 +32,5 @@ public sealed class SafeTensorsContent
     /// <param name="tensor">The tensor when found.</param>
     /// <returns>Whether the file has a tensor of that name.</returns>
     public bool TryGetTensor(string name, [MaybeNullWhen(false)] out SafeTensorEntry tensor)
-        => _byName.TryGetValue(name, out tensor);
+        => byName.TryGetValue(name, out tensor);
 }

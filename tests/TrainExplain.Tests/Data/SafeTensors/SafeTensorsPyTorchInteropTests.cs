@@ -17,15 +17,15 @@ public sealed class SafeTensorsPyTorchInteropTests : IDisposable
         ("bool", SafeTensorDType.BOOL, [2, 2], "torch.bool"),
     ];
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("safetensors-interop-").FullName;
+    private readonly string directory = Directory.CreateTempSubdirectory("safetensors-interop-").FullName;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
     public void A_file_written_here_reads_in_PyTorch_with_the_same_names_dtypes_shapes_and_values()
     {
         PyTorchSafeTensorsPeer.SkipUnlessAvailable();
-        string path = Path.Combine(_directory, "from-csharp.safetensors");
+        string path = Path.Combine(directory, "from-csharp.safetensors");
         SafeTensorsFile.Save(path, Tensors.Select(t => SafeTensorTestValues.Entry(t.Name, t.DType, t.Shape)), new Dictionary<string, string> { ["format"] = "pt" });
 
         using var read = PyTorchSafeTensorsPeer.Read(path);
@@ -47,7 +47,7 @@ public sealed class SafeTensorsPyTorchInteropTests : IDisposable
     public void A_file_written_by_PyTorch_reads_here_with_the_same_names_dtypes_shapes_and_values()
     {
         PyTorchSafeTensorsPeer.SkipUnlessAvailable();
-        string path = Path.Combine(_directory, "from-python.safetensors");
+        string path = Path.Combine(directory, "from-python.safetensors");
         PyTorchSafeTensorsPeer.Write(path);
 
         var content = SafeTensorsFile.Load(path);

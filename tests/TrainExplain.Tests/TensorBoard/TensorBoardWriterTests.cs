@@ -5,7 +5,7 @@ using TrainExplain.TensorBoard;
 
 namespace TrainExplain.Tests.TensorBoard;
 
-public sealed class SummaryWriterTests
+public sealed class TensorBoardWriterTests
 {
     private static readonly DateTimeOffset OneSecond = DateTimeOffset.UnixEpoch.AddSeconds(1);
 
@@ -14,7 +14,7 @@ public sealed class SummaryWriterTests
     {
         using var directory = new TemporaryDirectory();
         string path;
-        using (var writer = new SummaryWriter(directory.Path, new SummaryWriterOptions { TimeProvider = new FixedTimeProvider(OneSecond) }))
+        using (var writer = new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { TimeProvider = new FixedTimeProvider(OneSecond) }))
         {
             writer.AddScalar("loss", 0.5f, 5);
             path = writer.FilePath;
@@ -27,9 +27,9 @@ public sealed class SummaryWriterTests
     public void FileName_FollowsTheConventionAndIsNewPerWriter()
     {
         using var directory = new TemporaryDirectory();
-        var options = new SummaryWriterOptions { TimeProvider = new FixedTimeProvider(OneSecond), FileSuffix = ".test" };
-        using var first = new SummaryWriter(directory.Path, options);
-        using var second = new SummaryWriter(directory.Path, options);
+        var options = new TensorBoardWriterOptions { TimeProvider = new FixedTimeProvider(OneSecond), FileSuffix = ".test" };
+        using var first = new TensorBoardWriter(directory.Path, options);
+        using var second = new TensorBoardWriter(directory.Path, options);
         var pattern = $@"^events\.out\.tfevents\.0000000001\.{Regex.Escape(Dns.GetHostName())}\.{Environment.ProcessId}\.\d+\.test$";
         Assert.Matches(pattern, Path.GetFileName(first.FilePath));
         Assert.Matches(pattern, Path.GetFileName(second.FilePath));
@@ -41,7 +41,7 @@ public sealed class SummaryWriterTests
     public void Constructor_PutsTheFileVersionOnDiskAtOnce()
     {
         using var directory = new TemporaryDirectory();
-        using var writer = new SummaryWriter(Path.Combine(directory.Path, "nested", "run"));
+        using var writer = new TensorBoardWriter(Path.Combine(directory.Path, "nested", "run"));
         var logged = Assert.Single(EventFileReader.ReadFile(writer.FilePath));
         Assert.Equal("brain.Event:2", logged.FileVersion);
         Assert.Empty(logged.Values);
@@ -53,7 +53,7 @@ public sealed class SummaryWriterTests
     public void Flush_MakesEverythingQueuedReadableWhileTheWriterIsOpen()
     {
         using var directory = new TemporaryDirectory();
-        using var writer = new SummaryWriter(directory.Path, new SummaryWriterOptions { FlushInterval = TimeSpan.FromHours(1) });
+        using var writer = new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { FlushInterval = TimeSpan.FromHours(1) });
         for (var step = 0; step < 100; step++)
         {
             writer.AddScalar("x", step, step);
@@ -67,7 +67,7 @@ public sealed class SummaryWriterTests
     public void FlushInterval_WritesWithoutAnExplicitFlush()
     {
         using var directory = new TemporaryDirectory();
-        using var writer = new SummaryWriter(directory.Path, new SummaryWriterOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
+        using var writer = new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { FlushInterval = TimeSpan.FromMilliseconds(20) });
         writer.AddScalar("x", 1f, 1);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (EventFileReader.ReadFile(writer.FilePath).Scalars("x").Count == 0 && DateTime.UtcNow < deadline)
@@ -83,7 +83,7 @@ public sealed class SummaryWriterTests
     {
         using var directory = new TemporaryDirectory();
         string path;
-        using (var writer = new SummaryWriter(directory.Path, new SummaryWriterOptions { QueueCapacity = 64 }))
+        using (var writer = new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { QueueCapacity = 64 }))
         {
             Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, thread =>
             {
@@ -107,14 +107,18 @@ public sealed class SummaryWriterTests
     public void Dispose_IsIdempotentAndLaterCallsThrowObjectDisposed()
     {
         using var directory = new TemporaryDirectory();
-        var writer = new SummaryWriter(directory.Path);
+        var writer = new TensorBoardWriter(directory.Path);
         writer.Dispose();
         writer.Dispose();
         var image = new Image(1, 1, 1, [0]);
         Assert.Throws<ObjectDisposedException>(() => writer.AddScalar("x", 1f, 0));
         Assert.Throws<ObjectDisposedException>(() => writer.AddScalars("x", new Dictionary<string, float> { ["a"] = 1f }, 0));
         Assert.Throws<ObjectDisposedException>(() => writer.AddImage("x", image, 0));
-        Assert.Throws<ObjectDisposedException>(() => writer.AddImages("x", [image], 0));
+        Assert.Throws<ObjectDisposedException>(() => writer.AddImageSamples("x", [image], 0));
+        Assert.Throws<ObjectDisposedException>(() => writer.AddImage("x", EncodedImage.Encode(image), 0));
+        Assert.Throws<ObjectDisposedException>(() => writer.AddImageSamples("x", [EncodedImage.Encode(image)], 0));
+        using var tensor = torch.ones(2);
+        Assert.Throws<ObjectDisposedException>(() => writer.AddHistogram("x", tensor, 0));
         Assert.Throws<ObjectDisposedException>(() => writer.AddHistogram("x", [1f], 0));
         Assert.Throws<ObjectDisposedException>(() => writer.AddText("x", "hi", 0));
         Assert.Throws<ObjectDisposedException>(writer.Flush);
@@ -124,7 +128,7 @@ public sealed class SummaryWriterTests
     public void BackgroundWriteFailure_SurfacesAsIOExceptionOnTheNextCalls()
     {
         using var directory = new TemporaryDirectory();
-        var writer = new SummaryWriter(directory.Path, new SummaryWriterOptions(), _ => new FailingStream(capacity: 60));
+        var writer = new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions(), _ => new FailingStream(capacity: 60));
         writer.AddScalar("x", 1f, 0);
         var flush = Assert.Throws<IOException>(writer.Flush);
         Assert.Equal("No space left on device", flush.InnerException!.Message);
@@ -138,12 +142,12 @@ public sealed class SummaryWriterTests
     public void Constructor_RejectsBadArguments()
     {
         using var directory = new TemporaryDirectory();
-        Assert.Throws<ArgumentException>(() => new SummaryWriter(" "));
-        Assert.Throws<ArgumentNullException>(() => new SummaryWriter(null!));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SummaryWriter(directory.Path, new SummaryWriterOptions { FlushInterval = TimeSpan.Zero }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new SummaryWriter(directory.Path, new SummaryWriterOptions { QueueCapacity = 0 }));
-        Assert.Throws<ArgumentException>(() => new SummaryWriter(directory.Path, new SummaryWriterOptions { FileSuffix = "a/b" }));
-        Assert.Throws<ArgumentNullException>(() => new SummaryWriter(directory.Path, new SummaryWriterOptions { TimeProvider = null! }));
+        Assert.Throws<ArgumentException>(() => new TensorBoardWriter(" "));
+        Assert.Throws<ArgumentNullException>(() => new TensorBoardWriter(null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { FlushInterval = TimeSpan.Zero }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { QueueCapacity = 0 }));
+        Assert.Throws<ArgumentException>(() => new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { FileSuffix = "a/b" }));
+        Assert.Throws<ArgumentNullException>(() => new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { TimeProvider = null! }));
         Assert.Empty(Directory.GetFiles(directory.Path));
     }
 
@@ -151,17 +155,20 @@ public sealed class SummaryWriterTests
     public void AddMethods_RejectBadArguments()
     {
         using var directory = new TemporaryDirectory();
-        using var writer = new SummaryWriter(directory.Path);
+        using var writer = new TensorBoardWriter(directory.Path);
         var small = new Image(1, 1, 1, [0]);
         var tag = Assert.Throws<ArgumentException>(() => writer.AddScalar("", 1f, 0));
         Assert.Equal("tag", tag.ParamName);
         Assert.Throws<ArgumentException>(() => writer.AddScalars(" ", new Dictionary<string, float>(), 0));
         Assert.Throws<ArgumentException>(() => writer.AddScalars("loss", new Dictionary<string, float> { ["a/b"] = 1f }, 0));
         Assert.Throws<ArgumentNullException>(() => writer.AddScalars("loss", null!, 0));
-        Assert.Throws<ArgumentNullException>(() => writer.AddImage("image", null!, 0));
-        Assert.Throws<ArgumentException>(() => writer.AddImages("images", [], 0));
-        Assert.Throws<ArgumentException>(() => writer.AddImages("images", [small, null!], 0));
-        var sizes = Assert.Throws<ArgumentException>(() => writer.AddImages("images", [small, new Image(2, 1, 1, [0, 0])], 0));
+        Assert.Throws<ArgumentNullException>(() => writer.AddImage("image", (Image)null!, 0));
+        Assert.Throws<ArgumentException>(() => writer.AddImageSamples("images", Array.Empty<Image>(), 0));
+        Assert.Throws<ArgumentException>(() => writer.AddImageSamples("images", Array.Empty<EncodedImage>(), 0));
+        Assert.Throws<ArgumentException>(() => writer.AddImageSamples("images", [EncodedImage.Encode(small), null!], 0));
+        Assert.Throws<ArgumentNullException>(() => writer.AddImage("image", (EncodedImage)null!, 0));
+        Assert.Throws<ArgumentException>(() => writer.AddImageSamples("images", [small, null!], 0));
+        var sizes = Assert.Throws<ArgumentException>(() => writer.AddImageSamples("images", [small, new Image(2, 1, 1, [0, 0])], 0));
         Assert.Contains("image 0 is 1x1 but image 1 is 2x1", sizes.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => writer.AddHistogram("h", [], 0));
         var nan = Assert.Throws<ArgumentException>(() => writer.AddHistogram("h", [1f, float.NaN], 0));

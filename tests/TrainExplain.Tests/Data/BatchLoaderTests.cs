@@ -2,7 +2,7 @@ using TrainExplain.Data;
 
 namespace TrainExplain.Tests.Data;
 
-public sealed class DataLoaderTests
+public sealed class BatchLoaderTests
 {
     private static ImageDataset Numbered(int count)
     {
@@ -16,7 +16,7 @@ public sealed class DataLoaderTests
         return new ImageDataset(torch.tensor(pixels, [count, 1, 2, 2]), torch.tensor(labels));
     }
 
-    private static List<long> ExampleIds(DataLoader loader)
+    private static List<long> ExampleIds(BatchLoader loader)
     {
         var ids = new List<long>();
         foreach (var (images, labels) in loader)
@@ -34,7 +34,7 @@ public sealed class DataLoaderTests
     public void UnshuffledBatchesKeepOrderAndLastPartialBatch()
     {
         using var data = Numbered(10);
-        var loader = new DataLoader(data, batchSize: 4);
+        var loader = new BatchLoader(data, batchSize: 4);
         Assert.Equal(3, loader.BatchCount);
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), ExampleIds(loader));
     }
@@ -43,7 +43,7 @@ public sealed class DataLoaderTests
     public void DropLastLeavesOutThePartialBatch()
     {
         using var data = Numbered(10);
-        var loader = new DataLoader(data, batchSize: 4, dropLast: true);
+        var loader = new BatchLoader(data, batchSize: 4, dropLast: true);
         Assert.Equal(2, loader.BatchCount);
         Assert.Equal(8, ExampleIds(loader).Count);
     }
@@ -52,12 +52,12 @@ public sealed class DataLoaderTests
     public void ShuffleIsAPermutationNewEachEpochAndSeeded()
     {
         using var data = Numbered(50);
-        var first = new DataLoader(data, 8, shuffle: true, seed: 7);
+        var first = new BatchLoader(data, 8, shuffle: true, seed: 7);
         var epoch1 = ExampleIds(first);
         var epoch2 = ExampleIds(first);
         Assert.Equal(Enumerable.Range(0, 50).Select(i => (long)i), epoch1.Order());
         Assert.NotEqual(epoch1, epoch2);
-        var again = new DataLoader(data, 8, shuffle: true, seed: 7);
+        var again = new BatchLoader(data, 8, shuffle: true, seed: 7);
         Assert.Equal(epoch1, ExampleIds(again));
         Assert.Equal(epoch2, ExampleIds(again));
     }
@@ -66,7 +66,7 @@ public sealed class DataLoaderTests
     public void LabelsFollowTheirImages()
     {
         using var data = Numbered(30);
-        foreach (var (images, labels) in new DataLoader(data, 7, shuffle: true, seed: 1))
+        foreach (var (images, labels) in new BatchLoader(data, 7, shuffle: true, seed: 1))
         {
             using (images)
             using (labels)
@@ -81,7 +81,7 @@ public sealed class DataLoaderTests
     public void BadArgumentsAreRefused()
     {
         using var data = Numbered(4);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DataLoader(data, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchLoader(data, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => data.Take(5));
         using var images = torch.zeros([3, 1, 2, 2]);
         using var wrongCount = torch.zeros([2], ScalarType.Int64);

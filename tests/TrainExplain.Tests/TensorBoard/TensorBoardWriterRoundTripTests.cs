@@ -6,11 +6,11 @@ using TrainExplain.Tests.Imaging;
 namespace TrainExplain.Tests.TensorBoard;
 
 /// <summary>Write-then-read round trips of every summary kind.</summary>
-public sealed class SummaryWriterRoundTripTests : IDisposable
+public sealed class TensorBoardWriterRoundTripTests : IDisposable
 {
-    private readonly TemporaryDirectory _directory = new();
+    private readonly TemporaryDirectory directory = new();
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose() => directory.Dispose();
 
     [Fact]
     public void Scalars_KeepValueStepAndWallTime()
@@ -37,14 +37,14 @@ public sealed class SummaryWriterRoundTripTests : IDisposable
     [Fact]
     public void AddScalars_WritesOneRunPerKeyUnderTheMainTag()
     {
-        using (var writer = new SummaryWriter(_directory.Path))
+        using (var writer = new TensorBoardWriter(directory.Path))
         {
             writer.AddScalars("loss/epoch", new Dictionary<string, float> { ["train"] = 1f, ["validation"] = 2f }, 0);
             writer.AddScalars("loss/epoch", new Dictionary<string, float> { ["train"] = 0.5f, ["validation"] = 1.5f }, 1);
         }
 
-        Assert.Equal([(0L, 1f), (1L, 0.5f)], EventFileReader.ReadRun(Path.Combine(_directory.Path, "loss_epoch_train")).Scalars("loss/epoch"));
-        Assert.Equal([(0L, 2f), (1L, 1.5f)], EventFileReader.ReadRun(Path.Combine(_directory.Path, "loss_epoch_validation")).Scalars("loss/epoch"));
+        Assert.Equal([(0L, 1f), (1L, 0.5f)], EventFileReader.ReadRun(Path.Combine(directory.Path, "loss_epoch_train")).Scalars("loss/epoch"));
+        Assert.Equal([(0L, 2f), (1L, 1.5f)], EventFileReader.ReadRun(Path.Combine(directory.Path, "loss_epoch_validation")).Scalars("loss/epoch"));
     }
 
     [Fact]
@@ -60,14 +60,47 @@ public sealed class SummaryWriterRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void AddImage_OfAnEncodedImage_LogsTheBytesPngSaveWrites()
+    {
+        var encoded = EncodedImage.Encode(PngTests.SmoothNoise(7, 5, 4));
+        var path = Path.Combine(directory.Path, "grid.png");
+        Png.Save(encoded, path);
+        var events = Write(writer => writer.AddImage("explain/grid", encoded, 2));
+        var value = Assert.Single(events.ValuesOf("explain/grid")).Value;
+        Assert.Equal((7, 5), (value.Image!.Width, value.Image.Height));
+        Assert.Equal(File.ReadAllBytes(path), value.Image.Encoded);
+        Assert.Equal(4, Assert.Single(RawValues("explain/grid")).Image.Colorspace);
+    }
+
+    [Fact]
+    public void AddImage_OfAnImage_LogsItsEncoding()
+    {
+        var image = PngTests.SmoothNoise(6, 3, 2);
+        var events = Write(writer => writer.AddImage("gray", image, 0));
+        Assert.Equal(EncodedImage.Encode(image).PngBytes.ToArray(), Assert.Single(events.ValuesOf("gray")).Value.Image!.Encoded);
+        Assert.Equal(2, Assert.Single(RawValues("gray")).Image.Colorspace);
+    }
+
+    [Fact]
+    public void AddImageSamples_OfEncodedImages_LogsTheirBytesInOrder()
+    {
+        EncodedImage[] samples = [EncodedImage.Encode(PngTests.SmoothNoise(5, 4, 3)), EncodedImage.Encode(PngTests.SmoothNoise(5, 4, 1))];
+        var events = Write(writer => writer.AddImageSamples("samples", samples, 0));
+        var value = Assert.Single(events.ValuesOf("samples")).Value;
+        Assert.Equal((LoggedValueKind.Images, "images"), (value.Kind, value.PluginName));
+        Assert.Equal(samples.Select(s => s.PngBytes.ToArray()), value.Images!.Select(i => i.Encoded));
+        Assert.All(value.Images!, i => Assert.Equal((5, 4), (i.Width, i.Height)));
+    }
+
+    [Fact]
     public void AddImages_StoresEverySampleAndPluginMetadataOnlyOnce()
     {
         var first = PngTests.SmoothNoise(5, 4, 3);
         var second = PngTests.SmoothNoise(5, 4, 1);
         var events = Write(writer =>
         {
-            writer.AddImages("samples", [first, second], 0);
-            writer.AddImages("samples", [second], 1);
+            writer.AddImageSamples("samples", [first, second], 0);
+            writer.AddImageSamples("samples", [second], 1);
         });
 
         var values = events.ValuesOf("samples");
@@ -115,18 +148,18 @@ public sealed class SummaryWriterRoundTripTests : IDisposable
         Assert.Equal([true, false], RawValues("notes/text_summary").Select(v => v.Metadata is not null));
     }
 
-    private List<LoggedEvent> Write(Action<SummaryWriter> log)
+    private List<LoggedEvent> Write(Action<TensorBoardWriter> log)
     {
-        using (var writer = new SummaryWriter(_directory.Path))
+        using (var writer = new TensorBoardWriter(directory.Path))
         {
             log(writer);
         }
 
-        return EventFileReader.ReadRun(_directory.Path).ToList();
+        return EventFileReader.ReadRun(directory.Path).ToList();
     }
 
     private List<Summary.Types.Value> RawValues(string tag) =>
-        EventFileReader.EventFiles(_directory.Path)
+        EventFileReader.EventFiles(directory.Path)
             .SelectMany(TfRecordReader.Read)
             .Select(record => Event.Parser.ParseFrom(record.Data))
             .Where(logged => logged.Summary is not null)

@@ -1,7 +1,7 @@
 namespace TrainExplain.TensorBoard;
 
-/// <summary>Settings of a <see cref="SummaryWriter"/>; the defaults suit logging once per batch or epoch.</summary>
-public sealed class SummaryWriterOptions
+/// <summary>Settings of a <see cref="TensorBoardWriter"/>; the defaults suit logging once per batch or epoch.</summary>
+public sealed class TensorBoardWriterOptions
 {
     /// <summary>
     /// The longest time a record waits in memory before it is written to the file (default 5 s). PyTorch waits up to

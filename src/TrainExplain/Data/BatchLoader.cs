@@ -2,17 +2,17 @@
 namespace TrainExplain.Data;
 
 /// <summary>
-/// Batches of an <see cref="ImageDataset"/>, as <c>torch.utils.data.DataLoader</c>: optional seeded shuffling (a new
+/// Batches of an <see cref="ImageDataset"/>, as <c>torch.utils.data.BatchLoader</c>: optional seeded shuffling (a new
 /// order every epoch, the same sequence of orders for the same seed) and drop_last. Each batch is a pair of new tensors
 /// on <see cref="Device"/> that the caller disposes (or that a dispose scope frees).
 /// </summary>
-public sealed class DataLoader : IEnumerable<(Tensor images, Tensor labels)>
+public sealed class BatchLoader : IEnumerable<(Tensor images, Tensor labels)>
 {
     private readonly Random? random;
 
     /// <summary>Creates the loader.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The batch size is not positive.</exception>
-    public DataLoader(ImageDataset dataset, int batchSize, bool shuffle = false, int seed = 0, bool dropLast = false, Device? device = null)
+    public BatchLoader(ImageDataset dataset, int batchSize, bool shuffle = false, int seed = 0, bool dropLast = false, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);

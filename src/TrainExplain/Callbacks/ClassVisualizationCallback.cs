@@ -1,0 +1,61 @@
+using TrainExplain.Explainers;
+using TrainExplain.TensorBoard;
+using TrainExplain.Training;
+
+namespace TrainExplain.Callbacks;
+
+/// <summary>
+/// Every <c>every</c> epochs, synthesizes what the model looks for in each class with an <see cref="IClassVisualizer"/>
+/// (activation maximization) and writes the pictures as <see cref="ExplainerCallback"/> does: one grid under
+/// <c>explain/&lt;Name&gt;</c>, its time as <c>time/explain/&lt;Name&gt;</c>, and a PNG per epoch under the image folder.
+/// </summary>
+public sealed class ClassVisualizationCallback : ITrainingCallback
+{
+    private readonly IClassVisualizer visualizer;
+    private readonly int every;
+    private readonly ExplanationOutputs outputs;
+
+    /// <summary>Creates the callback.</summary>
+    /// <param name="visualizer">The method, bound to the trained model.</param>
+    /// <param name="writer">Where summaries go, or null.</param>
+    /// <param name="imageFolder">The folder of the PNG files (one subfolder per method), or null.</param>
+    /// <param name="every">Visualize every this many epochs (and at the first).</param>
+    /// <param name="render">Grid layout and upscaling.</param>
+    /// <exception cref="ArgumentException">The writer already has this tag from another callback.</exception>
+    public ClassVisualizationCallback(IClassVisualizer visualizer, TensorBoardWriter? writer = null, string? imageFolder = null, int every = 1,
+        RenderOptions? render = null)
+    {
+        ArgumentNullException.ThrowIfNull(visualizer);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(every);
+        (this.visualizer, this.every) = (visualizer, every);
+        outputs = new ExplanationOutputs(writer, imageFolder, render ?? new RenderOptions(), writeSamples: false);
+        writer?.Claim(this, [Tag]);
+    }
+
+    /// <summary>The TensorBoard tag of the grid.</summary>
+    public string Tag => ExplanationOutputs.TagOf(visualizer.Name);
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The visualizer visualizes another model than the one being trained.</exception>
+    public void OnTrainBegin(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!ReferenceEquals(visualizer.Model, context.Model))
+        {
+            throw new InvalidOperationException($"{visualizer.Name} visualizes another model than the one being trained; build it with the trained model.");
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnEpochEnd(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if ((context.Epoch - 1) % every != 0)
+        {
+            return;
+        }
+        using var pictures = visualizer.Visualize();
+        outputs.Write(Tag, pictures, context.Epoch,
+            $"{visualizer.Name}: one synthesized image per class ({string.Join(", ", pictures.Targets)}), in that order, left to right then top to bottom.");
+    }
+}

@@ -1,0 +1,28 @@
+using TrainExplain.Explainers;
+
+namespace TrainExplain.Callbacks;
+
+/// <summary>Options of <see cref="ExplainerCallback"/>.</summary>
+public sealed record ExplainerCallbackOptions
+{
+    /// <summary>Explain every this many epochs (and at the first).</summary>
+    public int Every { get; init; } = 1;
+
+    /// <summary>Also write each image as its own sample under <c>explain/&lt;Name&gt;/samples</c>.</summary>
+    public bool WriteSamples { get; init; }
+
+    /// <summary>Colormap, alpha, upscale and grid layout.</summary>
+    public RenderOptions Render { get; init; } = new();
+
+    /// <summary>
+    /// Log each method's deletion and insertion AUC (<c>faithfulness/&lt;Name&gt;/deletion_auc</c>, <c>.../insertion_auc</c>)
+    /// and, from the second explained epoch, its stability (<c>stability/&lt;Name&gt;</c>). Class targets only.
+    /// </summary>
+    public bool Faithfulness { get; init; } = true;
+
+    /// <summary>S, the steps of each deletion and insertion curve.</summary>
+    public int FaithfulnessSteps { get; init; } = 16;
+
+    /// <summary>Also log the random-order baseline (<c>faithfulness/random/...</c>), unless another callback of the writer already does.</summary>
+    public bool RandomBaseline { get; init; } = true;
+}

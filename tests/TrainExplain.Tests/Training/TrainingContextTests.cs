@@ -1,0 +1,99 @@
+using System.Reflection;
+using TrainExplain.Training;
+
+namespace TrainExplain.Tests.Training;
+
+/// <summary>
+/// Issue 12, item 3: callbacks read the training context and can only ask the loop to stop; the loop advances it. It
+/// holds no tensors (so it needs no disposing), and its logs are a read-only copy.
+/// </summary>
+public sealed class TrainingContextTests
+{
+    /// <summary>Asks to stop at the first batch of <see cref="StopAt"/>, and records the batches and epochs it saw.</summary>
+    private sealed class StoppingCallback(int stopAt) : ITrainingCallback
+    {
+        public int StopAt { get; } = stopAt;
+
+        public List<string> Calls { get; } = [];
+
+        public void OnBatchEnd(TrainingContext context)
+        {
+            Calls.Add($"batch {context.Epoch}.{context.Batch}");
+            if (context.Epoch == StopAt && context.Batch == 1)
+            {
+                context.RequestStop();
+                Assert.True(context.StopRequested);
+            }
+        }
+
+        public void OnEpochEnd(TrainingContext context) => Calls.Add($"epoch_end {context.Epoch}");
+
+        public void OnTrainEnd(TrainingContext context) => Calls.Add($"train_end {context.Epoch}");
+    }
+
+    /// <summary>Tries to change the logs it is shown.</summary>
+    private sealed class LogsWriter : ITrainingCallback
+    {
+        public List<Exception> Refusals { get; } = [];
+
+        public void OnEpochEnd(TrainingContext context)
+        {
+            Assert.IsNotType<Dictionary<string, double>>(context.Logs, exactMatch: false);
+            var asDictionary = Assert.IsAssignableFrom<IDictionary<string, double>>(context.Logs);
+            Assert.True(asDictionary.IsReadOnly);
+            Refusals.Add(Assert.Throws<NotSupportedException>(() => asDictionary[TrainingLogKeys.Loss] = -1));
+            Refusals.Add(Assert.Throws<NotSupportedException>(() => asDictionary.Add("mine", 1)));
+        }
+    }
+
+    [Fact]
+    public void CallbacksSeeNoPublicSetterAndNoTensor()
+    {
+        var type = typeof(TrainingContext);
+        var writable = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.SetMethod is { IsPublic: true } || p.SetMethod is { IsFamily: true } || p.SetMethod is { IsFamilyOrAssembly: true })
+            .Select(p => p.Name);
+        Assert.Empty(writable);
+        var fields = type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance);
+        Assert.DoesNotContain(fields, f => f.IsPublic);
+        Assert.DoesNotContain(fields, f => typeof(torch.Tensor).IsAssignableFrom(f.FieldType));
+        Assert.False(typeof(IDisposable).IsAssignableFrom(type), "it holds no tensors, so there is nothing to dispose");
+        // What a callback may do besides reading: ask to stop. The rest of its public methods are the loop's.
+        var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(m => !m.IsSpecialName).Select(m => m.Name).Order();
+        Assert.Equal(["BeginEpoch", "EndBatch", "EndEpoch", "RequestStop", "RunningLoss"], methods);
+    }
+
+    [Fact]
+    public void LogsAreAReadOnlyCopy()
+    {
+        using var run = new SmallRun(16);
+        var writer = new LogsWriter();
+        var history = run.Fit(2, [writer]);
+        Assert.Equal(4, writer.Refusals.Count);
+        Assert.All(history, logs => Assert.False(logs.ContainsKey("mine")));
+        Assert.All(history, logs => Assert.True(logs[TrainingLogKeys.Loss] > 0));
+
+        // The loop's own dictionary is copied: changing it after EndEpoch changes nothing a callback sees.
+        var context = new TrainingContext(run.Model, run.Optimizer, epochs: 1, batchesPerEpoch: 0);
+        Assert.Empty(context.Logs);
+        Assert.True(Assert.IsAssignableFrom<IDictionary<string, double>>(context.Logs).IsReadOnly);
+        var loop = new Dictionary<string, double> { [TrainingLogKeys.Loss] = 1 };
+        context.EndEpoch(loop);
+        loop[TrainingLogKeys.Loss] = 2;
+        Assert.Equal(1, context.Logs[TrainingLogKeys.Loss]);
+    }
+
+    [Fact]
+    public void RequestStopEndsTrainingAfterTheCurrentEpoch()
+    {
+        using var run = new SmallRun(32);
+        var stopper = new StoppingCallback(stopAt: 2);
+
+        var history = run.Fit(5, [stopper]);
+
+        Assert.Equal(2, history.Count);
+        Assert.Equal(
+            ["batch 1.1", "batch 1.2", "batch 1.3", "batch 1.4", "epoch_end 1", "batch 2.1", "batch 2.2", "batch 2.3", "batch 2.4", "epoch_end 2", "train_end 2"],
+            stopper.Calls);
+    }
+}
