@@ -33,6 +33,7 @@ public sealed class HistogramCallback : ITrainingCallback
         {
             return;
         }
+        using var scope = torch.NewDisposeScope();
         foreach (var (name, parameter) in context.Model.named_parameters())
         {
             Write($"weights/{name}", parameter, context.Epoch, $"Values of the parameter {name} at the end of the epoch.");
@@ -46,7 +47,7 @@ public sealed class HistogramCallback : ITrainingCallback
     /// <summary>Histograms the finite values on the tensor's device (no host copy) and says how many were not finite, so a diverging run is recorded, not aborted.</summary>
     private void Write(string tag, Tensor values, int epoch, string description)
     {
-        var outcome = writer.AddHistogram(tag, values.detach(), epoch, description: description);
+        var outcome = writer.AddHistogram(tag, values, epoch, description: description);
         if (!outcome.AllFinite)
         {
             warnings.WriteLine($"epoch {epoch}: {tag} has {outcome.NotFinite} NaN or infinite values of {outcome.Counted + outcome.NotFinite}; its histogram shows the finite ones{(outcome.Written ? "" : " (none)")}.");
