@@ -1,8 +1,8 @@
 using TrainExplain.Callbacks;
 using TrainExplain.Explainers;
 using TrainExplain.TensorBoard;
-using TrainExplain.Tests.TensorBoard;
 using TrainExplain.Tests.Support;
+using TrainExplain.Tests.TensorBoard;
 using TrainExplain.Tests.Training;
 using TrainExplain.Tests.UserModels;
 
