@@ -23,6 +23,9 @@ internal static class HostCopies
     /// <summary>Whether two devices are the same one: TorchSharp's <see cref="Device"/> has no value equality.</summary>
     internal static bool IsSameAs(this Device device, Device other) => device.type == other.type && device.index == other.index;
 
+    /// <summary>"[2, 3, 4]": a tensor's shape as users write it.</summary>
+    internal static string ShapeText(this Tensor tensor) => FormatShape(tensor.shape);
+
     /// <summary>"[2, 3, 4]": a shape as users write it.</summary>
-    internal static string ShapeText(this Tensor tensor) => $"[{string.Join(", ", tensor.shape)}]";
+    internal static string FormatShape(IReadOnlyList<long> shape) => $"[{string.Join(", ", shape)}]";
 }

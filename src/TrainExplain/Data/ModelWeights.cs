@@ -106,7 +106,7 @@ public static class ModelWeights
             var needed = checked(record.ElementsSpanned() * record.ElementSize);
             if (record.ArchiveIndex < 0 || record.ArchiveIndex >= storedBytes.Length || needed > storedBytes[record.ArchiveIndex])
             {
-                throw new InvalidDataException($"tensor '{name}' of shape [{string.Join(", ", record.Shape)}] needs {needed} bytes but its storage holds {(record.ArchiveIndex >= 0 && record.ArchiveIndex < storedBytes.Length ? storedBytes[record.ArchiveIndex] : 0)}");
+                throw new InvalidDataException($"tensor '{name}' of shape {HostCopies.FormatShape(record.Shape)} needs {needed} bytes but its storage holds {(record.ArchiveIndex >= 0 && record.ArchiveIndex < storedBytes.Length ? storedBytes[record.ArchiveIndex] : 0)}");
             }
             tensors[name] = (record.Dtype, record.Shape);
         }
@@ -129,7 +129,7 @@ public static class ModelWeights
             if (!file[name].Shape.SequenceEqual(shape))
             {
                 throw new WeightsMismatchException(path, name,
-                    $"'{name}' has shape [{string.Join(", ", file[name].Shape)}] in the file but [{string.Join(", ", shape)}] in the model");
+                    $"'{name}' has shape {HostCopies.FormatShape(file[name].Shape)} in the file but {HostCopies.FormatShape(shape)} in the model");
             }
         }
     }

@@ -21,7 +21,7 @@ internal sealed class PyTorchStorageRecord : IDisposable
         (ArchiveIndex, Dtype, StorageOffset, Shape, Stride) = (Read<int>("ArchiveIndex"), Read<ScalarType>("DType"), Read<int>("StorageOffset"), Read<long[]>("Shape"), Read<long[]>("Stride"));
         if (Shape.Length != Stride.Length || Shape.Any(s => s < 0) || Stride.Any(s => s < 0) || StorageOffset < 0)
         {
-            throw new InvalidDataException($"a tensor record has shape [{string.Join(", ", Shape)}], stride [{string.Join(", ", Stride)}] and offset {StorageOffset}");
+            throw new InvalidDataException($"a tensor record has shape {HostCopies.FormatShape(Shape)}, stride {HostCopies.FormatShape(Stride)} and offset {StorageOffset}");
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class ActivationMaximization : IClassVisualizer
         this.imageShape = [.. imageShape ?? [1, 28, 28]];
         if (this.imageShape.Length != 3 || this.imageShape.Any(s => s < 1))
         {
-            throw new ArgumentException($"The image shape must be [C, H, W] with positive sizes, got [{string.Join(", ", this.imageShape)}].", nameof(imageShape));
+            throw new ArgumentException($"The image shape must be [C, H, W] with positive sizes, got {HostCopies.FormatShape(this.imageShape)}.", nameof(imageShape));
         }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
         ArgumentOutOfRangeException.ThrowIfNegative(jitter);

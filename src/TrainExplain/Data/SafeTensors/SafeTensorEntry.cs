@@ -29,18 +29,18 @@ public sealed class SafeTensorEntry
         this.shape = [.. shape];
         if (Array.Exists(this.shape, dimension => dimension < 0))
         {
-            throw new ArgumentException($"Tensor '{name}' has shape {FormatShape(this.shape)}; dimensions must be >= 0.", nameof(shape));
+            throw new ArgumentException($"Tensor '{name}' has shape {HostCopies.FormatShape(this.shape)}; dimensions must be >= 0.", nameof(shape));
         }
 
         if (!dtype.TryGetByteLength(this.shape, out long byteLength))
         {
-            throw new ArgumentException($"Tensor '{name}' of {dtype} with shape {FormatShape(this.shape)} has more bytes than a long can count.", nameof(shape));
+            throw new ArgumentException($"Tensor '{name}' of {dtype} with shape {HostCopies.FormatShape(this.shape)} has more bytes than a long can count.", nameof(shape));
         }
 
         if (data.Length != byteLength)
         {
             throw new ArgumentException(
-                $"Tensor '{name}' of {dtype} with shape {FormatShape(this.shape)} needs {byteLength} bytes, but the data has {data.Length}.",
+                $"Tensor '{name}' of {dtype} with shape {HostCopies.FormatShape(this.shape)} needs {byteLength} bytes, but the data has {data.Length}.",
                 nameof(data));
         }
 
@@ -63,7 +63,4 @@ public sealed class SafeTensorEntry
 
     /// <summary>Little-endian row-major element bytes.</summary>
     public ReadOnlyMemory<byte> Data { get; }
-
-    /// <summary>Formats a shape as <c>[2, 3]</c> for messages.</summary>
-    internal static string FormatShape(IReadOnlyList<long> shape) => $"[{string.Join(", ", shape)}]";
 }

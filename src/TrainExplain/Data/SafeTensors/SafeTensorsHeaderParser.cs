@@ -161,13 +161,13 @@ internal static class SafeTensorsHeaderParser
 
         if (!dtype.TryGetByteLength(shape, out long byteLength))
         {
-            throw Invalid($"tensor '{name}' of {dtypeName} with shape {SafeTensorEntry.FormatShape(shape)} has more bytes than a long can count");
+            throw Invalid($"tensor '{name}' of {dtypeName} with shape {HostCopies.FormatShape(shape)} has more bytes than a long can count");
         }
 
         if (end - begin != byteLength)
         {
             throw Invalid(
-                $"tensor '{name}' has data_offsets [{begin}, {end}] ({end - begin} bytes), but {dtypeName} with shape {SafeTensorEntry.FormatShape(shape)} needs {byteLength} bytes");
+                $"tensor '{name}' has data_offsets [{begin}, {end}] ({end - begin} bytes), but {dtypeName} with shape {HostCopies.FormatShape(shape)} needs {byteLength} bytes");
         }
 
         return new SafeTensorLayout(name, dtype, shape, begin, end);
