@@ -96,4 +96,19 @@ public sealed class TrainingContextTests
             ["batch 1.1", "batch 1.2", "batch 1.3", "batch 1.4", "epoch_end 1", "batch 2.1", "batch 2.2", "batch 2.3", "batch 2.4", "epoch_end 2", "train_end 2"],
             stopper.Calls);
     }
+
+    [Fact]
+    public void BadArgumentsNameTheParameter()
+    {
+        using var model = torch.nn.Linear(2, 2);
+        using var optimizer = optim.SGD(model.parameters(), learningRate: 0.1);
+
+        Assert.Equal("model", Assert.Throws<ArgumentNullException>(() => new TrainingContext(null!, optimizer, 1, 1)).ParamName);
+        Assert.Equal("optimizer", Assert.Throws<ArgumentNullException>(() => new TrainingContext(model, null!, 1, 1)).ParamName);
+        Assert.Equal("epochs", Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingContext(model, optimizer, 0, 1)).ParamName);
+        Assert.Equal("batchesPerEpoch", Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingContext(model, optimizer, 1, -1)).ParamName);
+        var context = new TrainingContext(model, optimizer, 1, 1);
+        Assert.Equal("epoch", Assert.Throws<ArgumentOutOfRangeException>(() => context.BeginEpoch(0)).ParamName);
+        Assert.Equal("epochLogs", Assert.Throws<ArgumentNullException>(() => context.EndEpoch(null!)).ParamName);
+    }
 }
