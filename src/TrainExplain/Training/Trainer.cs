@@ -20,8 +20,12 @@ public static class Trainer
     /// <param name="epochs">Epochs to train (fewer when a callback asks to stop).</param>
     /// <param name="callbacks">Called at each moment, in order.</param>
     /// <param name="options">The metrics (default: accuracy).</param>
-    /// <param name="cancellation">Stops between batches.</param>
-    /// <returns>The logs of every epoch.</returns>
+    /// <param name="cancellation">
+    /// Stops the run at the next batch boundary without throwing (Ctrl-C, say): the unfinished epoch gets neither
+    /// validation nor <see cref="ITrainingCallback.OnEpochEnd"/>, but <see cref="ITrainingCallback.OnTrainEnd"/> runs, so
+    /// callbacks finish their writes; the model keeps the weights of its last optimizer step.
+    /// </param>
+    /// <returns>The logs of every finished epoch (an epoch ended early by <see cref="TrainingContext.RequestStop"/> included).</returns>
     /// <exception cref="ArgumentException">A loader puts its batches on another device than the model's.</exception>
     public static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer,
         nn.Module<Tensor, Tensor, Tensor> loss, BatchLoader trainLoader, BatchLoader? validationLoader, int epochs,
@@ -42,12 +46,15 @@ public static class Trainer
         var all = callbacks ?? [];
         var history = new List<IReadOnlyDictionary<string, double>>();
         Each(all, c => c.OnTrainBegin(context));
-        for (var epoch = 1; epoch <= epochs && !context.StopRequested; epoch++)
+        for (var epoch = 1; epoch <= epochs && !context.StopRequested && !cancellation.IsCancellationRequested; epoch++)
         {
-            cancellation.ThrowIfCancellationRequested();
             context.BeginEpoch(epoch);
             Each(all, c => c.OnEpochBegin(context));
             var logs = TrainEpoch(context, loss, trainLoader, metrics, runningLoss, all, cancellation);
+            if (logs is null)
+            {
+                break;
+            }
             logs[TrainingLogKeys.LearningRate] = optimizer.ParamGroups.First().LearningRate;
             if (validationLoader is not null)
             {
@@ -96,7 +103,8 @@ public static class Trainer
         });
     }
 
-    private static Dictionary<string, double> TrainEpoch(TrainingContext context, nn.Module<Tensor, Tensor, Tensor> loss, BatchLoader loader,
+    /// <summary>One epoch's training batches and their logs; null when <paramref name="cancellation"/> cut it short.</summary>
+    private static Dictionary<string, double>? TrainEpoch(TrainingContext context, nn.Module<Tensor, Tensor, Tensor> loss, BatchLoader loader,
         IReadOnlyList<ITrainingMetric> metrics, RunningMean runningLoss, IReadOnlyList<ITrainingCallback> callbacks, CancellationToken cancellation)
     {
         context.Model.train();
@@ -107,7 +115,6 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         foreach (var (x, y) in loader)
         {
-            cancellation.ThrowIfCancellationRequested();
             using (var batchScope = torch.NewDisposeScope())
             {
                 batchScope.Attach(x, y);
@@ -124,6 +131,14 @@ public static class Trainer
             for (var i = 0; i < callbacks.Count; i++)
             {
                 callbacks[i].OnBatchEnd(context);
+            }
+            if (cancellation.IsCancellationRequested)
+            {
+                return null;
+            }
+            if (context.StopRequested)
+            {
+                break;
             }
         }
         var seconds = clock.Elapsed.TotalSeconds;

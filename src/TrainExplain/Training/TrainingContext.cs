@@ -57,13 +57,17 @@ public sealed class TrainingContext
     /// <summary>The metrics of the last finished epoch (keys in <see cref="TrainingLogKeys"/>; metrics by name, validation ones with <c>val_</c>).</summary>
     public IReadOnlyDictionary<string, double> Logs => logs;
 
-    /// <summary>Whether a callback asked the loop to stop after the current epoch.</summary>
+    /// <summary>Whether a callback asked the loop to stop (see <see cref="RequestStop"/>).</summary>
     public bool StopRequested { get; private set; }
 
     /// <summary>The mean loss of the epoch so far; reading it waits for the device, so progress displays call it sparingly.</summary>
     public double RunningLoss() => runningLoss();
 
-    /// <summary>Asks the loop to stop after the current epoch (Keras's <c>model.stop_training = True</c>).</summary>
+    /// <summary>
+    /// Asks the loop to stop at the next batch boundary, as Keras 3's <c>model.stop_training = True</c>: asked during an
+    /// epoch, the epoch ends there (validation and <see cref="ITrainingCallback.OnEpochEnd"/> run with the batches trained
+    /// so far); asked at an epoch's end, no further epoch begins.
+    /// </summary>
     public void RequestStop() => StopRequested = true;
 
     /// <summary>For the loop: epoch <paramref name="epoch"/> (from 1) begins.</summary>

@@ -79,4 +79,53 @@ public sealed class TrainerTests
         Trainer.Fit(model, optimizer, loss, loader, loader, 3, cancellation: cancellation);
         baseline.AssertUnchanged();
     }
+
+    [Fact]
+    public void CancellationStopsAtTheNextBatchBoundaryWithoutThrowingAndStillEndsTraining()
+    {
+        using var data = TrainingFixtures.Bars(48, seed: 7);
+        using var model = TrainingFixtures.SmallConvNet();
+        using var optimizer = optim.SGD(model.parameters(), learningRate: 0.05);
+        using var loss = nn.CrossEntropyLoss();
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var recorder = new RecordingCallback();
+        var canceller = new CancellingCallback(cancellation, epoch: 2, batch: 2);
+        Trainer.Fit(model, optimizer, loss, new BatchLoader(data, 8), null, 1, cancellation: cancellation.Token);
+        var baseline = LiveTensors.Baseline();
+
+        var history = Trainer.Fit(model, optimizer, loss, new BatchLoader(data, 8), new BatchLoader(data, 16), 5, [recorder, canceller], cancellation: cancellation.Token);
+
+        // Epoch 2 is cut after its second batch: no validation or epoch end for it, but the train end runs.
+        Assert.Single(history);
+        Assert.Equal(["batch 2.1 step 7", "batch 2.2 step 8", "train_end"], recorder.Calls[^3..]);
+        Assert.DoesNotContain("epoch_end 2 val True", recorder.Calls);
+        baseline.AssertUnchanged();
+    }
+
+    [Fact]
+    public void AlreadyCancelledFitTrainsNothingButEndsTraining()
+    {
+        using var data = TrainingFixtures.Bars(16, seed: 8);
+        using var model = TrainingFixtures.SmallConvNet();
+        using var optimizer = optim.SGD(model.parameters(), learningRate: 0.05);
+        using var loss = nn.CrossEntropyLoss();
+        var recorder = new RecordingCallback();
+
+        var history = Trainer.Fit(model, optimizer, loss, new BatchLoader(data, 8), null, 3, [recorder], cancellation: new CancellationToken(canceled: true));
+
+        Assert.Empty(history);
+        Assert.Equal(["train_begin", "train_end"], recorder.Calls);
+    }
+
+    /// <summary>Cancels <paramref name="source"/> at the end of one batch, as a Ctrl-C handler would.</summary>
+    private sealed class CancellingCallback(CancellationTokenSource source, int epoch, int batch) : ITrainingCallback
+    {
+        public void OnBatchEnd(TrainingContext context)
+        {
+            if (context.Epoch == epoch && context.Batch == batch)
+            {
+                source.Cancel();
+            }
+        }
+    }
 }
