@@ -115,6 +115,7 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
             for (var i = 0; i < explanations.Count; i++)
             {
                 outputs.Write(TagOf(Explainers[i]), explanations[i], context.Epoch, GridDescription(explanations[i]));
+                WarnNotFinite(explanations[i], context.Epoch);
             }
             if (Options.Faithfulness && !targets.IsOutputFunction)
             {
@@ -209,6 +210,21 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         var had = previousSaliency.TryGetValue(attribution.Method, out var previous);
         previousSaliency[attribution.Method] = current;
         return had && previous!.Length == current.Length ? RankStability.Mean(RankStability.PerImage(previous, current, pixels)) : null;
+    }
+
+    /// <summary>Says when a method's saliency holds NaN or infinities, which its heatmap draws as 0.</summary>
+    private void WarnNotFinite(Explanation explanation, int epoch)
+    {
+        if (explanation is not Attribution attribution)
+        {
+            return;
+        }
+        using var notFinite = attribution.Saliency.isfinite().logical_not().sum();
+        if (notFinite.item<long>() is var count and > 0)
+        {
+            (Options.Warnings ?? Console.Error).WriteLine(
+                $"epoch {epoch}: {explanation.Method} has {count} NaN or infinite saliency values of {attribution.Saliency.numel()}; its heatmaps show them as 0.");
+        }
     }
 
     private static string FaithfulnessTag(string name, string metric) => $"faithfulness/{name}/{metric}";

@@ -25,4 +25,7 @@ public sealed record ExplainerCallbackOptions
 
     /// <summary>Also log the random-order baseline (<c>faithfulness/random/...</c>), unless another callback of the writer already does.</summary>
     public bool RandomBaseline { get; init; } = true;
+
+    /// <summary>Where maps holding NaN or infinite values (a diverged model) are reported; null for standard error.</summary>
+    public TextWriter? Warnings { get; init; }
 }
