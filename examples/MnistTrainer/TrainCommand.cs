@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MnistTrainer.Models;
 using Spectre.Console;
 using TorchSharp;
@@ -29,42 +30,51 @@ internal static class TrainCommand
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
         var limitVal = new Option<int?>("--limit-val") { Description = "Use only the first N test images for validation." };
         var logdir = new Option<string>("--logdir") { Description = "TensorBoard log folder.", DefaultValueFactory = _ => "runs" };
-        var runName = new Option<string?>("--run-name") { Description = "Run folder under --logdir (default: a timestamp)." };
-        var save = new Option<string?>("--save") { Description = "Where to save the weights (default <logdir>/<run>/model.safetensors)." };
+        var runName = new Option<string?>("--run-name") { Description = "Run folder under --logdir, refused if it already holds a run (default: a timestamp)." };
+        var save = new Option<string?>("--save") { Description = "Also save the weights here (they are always saved as <logdir>/<run>/model.safetensors)." };
         var explainers = new Option<string>("--explainers") { Description = $"Comma list of methods, or 'all' or 'none' ({string.Join(", ", ExplainerCatalog.Names)}).", DefaultValueFactory = _ => "all" };
         var explainEvery = new Option<int>("--explain-every") { Description = "Explain every K epochs.", DefaultValueFactory = _ => 1 };
         var explainCount = new Option<int>("--explain-count") { Description = "Images in the fixed validation batch that is explained.", DefaultValueFactory = _ => 16 };
         var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not log the explanations' deletion/insertion AUC and stability." };
         var metricSteps = new Option<int>("--metric-steps") { Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 };
+        var keepOnNaN = new Option<bool>("--no-terminate-on-nan") { Description = $"Keep training when the loss turns NaN or infinite (by default the run stops there, exit code {DivergedExitCode})." };
 
         var command = new Command("train", "Train a ConvNet on MNIST-format data, explaining it every epoch in TensorBoard.")
         {
             data, arch, epochs, batchSize, lr, seed, device, limitTrain, limitVal, logdir, runName, save, explainers, explainEvery, explainCount,
-            noMetrics, metricSteps,
+            noMetrics, metricSteps, keepOnNaN,
         };
         command.SetAction(result => Run(new TrainSettings(
             DataDirectory.Resolve(result.GetValue(data)), result.GetValue(arch)!, Positive(result.GetValue(epochs), "--epochs"),
             Positive(result.GetValue(batchSize), "--batch-size"), result.GetValue(lr), result.GetValue(seed),
-            DeviceOption.Resolve(result.GetValue(device)!), result.GetValue(limitTrain), result.GetValue(limitVal),
-            result.GetValue(logdir)!, result.GetValue(runName) ?? DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture),
+            DeviceOption.Resolve(result.GetValue(device)!), Positive(result.GetValue(limitTrain), "--limit-train"),
+            Positive(result.GetValue(limitVal), "--limit-val"), result.GetValue(logdir)!, result.GetValue(runName),
             result.GetValue(save), ExplainerCatalog.ParseList(result.GetValue(explainers)!),
             Positive(result.GetValue(explainEvery), "--explain-every"), Positive(result.GetValue(explainCount), "--explain-count"),
-            !result.GetValue(noMetrics), Positive(result.GetValue(metricSteps), "--metric-steps"))));
+            !result.GetValue(noMetrics), Positive(result.GetValue(metricSteps), "--metric-steps"), !result.GetValue(keepOnNaN))));
         return command;
     }
+
+    /// <summary>Exit code of a run stopped because its loss turned NaN or infinite (its records and weights are kept).</summary>
+    internal const int DivergedExitCode = 3;
 
     private static int Positive(int value, string option) =>
         value > 0 ? value : throw new ArgumentException($"{option} must be positive, got {value}.");
 
+    private static int? Positive(int? value, string option) => value is { } given ? Positive(given, option) : null;
+
     private static int Run(TrainSettings settings)
     {
-        if (settings.LearningRate is not (> 0 and < double.PositiveInfinity))
+        // libtorch keeps Adam's learning rate in single precision: beyond float's range it fails with its own text.
+        if (settings.LearningRate is not (> 0 and <= float.MaxValue))
         {
-            throw new ArgumentException($"--lr must be a positive number, got {settings.LearningRate}.");
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"--lr must be a positive number no larger than {float.MaxValue:G3}, got {settings.LearningRate}."));
         }
+        using var outputs = RunOutputs.Claim(settings.LogDir, settings.RunName, settings.SavePath);
+        using var signals = new StopSignals();
         manual_seed(settings.Seed);
-        var runDirectory = Path.Combine(settings.LogDir, settings.RunName);
-        var savePath = settings.SavePath ?? Path.Combine(runDirectory, "model.safetensors");
+        var runDirectory = outputs.RunDirectory;
         Console.WriteLine($"data {settings.Data}, arch {settings.Architecture}, device {settings.Device}, {get_num_threads()} threads");
 
         using var train = ImageDataset.LoadMnist(settings.Data, train: true, settings.LimitTrain);
@@ -82,6 +92,7 @@ internal static class TrainCommand
         var clock = Stopwatch.StartNew();
         IReadOnlyList<IReadOnlyDictionary<string, double>> history;
         ExplainerCallback? explainerCallback;
+        var divergence = new TerminateOnNaNCallback();
         using (var writer = new TensorBoardWriter(runDirectory))
         {
             writer.AddText("config", settings.ToMarkdown(), 0, description: "The command line's settings of this run.");
@@ -97,12 +108,40 @@ internal static class TrainCommand
             {
                 callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings()), writer, imageFolder, settings.ExplainEvery));
             }
-            history = Trainer.Fit(model, optimizer, loss, trainLoader, validationLoader, settings.Epochs, callbacks);
+            if (settings.TerminateOnNaN)
+            {
+                callbacks.Add(divergence);
+            }
+            callbacks.Add(new FlushCallback(writer));
+            history = Trainer.Fit(model, optimizer, loss, trainLoader, validationLoader, settings.Epochs, callbacks, cancellation: signals.Token);
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(savePath))!);
-        ModelWeights.Save(model, savePath);
-        PrintSummary(settings, history, clock.Elapsed, explainerCallback, runDirectory, savePath);
-        return 0;
+        var saveError = outputs.SaveWeights(model);
+        var weights = saveError is null ? outputs.SavePath ?? outputs.ModelPath : outputs.ModelPath;
+        if (history.Count > 0)
+        {
+            PrintSummary(settings, history, clock.Elapsed, explainerCallback, runDirectory, weights);
+        }
+        return Outcome(settings, history.Count, signals.Received, divergence.Diverged, weights, saveError);
+    }
+
+    /// <summary>Says how the run ended and what was kept; the exit code: 0, 2 (--save failed), 3 (diverged), 130/143 (signal).</summary>
+    private static int Outcome(TrainSettings settings, int finishedEpochs, PosixSignal? signal, bool diverged, string weights, string? saveError)
+    {
+        if (saveError is not null)
+        {
+            Console.Error.WriteLine($"error: {saveError}");
+        }
+        if (signal is { } received)
+        {
+            Console.Error.WriteLine($"Stopped by {StopSignals.NameOf(received)} after {finishedEpochs} of {settings.Epochs} epochs: the event file holds the finished epochs, the weights of the last training step are in {weights}.");
+            return StopSignals.ExitCodeOf(received);
+        }
+        if (diverged)
+        {
+            Console.Error.WriteLine($"The weights in {weights} are those of the diverged model (they hold NaN or infinite values); the event file records the run up to the divergence.");
+            return DivergedExitCode;
+        }
+        return saveError is null ? 0 : CommandLineErrors.UsageError;
     }
 
     /// <summary>One callback for the input explainers of <c>--explainers</c>, or null when there are none.</summary>

@@ -3,10 +3,10 @@ using static TorchSharp.torch;
 
 namespace MnistTrainer;
 
-/// <summary>The validated options of one <c>train</c> run.</summary>
+/// <summary>The validated options of one <c>train</c> run (a null <see cref="RunName"/> means a time stamp).</summary>
 internal sealed record TrainSettings(string Data, string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed,
-    Device Device, int? LimitTrain, int? LimitValidation, string LogDir, string RunName, string? SavePath,
-    IReadOnlyList<string> Explainers, int ExplainEvery, int ExplainCount, bool Metrics = true, int MetricSteps = 16)
+    Device Device, int? LimitTrain, int? LimitValidation, string LogDir, string? RunName, string? SavePath,
+    IReadOnlyList<string> Explainers, int ExplainEvery, int ExplainCount, bool Metrics = true, int MetricSteps = 16, bool TerminateOnNaN = true)
 {
     /// <summary>The settings as a markdown table, logged as the run's text summary.</summary>
     internal string ToMarkdown()
@@ -18,6 +18,7 @@ internal sealed record TrainSettings(string Data, string Architecture, int Epoch
             ("seed", Seed), ("device", Device), ("limit train", LimitTrain), ("limit val", LimitValidation),
             ("explainers", string.Join(", ", Explainers)), ("explain every", ExplainEvery), ("explain count", ExplainCount),
             ("faithfulness metrics", Metrics ? $"on, {MetricSteps} steps" : "off"),
+            ("terminate on NaN", TerminateOnNaN ? "on" : "off"),
         })
         {
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"| {name} | {value?.ToString() ?? "all"} |\n");

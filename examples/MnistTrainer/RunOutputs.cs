@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using TrainExplain.Data;
+using static TorchSharp.torch;
+
+namespace MnistTrainer;
+
+/// <summary>
+/// Where one <c>train</c> run writes, checked before any work: <c>--logdir</c>, a run folder of its own (claimed with a
+/// lock file, so two runs never mix their event files in one folder), and the folder of <c>--save</c>. The weights go to
+/// the run folder first, so a failed <c>--save</c> loses nothing.
+/// </summary>
+internal sealed partial class RunOutputs : IDisposable
+{
+    /// <summary>Held for the whole run; its existence tells a second run of the same name that this one is under way.</summary>
+    private const string LockName = ".train.lock";
+
+    /// <summary>Suffixes tried after a default (time-stamped) run name that is taken: -2, -3, ...</summary>
+    private const int MaxDefaultSuffix = 100;
+
+    private readonly FileStream runLock;
+
+    private RunOutputs(string runDirectory, FileStream runLock, string? savePath)
+    {
+        (RunDirectory, this.runLock, SavePath) = (runDirectory, runLock, savePath);
+        ModelPath = Path.Combine(runDirectory, "model.safetensors");
+    }
+
+    /// <summary>The run's folder (full path), empty but for the lock when claimed.</summary>
+    internal string RunDirectory { get; }
+
+    /// <summary>The weights in the run folder, always written.</summary>
+    internal string ModelPath { get; }
+
+    /// <summary>The full path of <c>--save</c>, or null.</summary>
+    internal string? SavePath { get; }
+
+    /// <summary>
+    /// Checks the output flags and claims the run folder <c>&lt;logdir&gt;/&lt;run name&gt;</c>. A given
+    /// <paramref name="runName"/> that is taken is refused; the default name (the time) gets a suffix instead.
+    /// </summary>
+    /// <exception cref="ArgumentException">A flag names no usable folder or file, or the run folder is taken.</exception>
+    internal static RunOutputs Claim(string logDir, string? runName, string? save)
+    {
+        if (string.IsNullOrWhiteSpace(logDir))
+        {
+            throw new ArgumentException("--logdir must name a folder, got an empty string.");
+        }
+        if (runName is not null)
+        {
+            CheckRunName(runName);
+        }
+        var savePath = save is null ? null : CheckSave(save);
+        CreateFolder(logDir, "--logdir");
+        if (runName is not null)
+        {
+            return TryClaim(Path.Combine(logDir, runName), savePath) ?? throw Taken(Path.Combine(logDir, runName), runName);
+        }
+        var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        for (var suffix = 1; suffix <= MaxDefaultSuffix; suffix++)
+        {
+            if (TryClaim(Path.Combine(logDir, suffix == 1 ? stamp : $"{stamp}-{suffix}"), savePath) is { } claimed)
+            {
+                return claimed;
+            }
+        }
+        throw new ArgumentException($"--logdir {logDir} already holds runs {stamp} to {stamp}-{MaxDefaultSuffix}; give a --run-name.");
+    }
+
+    /// <summary>
+    /// Saves the weights into the run folder, then to <c>--save</c> if given. When <c>--save</c> cannot be written, the
+    /// returned error says so and where the weights are.
+    /// </summary>
+    /// <returns>Null, or the message of a failed <c>--save</c>.</returns>
+    internal string? SaveWeights(nn.Module model)
+    {
+        ModelWeights.Save(model, ModelPath);
+        if (SavePath is null || SavePath == ModelPath)
+        {
+            return null;
+        }
+        try
+        {
+            ModelWeights.Save(model, SavePath);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The message may name the hidden temporary file beside the target: name the target instead.
+            var reason = TemporaryFile().Replace(e.Message, Path.GetFileName(SavePath));
+            return $"--save {SavePath}: the weights could not be written there ({reason}); they are saved in {ModelPath}.";
+        }
+    }
+
+    /// <summary>Releases the run folder (and removes it if the run wrote nothing into it).</summary>
+    public void Dispose()
+    {
+        runLock.Dispose();
+        if (Directory.Exists(RunDirectory) && !Directory.EnumerateFileSystemEntries(RunDirectory).Any())
+        {
+            Directory.Delete(RunDirectory);
+        }
+    }
+
+    private static void CheckRunName(string runName)
+    {
+        if (string.IsNullOrWhiteSpace(runName) || runName is "." or ".." || runName.IndexOfAny(['/', '\\']) >= 0
+            || runName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+        {
+            throw new ArgumentException($"--run-name must be one folder name inside --logdir (not empty, '.' or '..', without '/'), got '{runName}'.");
+        }
+    }
+
+    /// <summary>The full path of <c>--save</c> once its folder exists and takes new files.</summary>
+    private static string CheckSave(string save)
+    {
+        if (string.IsNullOrWhiteSpace(save))
+        {
+            throw new ArgumentException("--save must name a weights file such as model.safetensors, got an empty string.");
+        }
+        var full = Path.GetFullPath(save);
+        if (Directory.Exists(full) || Path.EndsInDirectorySeparator(save))
+        {
+            throw new ArgumentException($"--save {save} is a folder; give a file path such as {Path.Combine(save, "model.safetensors")}.");
+        }
+        var folder = Path.GetDirectoryName(full)!;
+        CreateFolder(folder, "--save");
+        var probe = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.probe");
+        try
+        {
+            using var _ = new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--save {save}: cannot write files in {folder} ({Reason(e, probe, folder)}).", e);
+        }
+        return full;
+    }
+
+    private static void CreateFolder(string folder, string flag)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"{flag}: cannot create the folder {folder} ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Claims an empty (or new) folder with the lock file; null when another run has it or had it.</summary>
+    private static RunOutputs? TryClaim(string runDirectory, string? savePath)
+    {
+        var full = Path.GetFullPath(runDirectory);
+        CreateFolder(full, "--logdir");
+        var lockPath = Path.Combine(full, LockName);
+        FileStream runLock;
+        try
+        {
+            // CreateNew is atomic: of two runs racing for one folder, one gets the lock and the other an IOException.
+            // A lock left by a run that was killed is no longer held (FileShare.None locks the file while it is open): take it over.
+            runLock = OpenLock(lockPath, FileMode.CreateNew) ?? OpenLock(lockPath, FileMode.Open)!;
+        }
+        catch (IOException) when (File.Exists(lockPath))
+        {
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--logdir: cannot write files in {full} ({Reason(e, lockPath, full)}).", e);
+        }
+        if (Directory.EnumerateFileSystemEntries(full).Any(entry => Path.GetFileName(entry) != LockName))
+        {
+            runLock.Dispose();
+            return null;
+        }
+        return new RunOutputs(full, runLock, savePath);
+    }
+
+    /// <summary>The lock file opened for this run alone (deleted when closed); null when <see cref="FileMode.CreateNew"/> finds one.</summary>
+    private static FileStream? OpenLock(string path, FileMode mode)
+    {
+        try
+        {
+            return new FileStream(path, mode, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException) when (mode == FileMode.CreateNew && File.Exists(path))
+        {
+            return null;
+        }
+    }
+
+    private static ArgumentException Taken(string runDirectory, string runName)
+    {
+        var full = Path.GetFullPath(runDirectory);
+        var state = File.Exists(Path.Combine(full, LockName)) ? "is in use by another run" : "already holds a run";
+        return new ArgumentException($"--run-name {runName}: the folder {full} {state}; choose another --run-name, or remove the folder to start over.");
+    }
+
+    /// <summary>A file error's reason, naming <paramref name="folder"/> instead of the probe or lock file.</summary>
+    private static string Reason(Exception e, string file, string folder) =>
+        e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace(file, folder, StringComparison.Ordinal);
+
+    /// <summary>The hidden temporary file that <see cref="ModelWeights.Save"/> writes before renaming.</summary>
+    [GeneratedRegex(@"\.[^/\\]+\.[0-9a-f]{32}\.tmp")]
+    private static partial Regex TemporaryFile();
+}

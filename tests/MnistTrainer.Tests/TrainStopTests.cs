@@ -1,0 +1,64 @@
+using MnistTrainer.Models;
+using MnistTrainer.Tests.Support;
+using TrainExplain.Data;
+using TrainExplain.TensorBoard;
+
+namespace MnistTrainer.Tests;
+
+/// <summary>
+/// Issue 13, items 1 and 3: a run stopped by a signal or by a diverging loss keeps what it wrote: the finished epochs'
+/// records, a closed event file and loadable weights, with an exit code that says why it stopped.
+/// </summary>
+public sealed class TrainStopTests : IDisposable
+{
+    private const string Data = FashionMnist.Directory;
+    private readonly string root = Directory.CreateTempSubdirectory("mnisttrainer-stop").FullName;
+
+    [Theory]
+    [InlineData("INT", 130)]
+    [InlineData("TERM", 143)]
+    public void ASignalAfterTheFirstEpochKeepsItsRecordsAndTheWeights(string signal, int exitCode)
+    {
+        FashionMnist.Require();
+        var logdir = Path.Combine(root, "runs");
+        using var trainer = TrainerProcess.Start("train", "--data", Data, "--epochs", "1000", "--limit-train", "256", "--limit-val", "32",
+            "--explainers", "vanilla", "--explain-count", "2", "--logdir", logdir, "--run-name", "stopped", "--device", "cpu");
+
+        trainer.WaitForLine(line => line.StartsWith("epoch 1/1000 ", StringComparison.Ordinal) && line.Contains("val_loss", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        trainer.Signal(signal);
+
+        Assert.Equal(exitCode, trainer.WaitForExit(TimeSpan.FromSeconds(30)));
+        var run = Path.Combine(logdir, "stopped");
+        Assert.Contains($"Stopped by SIG{signal} after ", trainer.Error);
+        var events = EventFileReader.ReadRun(run).ToList();
+        var epochs = events.Scalars("loss/train").Select(s => s.Step).ToList();
+        Assert.Equal(1L, epochs[0]);
+        Assert.Equal(Enumerable.Range(1, epochs.Count).Select(e => (long)e), epochs);
+        Assert.Contains(events.Tags(), t => t == "explain/VanillaGradients");
+        using var model = new SimpleConvNet();
+        ModelWeights.Load(model, Path.Combine(run, "model.safetensors"));
+        Assert.False(File.Exists(Path.Combine(run, ".train.lock")), "the run folder is released");
+    }
+
+    [Fact]
+    public void ADivergingRunStopsAtTheFirstNaNLossWithExitCodeThree()
+    {
+        FashionMnist.Require();
+        var logdir = Path.Combine(root, "runs");
+
+        var (exitCode, _, error) = Cli.Run("train", "--data", Data, "--epochs", "3", "--limit-train", "256", "--limit-val", "32", "--lr", "1e20",
+            "--explainers", "vanilla,gradcam", "--explain-count", "2", "--logdir", logdir, "--run-name", "diverged", "--device", "cpu");
+
+        Assert.Equal(TrainCommand.DivergedExitCode, exitCode);
+        Assert.Matches(@"The training loss became (NaN|-?Infinity) at epoch 1, batch \d+/4 \(step \d+\)", error);
+        Assert.Contains("diverged model", error);
+        var run = Path.Combine(logdir, "diverged");
+        var losses = EventFileReader.ReadRun(run).Scalars("loss/train");
+        Assert.Equal(1L, Assert.Single(losses).Step);
+        Assert.False(float.IsFinite(losses[0].Value));
+        using var model = new SimpleConvNet();
+        ModelWeights.Load(model, Path.Combine(run, "model.safetensors"));
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+}
