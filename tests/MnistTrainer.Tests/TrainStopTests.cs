@@ -41,6 +41,24 @@ public sealed class TrainStopTests : IDisposable
     }
 
     [Fact]
+    public void ASecondCtrlCQuitsAtOnce()
+    {
+        FashionMnist.Require();
+        var logdir = Path.Combine(root, "runs");
+        using var trainer = TrainerProcess.Start("train", "--data", Data, "--epochs", "1", "--explainers", "none", "--logdir", logdir,
+            "--run-name", "quit", "--device", "cpu");
+
+        // Both signals arrive while the full training set (60,000 images) is still loading, long before any weights are saved.
+        trainer.WaitForLine(line => line.StartsWith("data ", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        trainer.Signal("INT");
+        trainer.Signal("INT");
+
+        Assert.Equal(130, trainer.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Contains("SIGINT again: quitting now, without saving.", trainer.Error);
+        Assert.False(File.Exists(Path.Combine(logdir, "quit", "model.safetensors")));
+    }
+
+    [Fact]
     public void ADivergingRunStopsAtTheFirstNaNLossWithExitCodeThree()
     {
         FashionMnist.Require();
