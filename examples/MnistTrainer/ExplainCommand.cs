@@ -75,6 +75,7 @@ internal static class ExplainCommand
         OutputFolder.Prepare("--out", output);
         using var model = Architectures.Create(arch);
         LoadWeights(model, weights, arch);
+        CheckLayer(model, settings.Layer);
         model.to(device);
         model.eval();
         using var scope = NewDisposeScope();
@@ -164,6 +165,16 @@ internal static class ExplainCommand
         {
             throw new InvalidDataException(
                 $"--weights {path} holds NaN or infinite values in {string.Join(", ", nonFinite)}, so every explanation would be NaN; the run that saved them probably diverged (try a lower --lr).");
+        }
+    }
+
+    /// <summary>A --layer the model lacks is named with the flag and the layers it has, before any pass runs.</summary>
+    private static void CheckLayer(nn.Module model, string? layer)
+    {
+        if (layer is not null && !model.named_modules().Any(m => m.name == layer))
+        {
+            var available = model.named_modules().Where(m => m.name.Length > 0).Select(m => $"{m.name} ({m.module.GetType().Name})");
+            throw new ArgumentException($"--layer {layer}: the model has no such layer; it has {string.Join(", ", available)}.");
         }
     }
 

@@ -46,10 +46,9 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         }
     }
 
-    /// <summary>Loads images [N, 1, 28, 28] in [0, 1] and, where the source has them, labels [N] onto <paramref name="device"/>.</summary>
+    /// <summary>Loads images [N, 1, 28, 28] in [0, 1] and, where the source has them, labels [N] onto <paramref name="device"/>, after <see cref="Check"/>.</summary>
     internal (Tensor images, Tensor? labels) Load(Device device)
     {
-        Check();
         var (images, labels) = SafeTensorsPath is not null ? FromSafeTensors(SafeTensorsPath)
             : Indices is not null ? FromDataset(DataDirectory.Resolve(DataDirectoryOption), Indices)
             : (FromPngs(Images), null);

@@ -39,7 +39,7 @@ internal sealed record ExplainerSettings(
         var maximumSteps = method == "ig" ? IntegratedGradients.MaxSteps : int.MaxValue;
         Require("--steps", Steps, minimumSteps, maximumSteps, method == "ig" ? $" for integrated gradients{(minimumSteps == 2 ? " with riemann_trapezoid" : "")}" : "");
         Require("--samples", Samples, 1, SmoothGrad.MaxSamples, "");
-        Require("--patch", Patch, 1, int.MaxValue, "");
+        Require("--patch", Patch, 1, (int)ExplainInputs.ModelImageShape[1], " (the images are 28x28)");
         Require("--stride", Stride, 1, int.MaxValue, "");
         Require("--internal-batch-size", InternalBatchSize, 1, int.MaxValue, "");
         if (Noise is { } noise && !(noise >= 0 && double.IsFinite(noise)))

@@ -132,7 +132,8 @@ public sealed class ExplainCommandTests : IDisposable
         { "smoothgrad", ["--samples", "0"], $"error: --samples must be 1 to {SmoothGrad.MaxSamples}, got 0." },
         { "vargrad", ["--samples", "2000000"], $"error: --samples must be 1 to {SmoothGrad.MaxSamples}, got 2000000." },
         { "smoothgrad", ["--noise", "-1"], "error: --noise must be a finite number >= 0, got -1." },
-        { "occlusion", ["--patch", "0"], "error: --patch must be at least 1, got 0." },
+        { "occlusion", ["--patch", "0"], "error: --patch must be 1 to 28 (the images are 28x28), got 0." },
+        { "occlusion", ["--patch", "40"], "error: --patch must be 1 to 28 (the images are 28x28), got 40." },
         { "occlusion", ["--stride", "0"], "error: --stride must be at least 1, got 0." },
         { "vanilla", ["--internal-batch-size", "0"], "error: --internal-batch-size must be at least 1, got 0." },
     };
@@ -184,7 +185,7 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
-    public void WeightsWithNaNAreRefusedNamingTheTensorsAndDeepWeightsSuggestArchDeep()
+    public void WeightsWithNaNAreRefusedNamingTheTensorsAndDeepWeightsSuggestArchDeepAndAMissingLayerListsTheLayers()
     {
         var nan = Path.Combine(root, "nan.safetensors");
         using (var model = new SimpleConvNet())
@@ -195,6 +196,10 @@ public sealed class ExplainCommandTests : IDisposable
         }
         var error = FailsWithOneLine("explain", "--weights", nan, "--method", "vanilla", "--input", Inputs(1), "--out", Path.Combine(root, "o"), "--device", "cpu");
         Assert.Matches(@"^error: --weights .*nan\.safetensors holds NaN or infinite values in [a-z0-9_.]+bias \(\d+\), so every explanation would be NaN", error);
+
+        error = FailsWithOneLine(Explain("gradcam", "--input", Inputs(1), "--layer", "bogus", "--out", Path.Combine(root, "o")));
+        Assert.Equal("error: --layer bogus: the model has no such layer; it has conv1 (Conv2d), relu1 (ReLU), pool1 (MaxPool2d), conv2 (Conv2d), relu2 (ReLU), " +
+            "pool2 (MaxPool2d), flatten (Flatten), dropout (Dropout), fc (Linear).", error.TrimEnd());
 
         var deep = Path.Combine(root, "deep.safetensors");
         using (var model = new DeepConvNet())
