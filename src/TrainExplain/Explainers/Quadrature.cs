@@ -108,14 +108,16 @@ public static class Quadrature
         var (sin, cos) = Math.SinCos(theta);
         double value = 0, derivative = 0, h = 1;
         var power = Math.Sqrt(2 * sin);
+        // a_{j+1} = a_j + theta - pi/2: each term's angle is the last one's turned by (cos, sin)(theta - pi/2) = (sin, -cos).
+        var (sinA, cosA) = Math.SinCos(((m + 0.5) * theta) - (Math.PI / 4));
         for (var j = 0; j < SeriesTerms; j++)
         {
             if (j > 0)
             {
                 h *= (j - 0.5) * (j - 0.5) / (j * (m + j + 0.5));
                 power *= 2 * sin;
+                (cosA, sinA) = ((cosA * sin) + (sinA * cos), (sinA * sin) - (cosA * cos));
             }
-            var (sinA, cosA) = Math.SinCos(((m + j + 0.5) * theta) - ((j + 0.5) * Math.PI / 2));
             value += h * cosA / power;
             derivative -= h * (((m + j + 0.5) * sinA) + ((j + 0.5) * cosA * cos / sin)) / power;
         }
