@@ -35,6 +35,7 @@ internal static class ExplainerBenchmarks
                 $"{passes} passes/image, {explained * 1000 / median:F0} images/s, {median / bound:F2}x passes x best pass"));
         }
         rows.Add(SharedOnePass(model, images, rows, quick));
+        rows.AddRange(((int[])[50, 20_000, IntegratedGradients.MaxSteps]).Select(m => GaussLegendreSetup(m, quick)));
         return rows;
     }
 
@@ -63,6 +64,13 @@ internal static class ExplainerBenchmarks
         var separate = rows.Where(r => OnePassMethods.Any(name => r.Name == $"explain/{name}")).Sum(r => r.Value);
         return new BenchmarkRow("explainers", "explain/one_pass_five", median, "ms",
             $"{string.Join("+", OnePassMethods)} sharing one pass; {separate:F1} ms as separate calls ({separate / median:F2}x)");
+    }
+
+    /// <summary>Integrated gradients' Gauss-Legendre points and weights for m steps, made before any model work.</summary>
+    private static BenchmarkRow GaussLegendreSetup(int m, bool quick)
+    {
+        var (median, _) = Measure.Milliseconds(() => Quadrature.For(IntegrationRule.GaussLegendre, m), repeats: quick ? 2 : 5);
+        return new BenchmarkRow("explainers", $"quadrature/gauss_legendre_{m}", median, "ms", $"nodes and weights of m = {m}, O(m)");
     }
 
     private static double ForwardBackwardPerImage(nn.Module<Tensor, Tensor> model, Tensor images)

@@ -21,6 +21,7 @@ internal static class CommandLineErrors
             {
                 Console.Error.WriteLine($"error: {OneLine(error.Message)}");
             }
+            Console.Error.WriteLine(UsageHint(root, parsed.CommandResult.Command));
             return UsageError;
         }
         // libtorch's own errors (a bad shape deep in a forward pass, say) arrive as ExternalException.
@@ -36,8 +37,17 @@ internal static class CommandLineErrors
         }
     }
 
+    /// <summary>One line after parse errors: the command's usage and where its options are listed.</summary>
+    private static string UsageHint(RootCommand root, Command command)
+    {
+        var name = root.Name;
+        return command == root
+            ? $"usage: {name} <{string.Join('|', root.Subcommands.Select(c => c.Name))}> [options]; '{name} <command> --help' lists a command's options."
+            : $"usage: {name} {command.Name} [options]; '{name} {command.Name} --help' lists them.";
+    }
+
     /// <summary>The message on one line, without the C++ backtrace that libtorch appends to its own errors.</summary>
-    private static string OneLine(string message)
+    internal static string OneLine(string message)
     {
         var backtrace = message.IndexOf(LibTorchBacktrace, StringComparison.Ordinal);
         var text = backtrace < 0 ? message : message[..backtrace];

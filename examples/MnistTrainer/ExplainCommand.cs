@@ -14,31 +14,31 @@ internal static class ExplainCommand
 {
     internal static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "The model's weights: .safetensors (as train --save writes) or PyTorch's torch.save(model.state_dict()) .pt.", Required = true };
-        var arch = new Option<string>("--arch") { Description = "Model architecture: simple or deep.", DefaultValueFactory = _ => "simple" };
+        var weights = new Option<string>("--weights") { HelpName = "file", Description = "The model's weights: .safetensors (as train --save writes) or PyTorch's torch.save(model.state_dict()) .pt.", Required = true };
+        var arch = new Option<string>("--arch") { HelpName = "name", Description = $"Model architecture: {string.Join(" or ", Architectures.Names)}.", DefaultValueFactory = _ => "simple" };
         arch.AcceptOnlyFromAmong([.. Architectures.Names]);
-        var method = new Option<string>("--method") { Description = $"One of {string.Join(", ", ExplainerCatalog.Names)}.", Required = true };
+        var method = new Option<string>("--method") { HelpName = "name", Description = $"One of {string.Join(", ", ExplainerCatalog.Names)}.", Required = true };
         method.AcceptOnlyFromAmong([.. ExplainerCatalog.Names]);
-        var target = new Option<string>("--target") { Description = "predicted, label, or a class index.", DefaultValueFactory = _ => "predicted" };
-        var input = new Option<string?>("--input") { Description = "safetensors with 'images' [N,1,28,28] float32 and optional 'labels' int64 [N]." };
-        var data = new Option<string?>("--data") { Description = "MNIST-format folder; explains test images --indices A-B." };
-        var indices = new Option<string?>("--indices") { Description = "Test-split range A-B (inclusive) with --data." };
-        var images = new Option<string[]>("--images") { Description = "PNG files (gray or RGB, 28x28).", AllowMultipleArgumentsPerToken = true };
-        var output = new Option<string>("--out") { Description = "Folder for <method>.png and <method>.safetensors.", DefaultValueFactory = _ => "explanations" };
-        var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
-        var steps = new Option<int?>("--steps") { Description = "Integrated gradients steps / activation maximization steps." };
-        var rule = new Option<string?>("--rule") { Description = "Integration rule: riemann_left, riemann_right, riemann_middle, riemann_trapezoid, gauss_legendre." };
-        var baseline = new Option<float?>("--baseline") { Description = "Integrated gradients baseline value (default 0)." };
-        var samples = new Option<int?>("--samples") { Description = "SmoothGrad samples." };
-        var noise = new Option<double?>("--noise") { Description = "SmoothGrad noise level (fraction of the input range)." };
-        var layer = new Option<string?>("--layer") { Description = "Layer by dotted module name (default: the last Conv2d)." };
-        var patch = new Option<int?>("--patch") { Description = "Occlusion window side." };
-        var stride = new Option<int?>("--stride") { Description = "Occlusion stride." };
-        var score = new Option<string?>("--score") { Description = "logit or probability." };
-        var internalBatch = new Option<int?>("--internal-batch-size") { Description = "Most images per forward/backward pass (default 256)." };
-        var seed = new Option<int?>("--seed") { Description = "Seed of stochastic methods." };
+        var target = new Option<string>("--target") { HelpName = "class", Description = "predicted, label, or a class index.", DefaultValueFactory = _ => "predicted" };
+        var input = new Option<string?>("--input") { HelpName = "file", Description = "safetensors with 'images' [N,1,28,28] float32 and optional 'labels' int64 [N]." };
+        var data = new Option<string?>("--data") { HelpName = "folder", Description = "MNIST-format folder; explains test images --indices A-B." };
+        var indices = new Option<string?>("--indices") { HelpName = "A-B", Description = "Test-split range A-B (inclusive) with --data." };
+        var images = new Option<string[]>("--images") { HelpName = "file.png", Description = "PNG files (gray or RGB, 28x28).", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { HelpName = "folder", Description = "Folder for <method>.png and <method>.safetensors (created if missing).", DefaultValueFactory = _ => "explanations" };
+        var device = new Option<string>("--device") { HelpName = "device", Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
+        var steps = new Option<int?>("--steps") { HelpName = "n", Description = $"ig: points on the path (default 50, at most {IntegratedGradients.MaxSteps}); actmax: ascent steps (default 200)." };
+        var rule = new Option<string?>("--rule") { HelpName = "rule", Description = "ig: riemann_left, riemann_right, riemann_middle, riemann_trapezoid or gauss_legendre (default)." };
+        var baseline = new Option<float?>("--baseline") { HelpName = "value", Description = "ig: the baseline image's value everywhere (default 0)." };
+        var samples = new Option<int?>("--samples") { HelpName = "n", Description = $"smoothgrad, smoothgrad_sq, vargrad: noisy samples (default 20, at most {SmoothGrad.MaxSamples})." };
+        var noise = new Option<double?>("--noise") { HelpName = "level", Description = "smoothgrad, smoothgrad_sq, vargrad: noise level as a fraction of the input range (default 0.15)." };
+        var layer = new Option<string?>("--layer") { HelpName = "name", Description = "gradcam, gradcampp, activations: layer by dotted module name (default: the last Conv2d)." };
+        var patch = new Option<int?>("--patch") { HelpName = "pixels", Description = "occlusion: window side (default round(H/7), 4 for 28x28)." };
+        var stride = new Option<int?>("--stride") { HelpName = "pixels", Description = "occlusion: stride (default patch/2)." };
+        var score = new Option<string?>("--score") { HelpName = "kind", Description = "logit or probability (default logit; probability for occlusion); not for activations." };
+        var internalBatch = new Option<int?>("--internal-batch-size") { HelpName = "n", Description = "Most images per forward/backward pass (default 256)." };
+        var seed = new Option<int?>("--seed") { HelpName = "n", Description = "smoothgrad, smoothgrad_sq, vargrad, actmax: seed of the noise (default 0)." };
         var metrics = new Option<bool>("--metrics") { Description = "Also measure deletion and insertion AUC (saved as deletion_auc, insertion_auc [N]; means printed)." };
-        var metricSteps = new Option<int>("--metric-steps") { Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 };
+        var metricSteps = new Option<int>("--metric-steps") { HelpName = "n", Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 };
 
         var command = new Command("explain", "Explain a saved model's decisions on some images.")
         {
@@ -58,22 +58,33 @@ internal static class ExplainCommand
         return command;
     }
 
+    /// <summary>Checks every flag, input path and the output folder first, then loads, explains, and publishes the pair of files.</summary>
     private static int Run(string weights, string arch, string method, string target, ExplainInputs source, string output, Device device,
         ExplainerSettings settings, int? metricSteps)
     {
+        settings.Validate(method);
+        foreach (var flag in ExplainerCatalog.IgnoredFlags(method, settings))
+        {
+            Console.Error.WriteLine($"warning: {flag} does not apply to {method}; it is ignored.");
+        }
+        InputPaths.RequireFile("--weights", weights);
+        if (ExplainerCatalog.ExplainsInputs(method))
+        {
+            source.Check();
+        }
+        OutputFolder.Prepare("--out", output);
         using var model = Architectures.Create(arch);
         LoadWeights(model, weights, arch);
+        CheckLayer(model, settings.Layer);
         model.to(device);
         model.eval();
         using var scope = NewDisposeScope();
         using var explanation = ExplainerCatalog.ExplainsInputs(method)
             ? ExplainImages(method, model, settings, source, target, device, metricSteps, out var metrics)
             : VisualizeClasses(model, settings, source, metricSteps, out metrics);
-        Directory.CreateDirectory(output);
         var png = Path.Combine(output, $"{method}.png");
         var tensors = Path.Combine(output, $"{method}.safetensors");
-        explanation.SaveGrid(png);
-        explanation.SaveTensors(tensors, metrics);
+        OutputFolder.Publish("--out", [(tensors, path => explanation.SaveTensors(path, metrics)), (png, path => explanation.SaveGrid(path))]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{explanation.Method}: {explanation.Targets.Length} {(ExplainerCatalog.ExplainsInputs(method) ? "images" : "classes")}, targets [{string.Join(", ", explanation.Targets)}], {explanation.Elapsed.TotalMilliseconds:F0} ms"));
         if (metrics is not null)
@@ -124,7 +135,11 @@ internal static class ExplainCommand
     private static int MetricSteps(int steps) =>
         steps > 0 ? steps : throw new ArgumentException($"--metric-steps must be positive, got {steps}.");
 
-    /// <summary>Loads .safetensors or PyTorch .pt weights; a file that does not fit names the parameter and the other architectures.</summary>
+    /// <summary>
+    /// Loads .safetensors or PyTorch .pt weights; a file that does not fit names the parameter and the other architectures,
+    /// an unreadable one says it was --weights. Weights with NaN or infinite values are refused: every score, and so every
+    /// map and picture, would be NaN, which is better said here than discovered in the outputs.
+    /// </summary>
     private static void LoadWeights(nn.Module model, string path, string arch)
     {
         try
@@ -134,7 +149,32 @@ internal static class ExplainCommand
         catch (WeightsMismatchException e)
         {
             var others = string.Join(" or ", Architectures.Names.Where(name => name != arch).Select(name => $"--arch {name}"));
-            throw new InvalidDataException($"{e.Message} (with --arch {arch}); the file may be for {others}.", e);
+            throw new InvalidDataException($"--weights {path}: {e.Message} (with --arch {arch}); the file may be for {others}.", e);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
+        {
+            throw new InvalidDataException($"--weights {path}: {e.Message}", e);
+        }
+        using var scope = NewDisposeScope();
+        var nonFinite = model.named_parameters()
+            .Select(p => (p.name, Count: p.parameter.isfinite().logical_not().sum().item<long>()))
+            .Where(p => p.Count > 0)
+            .Select(p => $"{p.name} ({p.Count})")
+            .ToList();
+        if (nonFinite.Count > 0)
+        {
+            throw new InvalidDataException(
+                $"--weights {path} holds NaN or infinite values in {string.Join(", ", nonFinite)}, so every explanation would be NaN; the run that saved them probably diverged (try a lower --lr).");
+        }
+    }
+
+    /// <summary>A --layer the model lacks is named with the flag and the layers it has, before any pass runs.</summary>
+    private static void CheckLayer(nn.Module model, string? layer)
+    {
+        if (layer is not null && !model.named_modules().Any(m => m.name == layer))
+        {
+            var available = model.named_modules().Where(m => m.name.Length > 0).Select(m => $"{m.name} ({m.module.GetType().Name})");
+            throw new ArgumentException($"--layer {layer}: the model has no such layer; it has {string.Join(", ", available)}.");
         }
     }
 

@@ -9,17 +9,46 @@ namespace MnistTrainer;
 /// <summary>The images to explain: a safetensors file, a range of the test split, or PNG files (exactly one of them).</summary>
 internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirectoryOption, string? Indices, string[] Images)
 {
+    /// <summary>The images both architectures take: one channel, 28x28 (their first linear layer is sized for it).</summary>
+    internal static readonly long[] ModelImageShape = [1, 28, 28];
+
     /// <summary>Whether any input flag was given.</summary>
     internal bool IsGiven => SafeTensorsPath is not null || Indices is not null || Images.Length > 0;
 
-    /// <summary>Loads images [N, 1, H, W] in [0, 1] and, where the source has them, labels [N] onto <paramref name="device"/>.</summary>
-    internal (Tensor images, Tensor? labels) Load(Device device)
+    /// <summary>
+    /// Checks, before any model work, that exactly one input is given, its files exist and are files, the range parses,
+    /// and each PNG's header declares the model's 28x28 (read from its first 33 bytes, so a huge image costs nothing).
+    /// </summary>
+    /// <exception cref="ArgumentException">The message names the flag, the file and what was expected.</exception>
+    internal void Check()
     {
         var sources = (SafeTensorsPath is null ? 0 : 1) + (Indices is null ? 0 : 1) + (Images.Length == 0 ? 0 : 1);
         if (sources != 1)
         {
             throw new ArgumentException("Give exactly one input: --input FILE.safetensors, --data DIR --indices A-B, or --images a.png ...");
         }
+        if (SafeTensorsPath is not null)
+        {
+            InputPaths.RequireFile("--input", SafeTensorsPath);
+        }
+        if (Indices is not null)
+        {
+            ParseRange(Indices);
+        }
+        foreach (var path in Images)
+        {
+            InputPaths.RequireFile("--images", path);
+            var (width, height) = ReadPng(path, Png.ReadSize);
+            if (width != ModelImageShape[2] || height != ModelImageShape[1])
+            {
+                throw new ArgumentException($"--images {path} is {width}x{height}; the model takes {ModelImageShape[2]}x{ModelImageShape[1]} images.");
+            }
+        }
+    }
+
+    /// <summary>Loads images [N, 1, 28, 28] in [0, 1] and, where the source has them, labels [N] onto <paramref name="device"/>, after <see cref="Check"/>.</summary>
+    internal (Tensor images, Tensor? labels) Load(Device device)
+    {
         var (images, labels) = SafeTensorsPath is not null ? FromSafeTensors(SafeTensorsPath)
             : Indices is not null ? FromDataset(DataDirectory.Resolve(DataDirectoryOption), Indices)
             : (FromPngs(Images), null);
@@ -28,57 +57,92 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
 
     private static (Tensor, Tensor?) FromSafeTensors(string path)
     {
-        var tensors = TensorSafeTensors.Load(path);
+        Dictionary<string, Tensor> tensors;
+        try
+        {
+            tensors = TensorSafeTensors.Load(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
+        {
+            throw new InvalidDataException($"--input {path}: {e.Message}", e);
+        }
         if (!tensors.TryGetValue("images", out var images))
         {
             throw new ArgumentException($"{path} has no 'images' tensor (found: {string.Join(", ", tensors.Keys)}).");
         }
-        if (images.ndim != 4 || images.dtype != ScalarType.Float32)
+        if (images.ndim != 4 || images.dtype != ScalarType.Float32 || !images.shape.Skip(1).SequenceEqual(ModelImageShape))
         {
-            throw new ArgumentException($"'images' in {path} must be float32 [N, C, H, W], got {images.dtype} [{string.Join(", ", images.shape)}].");
+            throw new ArgumentException(
+                $"--input {path}: 'images' must be float32 [N, {string.Join(", ", ModelImageShape)}] (the model's input), got {images.dtype} [{string.Join(", ", images.shape)}].");
+        }
+        var nonFinite = images.isfinite().logical_not().sum().item<long>();
+        if (nonFinite > 0)
+        {
+            throw new ArgumentException($"--input {path}: 'images' holds {nonFinite} NaN or infinite values; every pixel must be a finite number.");
         }
         var labels = tensors.GetValueOrDefault("labels");
         if (labels is not null && (labels.ndim != 1 || labels.dtype != ScalarType.Int64 || labels.size(0) != images.size(0)))
         {
-            throw new ArgumentException($"'labels' in {path} must be int64 [{images.size(0)}], got {labels.dtype} [{string.Join(", ", labels.shape)}].");
+            throw new ArgumentException($"--input {path}: 'labels' must be int64 [{images.size(0)}], got {labels.dtype} [{string.Join(", ", labels.shape)}].");
         }
         return (images, labels);
     }
 
-    private static (Tensor, Tensor?) FromDataset(string directory, string range)
+    /// <summary>Parses A-B; the upper bound is checked against the test split once it is read.</summary>
+    private static (int First, int Last) ParseRange(string range)
     {
         var parts = range.Split('-');
         if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var last) || last < first)
         {
-            throw new ArgumentException($"--indices must be A-B with A <= B, got '{range}'.");
+            throw new ArgumentException($"--indices must be A-B, two whole numbers with A <= B, got '{range}'.");
         }
-        using var test = ImageDataset.LoadMnist(directory, train: false, limit: last + 1);
+        return (first, last);
+    }
+
+    private static (Tensor, Tensor?) FromDataset(string directory, string range)
+    {
+        var (first, last) = ParseRange(range);
+        // last + 1 overflows at int.MaxValue: such a limit only has to be past the split's end.
+        using var test = ImageDataset.LoadMnist(directory, train: false, limit: (int)Math.Min(last + 1L, int.MaxValue));
         if (last >= test.Count)
         {
-            throw new ArgumentException($"--indices {range} goes past the test split's {test.Count} images.");
+            throw new ArgumentException($"--indices {range} goes past the test split's {test.Count} images (0-{test.Count - 1}).");
         }
         var (all, allLabels) = test.Take(last + 1);
         return (all.narrow(0, first, last - first + 1).contiguous(), allLabels.narrow(0, first, last - first + 1).contiguous());
     }
 
+    /// <summary>Reads a PNG; the decoder's message names the file, and this one adds the flag that gave it.</summary>
+    private static T ReadPng<T>(string path, Func<string, T> read)
+    {
+        try
+        {
+            return read(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
+        {
+            throw new InvalidDataException($"--images {e.Message}", e);
+        }
+    }
+
+    /// <summary>The PNGs, gray, as [N, 1, 28, 28] in [0, 1]; <see cref="Check"/> has read their sizes.</summary>
     private static Tensor FromPngs(IReadOnlyList<string> paths)
     {
-        var first = Png.Load(paths[0]);
-        var pixels = new float[paths.Count * first.Width * first.Height];
+        var pixelsPerImage = ModelImageShape[1] * ModelImageShape[2];
+        var pixels = new float[paths.Count * pixelsPerImage];
         for (var i = 0; i < paths.Count; i++)
         {
-            var image = Png.Load(paths[i]);
-            if (image.Width != first.Width || image.Height != first.Height)
+            var gray = ReadPng(paths[i], path => Png.Load(path)).ToChannels(1);
+            if (gray.Pixels.Length != pixelsPerImage)
             {
-                throw new ArgumentException($"{paths[i]} is {image.Width}x{image.Height} but {paths[0]} is {first.Width}x{first.Height}: all images must have one size.");
+                throw new InvalidDataException($"--images {paths[i]} changed size after its header was checked.");
             }
-            var gray = image.ToChannels(1);
-            for (var p = 0; p < gray.Pixels.Length; p++)
+            for (var p = 0; p < pixelsPerImage; p++)
             {
-                pixels[(i * gray.Pixels.Length) + p] = gray.Pixels[p] / 255f;
+                pixels[(i * pixelsPerImage) + p] = gray.Pixels[p] / 255f;
             }
         }
-        return tensor(pixels, [paths.Count, 1, first.Height, first.Width]);
+        return tensor(pixels, [paths.Count, .. ModelImageShape]);
     }
 }

@@ -28,6 +28,23 @@ internal static class ExplainerCatalog
         ["activations"] = (m, s) => new LayerActivations(m, s.Layer, s.InternalBatchSize ?? 256),
     };
 
+    /// <summary>The method options (as <see cref="ExplainerSettings.GivenMethodFlags"/> names them) each method reads.</summary>
+    private static readonly Dictionary<string, string[]> MethodFlags = new()
+    {
+        ["vanilla"] = ["--score"],
+        ["gradinput"] = ["--score"],
+        ["smoothgrad"] = ["--samples", "--noise", "--seed", "--score"],
+        ["smoothgrad_sq"] = ["--samples", "--noise", "--seed", "--score"],
+        ["vargrad"] = ["--samples", "--noise", "--seed", "--score"],
+        ["ig"] = ["--steps", "--rule", "--baseline", "--score"],
+        ["gradcam"] = ["--layer", "--score"],
+        ["gradcampp"] = ["--layer", "--score"],
+        ["occlusion"] = ["--patch", "--stride", "--score"],
+        ["fullgrad"] = ["--score"],
+        ["activations"] = ["--layer"],
+        [ClassVisualization] = ["--steps", "--seed", "--score"],
+    };
+
     /// <summary>The method names, in the order the example runs them.</summary>
     internal static IReadOnlyList<string> Names { get; } = [.. Explainers.Keys, ClassVisualization];
 
@@ -43,6 +60,10 @@ internal static class ExplainerCatalog
     internal static IClassVisualizer CreateClassVisualizer(nn.Module<Tensor, Tensor> model, ExplainerSettings settings) =>
         new ActivationMaximization(model, [.. Enumerable.Range(0, 10).Select(c => (long)c)], steps: settings.Steps ?? 200, seed: settings.Seed ?? 0,
             score: settings.Score ?? ScoreKind.Logit, internalBatchSize: settings.InternalBatchSize ?? 256);
+
+    /// <summary>The method options given that <paramref name="method"/> does not read.</summary>
+    internal static IEnumerable<string> IgnoredFlags(string method, ExplainerSettings settings) =>
+        settings.GivenMethodFlags().Except(MethodFlags[method]);
 
     /// <summary>Parses "all", "none" or a comma list of method names.</summary>
     internal static IReadOnlyList<string> ParseList(string text) => text.Trim() switch

@@ -14,4 +14,51 @@ internal sealed record ExplainerSettings(
     int? Stride = null,
     ScoreKind? Score = null,
     int? InternalBatchSize = null,
-    int? Seed = null);
+    int? Seed = null)
+{
+    /// <summary>The method options given, by flag (--score and --internal-batch-size apply to every method but one and are left out).</summary>
+    internal IEnumerable<string> GivenMethodFlags()
+    {
+        (string Flag, bool Given)[] flags =
+        [
+            ("--steps", Steps is not null), ("--rule", Rule is not null), ("--baseline", Baseline is not null), ("--samples", Samples is not null),
+            ("--noise", Noise is not null), ("--layer", Layer is not null), ("--patch", Patch is not null), ("--stride", Stride is not null),
+            ("--seed", Seed is not null), ("--score", Score is not null),
+        ];
+        return flags.Where(f => f.Given).Select(f => f.Flag);
+    }
+
+    /// <summary>
+    /// Checks the values a method would refuse later with a parameter name (steps, internalBatchSize), naming the flag
+    /// instead, before any model or input is read.
+    /// </summary>
+    /// <exception cref="ArgumentException">A value is out of range; the message names the flag and the range.</exception>
+    internal void Validate(string method)
+    {
+        var minimumSteps = method == "ig" && Rule == IntegrationRule.RiemannTrapezoid ? 2 : 1;
+        var maximumSteps = method == "ig" ? IntegratedGradients.MaxSteps : int.MaxValue;
+        Require("--steps", Steps, minimumSteps, maximumSteps, method == "ig" ? $" for integrated gradients{(minimumSteps == 2 ? " with riemann_trapezoid" : "")}" : "");
+        Require("--samples", Samples, 1, SmoothGrad.MaxSamples, "");
+        Require("--patch", Patch, 1, (int)ExplainInputs.ModelImageShape[1], " (the images are 28x28)");
+        Require("--stride", Stride, 1, int.MaxValue, "");
+        Require("--internal-batch-size", InternalBatchSize, 1, int.MaxValue, "");
+        if (Noise is { } noise && !(noise >= 0 && double.IsFinite(noise)))
+        {
+            throw new ArgumentException($"--noise must be a finite number >= 0, got {noise}.");
+        }
+        if (Baseline is { } baseline && !float.IsFinite(baseline))
+        {
+            throw new ArgumentException($"--baseline must be a finite number, got {baseline}.");
+        }
+    }
+
+    private static void Require(string flag, int? value, int minimum, int maximum, string context)
+    {
+        if (value is { } given && (given < minimum || given > maximum))
+        {
+            throw new ArgumentException(maximum == int.MaxValue
+                ? $"{flag} must be at least {minimum}{context}, got {given}."
+                : $"{flag} must be {minimum} to {maximum}{context}, got {given}.");
+        }
+    }
+}

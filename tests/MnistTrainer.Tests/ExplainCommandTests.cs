@@ -3,13 +3,15 @@ using MnistTrainer.Models;
 using MnistTrainer.Tests.Support;
 using TrainExplain.Data;
 using TrainExplain.Data.SafeTensors;
+using TrainExplain.Explainers;
 using TrainExplain.Metrics;
 
 namespace MnistTrainer.Tests;
 
 /// <summary>
-/// The explain command's class visualization without inputs (issue 12, item 5) and its faithfulness figures (issue 15,
-/// item 3), on a model with random weights and random images, so no data set is needed.
+/// The explain command's class visualization without inputs (issue 12, item 5), its faithfulness figures (issue 15,
+/// item 3), and its checks of flags, inputs and outputs before any work (issue 13, items 4 to 7), on a model with random
+/// weights and random images, so no data set is needed.
 /// </summary>
 public sealed class ExplainCommandTests : IDisposable
 {
@@ -101,5 +103,183 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(CommandLineErrors.UsageError, code);
         Cli.AssertOneLineErrors(error);
         Assert.Contains("--metric-steps must be positive, got 0", error);
+    }
+
+    private string Png(string name, int width, int height)
+    {
+        var path = Path.Combine(root, name);
+        File.WriteAllBytes(path, TrainExplain.Imaging.Png.Encode(new TrainExplain.Imaging.Image(width, height, 1, new byte[width * height])));
+        return path;
+    }
+
+    private string[] Explain(string method, params string[] more) =>
+        ["explain", "--weights", Weights(), "--method", method, "--device", "cpu", .. more];
+
+    private static string FailsWithOneLine(params string[] args)
+    {
+        var (code, _, error) = Cli.Run(args);
+        Assert.Equal(CommandLineErrors.UsageError, code);
+        Cli.AssertOneLineErrors(error);
+        return error;
+    }
+
+    public static TheoryData<string, string[], string> BadMethodOptions => new()
+    {
+        { "ig", ["--steps", "2000000000"], $"error: --steps must be 1 to {IntegratedGradients.MaxSteps} for integrated gradients, got 2000000000." },
+        { "ig", ["--steps", "1000000000", "--rule", "riemann_left"], $"error: --steps must be 1 to {IntegratedGradients.MaxSteps} for integrated gradients, got 1000000000." },
+        { "ig", ["--steps", "1", "--rule", "riemann_trapezoid"], $"error: --steps must be 2 to {IntegratedGradients.MaxSteps} for integrated gradients with riemann_trapezoid, got 1." },
+        { "ig", ["--baseline", "NaN"], "error: --baseline must be a finite number, got NaN." },
+        { "smoothgrad", ["--samples", "0"], $"error: --samples must be 1 to {SmoothGrad.MaxSamples}, got 0." },
+        { "vargrad", ["--samples", "2000000"], $"error: --samples must be 1 to {SmoothGrad.MaxSamples}, got 2000000." },
+        { "smoothgrad", ["--noise", "-1"], "error: --noise must be a finite number >= 0, got -1." },
+        { "occlusion", ["--patch", "0"], "error: --patch must be 1 to 28 (the images are 28x28), got 0." },
+        { "occlusion", ["--patch", "40"], "error: --patch must be 1 to 28 (the images are 28x28), got 40." },
+        { "occlusion", ["--stride", "0"], "error: --stride must be at least 1, got 0." },
+        { "vanilla", ["--internal-batch-size", "0"], "error: --internal-batch-size must be at least 1, got 0." },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadMethodOptions))]
+    public void MethodOptionsOutOfRangeNameTheFlagBeforeAnyWork(string method, string[] options, string expected)
+    {
+        // --out is a file and the inputs do not exist: the options are checked first, so neither is reached.
+        var error = FailsWithOneLine([.. Explain(method, [.. options, "--input", "/nonexistent.safetensors", "--out", "/dev/null"])]);
+        Assert.Equal(expected, error.TrimEnd());
+    }
+
+    [Fact]
+    public void FlagsTheMethodDoesNotReadGetAWarningNamingFlagAndMethod()
+    {
+        var (code, _, error) = Cli.Run(Explain("gradcam", "--input", Inputs(1), "--steps", "5", "--samples", "3", "--out", Path.Combine(root, "o")));
+        Assert.True(code == 0, error);
+        Assert.Equal(
+            ["warning: --steps does not apply to gradcam; it is ignored.", "warning: --samples does not apply to gradcam; it is ignored."],
+            error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public void BadInputsNameTheirFlagFileAndWhatWasExpected()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(root, "folder")).FullName;
+        var output = Path.Combine(root, "o");
+        Assert.Contains($"error: --input {folder} is a folder; expected a file.", FailsWithOneLine(Explain("vanilla", "--input", folder, "--out", output)));
+        Assert.Contains($"error: --weights {folder} is a folder; expected a file.",
+            FailsWithOneLine("explain", "--weights", folder, "--method", "vanilla", "--input", Inputs(1), "--out", output));
+        Assert.Contains("error: --images /dev/zero: Not a PNG file: the 8-byte PNG signature is missing.", FailsWithOneLine(Explain("vanilla", "--images", "/dev/zero", "--out", output)));
+        var huge = Png("huge.png", 5000, 5000);
+        Assert.Contains($"error: --images {huge} is 5000x5000; the model takes 28x28 images.", FailsWithOneLine(Explain("vanilla", "--images", Png("ok.png", 28, 28), huge, "--out", output)));
+
+        var notSafeTensors = Path.Combine(root, "garbage.safetensors");
+        File.WriteAllBytes(notSafeTensors, [1, 2, 3]);
+        Assert.Contains($"error: --input {notSafeTensors}: ", FailsWithOneLine(Explain("vanilla", "--input", notSafeTensors, "--out", output)));
+        Assert.Contains($"error: --weights {notSafeTensors}: ",
+            FailsWithOneLine("explain", "--weights", notSafeTensors, "--method", "vanilla", "--input", Inputs(1), "--out", output));
+
+        var nonFinite = Path.Combine(root, "nan-input.safetensors");
+        using (var scope = NewDisposeScope())
+        {
+            TensorSafeTensors.Save(nonFinite, new Dictionary<string, Tensor> { ["images"] = full([2, 1, 28, 28], float.NaN) });
+        }
+        Assert.Contains($"error: --input {nonFinite}: 'images' holds 1568 NaN or infinite values", FailsWithOneLine(Explain("vanilla", "--input", nonFinite, "--out", output)));
+        Assert.False(File.Exists(Path.Combine(output, "vanilla.png")));
+    }
+
+    [Fact]
+    public void WeightsWithNaNAreRefusedNamingTheTensorsAndDeepWeightsSuggestArchDeepAndAMissingLayerListsTheLayers()
+    {
+        var nan = Path.Combine(root, "nan.safetensors");
+        using (var model = new SimpleConvNet())
+        using (no_grad())
+        {
+            model.named_parameters().First(p => p.name.EndsWith("bias", StringComparison.Ordinal)).parameter.fill_(float.NaN);
+            ModelWeights.Save(model, nan);
+        }
+        var error = FailsWithOneLine("explain", "--weights", nan, "--method", "vanilla", "--input", Inputs(1), "--out", Path.Combine(root, "o"), "--device", "cpu");
+        Assert.Matches(@"^error: --weights .*nan\.safetensors holds NaN or infinite values in [a-z0-9_.]+bias \(\d+\), so every explanation would be NaN", error);
+
+        error = FailsWithOneLine(Explain("gradcam", "--input", Inputs(1), "--layer", "bogus", "--out", Path.Combine(root, "o")));
+        Assert.Equal("error: --layer bogus: the model has no such layer; it has conv1 (Conv2d), relu1 (ReLU), pool1 (MaxPool2d), conv2 (Conv2d), relu2 (ReLU), " +
+            "pool2 (MaxPool2d), flatten (Flatten), dropout (Dropout), fc (Linear).", error.TrimEnd());
+
+        var deep = Path.Combine(root, "deep.safetensors");
+        using (var model = new DeepConvNet())
+        {
+            ModelWeights.Save(model, deep);
+        }
+        error = FailsWithOneLine("explain", "--weights", deep, "--method", "vanilla", "--input", Inputs(1), "--out", Path.Combine(root, "o"), "--device", "cpu");
+        Assert.StartsWith($"error: --weights {deep}: ", error);
+        Assert.Contains("(with --arch simple); the file may be for --arch deep.", error);
+    }
+
+    [Fact]
+    public void IndicesPastIntRangeAreARangeErrorNotAnOverflow()
+    {
+        FashionMnist.Require();
+        var error = FailsWithOneLine(Explain("vanilla", "--data", FashionMnist.Directory, "--indices", "0-2147483647", "--out", Path.Combine(root, "o")));
+        Assert.Equal("error: --indices 0-2147483647 goes past the test split's 10000 images (0-9999).", error.TrimEnd());
+        error = FailsWithOneLine(Explain("vanilla", "--data", FashionMnist.Directory, "--indices", "0-2147483648", "--out", Path.Combine(root, "o")));
+        Assert.Equal("error: --indices must be A-B, two whole numbers with A <= B, got '0-2147483648'.", error.TrimEnd());
+    }
+
+    [Fact]
+    public void TheOutputFolderIsCheckedFirstAndMissingParentsAreCreated()
+    {
+        var file = Path.Combine(root, "a-file");
+        File.WriteAllText(file, "");
+        // Checked after the flags and input paths but before the model is built, so a wrong --out costs no computation.
+        Assert.Contains($"error: --out {file} is a file; give a folder (it is created if missing).", FailsWithOneLine(Explain("vanilla", "--input", Inputs(1), "--out", file)));
+        Assert.Contains($"error: --out {file}/sub cannot be created or written: ", FailsWithOneLine(Explain("vanilla", "--input", Inputs(1), "--out", Path.Combine(file, "sub"))));
+        Assert.Contains("error: --out needs a folder path, got an empty one.", FailsWithOneLine(Explain("vanilla", "--input", Inputs(1), "--out", "")));
+
+        var nested = Path.Combine(root, "new", "deeper", "out");
+        Cli.Succeed(Explain("vanilla", "--input", Inputs(1), "--out", nested));
+        Assert.Equal(["vanilla.png", "vanilla.safetensors"], Directory.GetFiles(nested).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void AFailedWriteLeavesTheOldPairAndNoTemporaryFiles()
+    {
+        var output = Directory.CreateDirectory(Path.Combine(root, "pair")).FullName;
+        var png = Path.Combine(output, "vanilla.png");
+        File.WriteAllText(png, "old picture");
+        // A folder where the safetensors file goes: its rename fails after both files were written to temporary names.
+        Directory.CreateDirectory(Path.Combine(output, "vanilla.safetensors"));
+        var error = FailsWithOneLine(Explain("vanilla", "--input", Inputs(1), "--out", output));
+        Assert.StartsWith($"error: --out: could not write {Path.Combine(output, "vanilla.safetensors")}: ", error);
+        Assert.Equal("old picture", File.ReadAllText(png));
+        Assert.Equal(["vanilla.png"], Directory.GetFiles(output).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void HelpFitsAHundredColumnsAndGivesEachMethodsDefaults()
+    {
+        var help = Cli.Succeed("explain", "--help");
+        var lines = help.Split('\n');
+        Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= App.HelpWidth, $"{line.TrimEnd().Length} columns: {line}"));
+        var text = string.Join(' ', lines.Select(l => l.Trim()));
+        Assert.Contains("ig: points on the path (default 50", text);
+        Assert.Contains("actmax: ascent steps (default 200)", text);
+        Assert.Contains("noisy samples (default 20", text);
+        Assert.Contains("occlusion: window side (default round(H/7)", text);
+        Assert.Contains("gauss_legendre (default)", text);
+    }
+
+    [Theory]
+    [InlineData("<train|explain> [options]")]
+    [InlineData("<train|explain> [options]", "expalin")]
+    [InlineData("explain [options]", "explain", "--weigths", "w.safetensors")]
+    public void ParseErrorsEndWithAUsageHint(string usage, params string[] args)
+    {
+        var error = FailsWithOneLine(args);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("usage: ", lines[^1]);
+        Assert.Contains(usage, lines[^1]);
+        Assert.Contains("--help", lines[^1]);
+    }
+
+    [Fact]
+    public void LibTorchsBacktraceIsCutFromItsMessages()
+    {
+        Assert.Equal("shape mismatch at conv", CommandLineErrors.OneLine("shape mismatch\n at conv\nException raised from foo at bar.cpp:12\nframe #0: baz"));
     }
 }

@@ -10,6 +10,9 @@ namespace TrainExplain.Data;
 /// </summary>
 public static class IdxFile
 {
+    /// <summary>The most elements (bytes) one file may hold: 1 GiB, twenty times MNIST's training images.</summary>
+    public const long MaxElements = 1L << 30;
+
     private const int MagicLength = 4;
     private const int DimensionLength = sizeof(int);
     private const int InitialGzipBuffer = 1 << 20;
@@ -21,11 +24,11 @@ public static class IdxFile
     /// The file is not IDX, has a zero or negative dimension, is too large for one array, is truncated or has
     /// trailing bytes (the message names the file, the expected and the actual length), or its gzip stream is corrupt.
     /// </exception>
+    /// <exception cref="IOException">The path is a folder or cannot be opened.</exception>
     /// <exception cref="NotSupportedException">The file holds multi-byte elements (types 0x0B to 0x0E).</exception>
     public static IdxArray Read(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        using var file = InputFiles.OpenRead(path, "an IDX file");
         var gzip = StartsWithGzipMagic(file);
         file.Position = 0;
         if (!gzip)
@@ -200,13 +203,13 @@ public static class IdxFile
         long count = 1;
         foreach (var dimension in dimensions)
         {
-            // count <= Array.MaxLength < 2^31 and dimension < 2^31, so the product fits in a long.
+            // count <= MaxElements = 2^30 and dimension < 2^31, so the product fits in a long.
             count *= dimension;
-            if (count > Array.MaxLength)
+            if (count > MaxElements)
             {
                 throw new InvalidDataException(
                     $"IDX file '{path}': dimensions [{string.Join(", ", dimensions)}] hold more than " +
-                    $"{Array.MaxLength} elements, the most one array can hold.");
+                    $"{MaxElements} elements, the most one file may hold here.");
             }
         }
 

@@ -7,6 +7,9 @@ namespace TrainExplain.Data;
 /// </summary>
 public sealed class ImageDataset : IDisposable
 {
+    /// <summary>The classes of MNIST and Fashion-MNIST, labelled 0 to 9.</summary>
+    public const int MnistClasses = 10;
+
     /// <summary>Takes ownership of <paramref name="images"/> [N, C, H, W] float32 and <paramref name="labels"/> [N] int64.</summary>
     /// <exception cref="ArgumentException">The shapes or dtypes do not fit together.</exception>
     public ImageDataset(Tensor images, Tensor labels)
@@ -36,17 +39,18 @@ public sealed class ImageDataset : IDisposable
 
     /// <summary>
     /// Reads an MNIST-format split: <paramref name="train"/> picks the train files, else the test (t10k) files; pixels
-    /// are divided by 255 and nothing else; <paramref name="limit"/> keeps the first examples only.
+    /// are divided by 255 and nothing else; <paramref name="limit"/> keeps the first examples only. Labels must be one of
+    /// the <see cref="MnistClasses"/> classes.
     /// </summary>
     public static ImageDataset LoadMnist(string directory, bool train, int? limit = null)
     {
         var files = IdxDatasetFiles.Locate(directory);
-        return FromIdx(train ? files.TrainImages : files.TestImages, train ? files.TrainLabels : files.TestLabels, limit);
+        return FromIdx(train ? files.TrainImages : files.TestImages, train ? files.TrainLabels : files.TestLabels, limit, MnistClasses);
     }
 
-    /// <summary>Reads an IDX image file [N, rows, cols] of bytes and its IDX label file [N].</summary>
-    /// <exception cref="InvalidDataException">The files are malformed or their counts differ.</exception>
-    public static ImageDataset FromIdx(string imagesPath, string labelsPath, int? limit = null)
+    /// <summary>Reads an IDX image file [N, rows, cols] of bytes and its IDX label file [N], whose labels must be below <paramref name="classes"/> where given.</summary>
+    /// <exception cref="InvalidDataException">The files are malformed, their counts differ, or a kept label is not below <paramref name="classes"/>.</exception>
+    public static ImageDataset FromIdx(string imagesPath, string labelsPath, int? limit = null, int? classes = null)
     {
         if (limit is < 1)
         {
@@ -65,14 +69,15 @@ public sealed class ImageDataset : IDisposable
         {
             pixels[i] = images.Pixels[i] / 255f;
         }
-        var classes = new long[count];
+        var indices = new long[count];
         for (var i = 0; i < count; i++)
         {
-            classes[i] = labels[i];
+            indices[i] = labels[i] < classes || classes is null ? labels[i]
+                : throw new InvalidDataException($"'{labelsPath}' gives example {i} the label {labels[i]}; labels must be 0 to {classes - 1}.");
         }
         return new ImageDataset(
             torch.tensor(pixels, [count, 1, images.Rows, images.Columns]),
-            torch.tensor(classes, [count]));
+            torch.tensor(indices, [count]));
     }
 
     /// <summary>The first <paramref name="count"/> examples as new tensors on <paramref name="device"/> (a fixed validation batch).</summary>

@@ -9,11 +9,17 @@ namespace TrainExplain.Explainers;
 /// </summary>
 public sealed class IntegratedGradients : Explainer
 {
+    /// <summary>
+    /// The most points m: each costs one forward and backward pass per image, so a million is hours of work already, and
+    /// the points and weights (16 bytes each) stay a few megabytes.
+    /// </summary>
+    public const int MaxSteps = 1_000_000;
+
     private readonly Tensor? baseline;
 
     /// <summary>Creates the explainer.</summary>
     /// <param name="model">The model.</param>
-    /// <param name="steps">m, the number of points on the path.</param>
+    /// <param name="steps">m, the number of points on the path, 1 (2 for the trapezoid rule) to <see cref="MaxSteps"/>.</param>
     /// <param name="rule">The quadrature rule.</param>
     /// <param name="baseline">x', broadcastable to the inputs (default zeros); read at each call, not owned.</param>
     /// <param name="score">What S_c is.</param>
@@ -21,6 +27,7 @@ public sealed class IntegratedGradients : Explainer
     public IntegratedGradients(nn.Module<Tensor, Tensor> model, int steps = 50, IntegrationRule rule = IntegrationRule.GaussLegendre, Tensor? baseline = null,
         ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256) : base(model, score, internalBatchSize)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, MaxSteps);
         (Points, Weights) = Quadrature.For(rule, steps);
         (Steps, Rule, this.baseline) = (steps, rule, baseline);
     }

@@ -20,9 +20,13 @@ public sealed class OcclusionSensitivity : Explainer
     public OcclusionSensitivity(nn.Module<Tensor, Tensor> model, int? patch = null, int? stride = null, double fill = 0, ScoreKind score = ScoreKind.Probability,
         int internalBatchSize = 256) : base(model, score, internalBatchSize)
     {
-        if (patch is < 1 || stride is < 1)
+        if (patch is < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(patch), $"Window side and stride must be positive, got {patch} and {stride}.");
+            throw new ArgumentOutOfRangeException(nameof(patch), patch, "The window side must be positive (or null for the default).");
+        }
+        if (stride is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stride), stride, "The stride must be positive (or null for the default).");
         }
         (Patch, Stride, Fill) = (patch, stride, fill);
     }

@@ -11,9 +11,12 @@ namespace TrainExplain.Explainers;
 /// </summary>
 public class SmoothGrad : Explainer
 {
+    /// <summary>The most samples n: each costs one forward and backward pass per image, so a million is hours of work already.</summary>
+    public const int MaxSamples = 1_000_000;
+
     /// <summary>Creates the explainer.</summary>
     /// <param name="model">The model.</param>
-    /// <param name="samples">n, the noisy copies per image.</param>
+    /// <param name="samples">n, the noisy copies per image, 1 to <see cref="MaxSamples"/>.</param>
     /// <param name="noise">The noise level as a fraction of each image's value range.</param>
     /// <param name="seed">Seed of the noise.</param>
     /// <param name="score">What S_c is.</param>
@@ -22,6 +25,7 @@ public class SmoothGrad : Explainer
         : base(model, score, internalBatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(samples, MaxSamples);
         if (noise is < 0 or double.NaN or double.PositiveInfinity)
         {
             throw new ArgumentOutOfRangeException(nameof(noise), noise, "The noise level must be a finite number >= 0.");

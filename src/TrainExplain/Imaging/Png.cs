@@ -28,19 +28,59 @@ public static class Png
     /// <exception cref="NotSupportedException">A valid PNG with a bit depth other than 8, or Adam7 interlacing.</exception>
     public static Image Decode(ReadOnlySpan<byte> png) => PngDecoder.Decode(png);
 
-    /// <summary>Reads and decodes the PNG file at <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not a valid PNG.</exception>
+    /// <summary>The most bytes <see cref="Load"/> reads by default (64 MiB, a 4096x4096 RGBA image stored uncompressed).</summary>
+    public const long DefaultMaxFileBytes = 64L << 20;
+
+    /// <summary>The most pixels <see cref="Decode"/> and <see cref="Load"/> decode (8192x8192), so a small file that declares a huge size cannot allocate gigabytes.</summary>
+    public const long MaxPixels = 8192L * 8192;
+
+    /// <summary>
+    /// Reads and decodes the PNG file at <paramref name="path"/>. The signature is checked before anything else is read,
+    /// and no more than <paramref name="maxFileBytes"/> are read; every error names the file.
+    /// </summary>
+    /// <exception cref="IOException">The path is a folder or cannot be opened.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid PNG, is larger than <paramref name="maxFileBytes"/> or declares more than <see cref="MaxPixels"/> pixels.</exception>
     /// <exception cref="NotSupportedException">A PNG variant this decoder does not read.</exception>
-    public static Image Load(string path)
+    public static Image Load(string path, long maxFileBytes = DefaultMaxFileBytes)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = InputFiles.OpenRead(path, "a PNG file");
         try
         {
-            return Decode(File.ReadAllBytes(path));
+            var signature = new byte[PngEncoder.Signature.Length];
+            var read = file.ReadAtLeast(signature, signature.Length, throwOnEndOfStream: false);
+            if (read < signature.Length || !signature.AsSpan().SequenceEqual(PngEncoder.Signature))
+            {
+                throw new InvalidDataException("Not a PNG file: the 8-byte PNG signature is missing.");
+            }
+            var rest = InputFiles.ReadAtMost(file, path, "a PNG file", maxFileBytes - signature.Length);
+            return Decode([.. signature, .. rest]);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException && !e.Message.Contains(path, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw e is NotSupportedException ? new NotSupportedException($"{path}: {e.Message}", e) : new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The width and height in the IHDR chunk of the PNG file at <paramref name="path"/>, reading only its first 33 bytes,
+    /// so an image of the wrong size is refused before its pixels are read.
+    /// </summary>
+    /// <exception cref="IOException">The path is a folder or cannot be opened.</exception>
+    /// <exception cref="InvalidDataException">The file does not start with a PNG signature and a valid IHDR chunk.</exception>
+    /// <exception cref="NotSupportedException">A PNG variant this decoder does not read.</exception>
+    public static (int Width, int Height) ReadSize(string path)
+    {
+        using var file = InputFiles.OpenRead(path, "a PNG file");
+        var start = new byte[PngEncoder.Signature.Length + 25];
+        var read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        try
+        {
+            var header = PngDecoder.DecodeHeader(start.AsSpan(0, read));
+            return (header.Width, header.Height);
+        }
+        catch (Exception e) when (e is InvalidDataException or NotSupportedException)
+        {
+            throw e is NotSupportedException ? new NotSupportedException($"{path}: {e.Message}", e) : new InvalidDataException($"{path}: {e.Message}", e);
         }
     }
 

@@ -14,11 +14,7 @@ internal static class PngDecoder
     /// <summary>Decodes a whole PNG file held in memory.</summary>
     public static Image Decode(ReadOnlySpan<byte> png)
     {
-        if (png.Length < PngEncoder.Signature.Length || !png[..PngEncoder.Signature.Length].SequenceEqual(PngEncoder.Signature))
-        {
-            throw new InvalidDataException("Not a PNG file: the 8-byte PNG signature is missing.");
-        }
-
+        RequireSignature(png);
         PngHeader? header = null;
         byte[]? palette = null;
         byte[]? paletteAlpha = null;
@@ -35,7 +31,7 @@ internal static class PngDecoder
             switch (type)
             {
                 case "IHDR" when header is null:
-                    header = PngHeader.Parse(data);
+                    header = CheckedHeader(data);
                     break;
                 case "PLTE":
                     palette = ParsePalette(data);
@@ -53,6 +49,34 @@ internal static class PngDecoder
                     break;
             }
         }
+    }
+
+    /// <summary>The IHDR fields of a PNG from its first 33 bytes (signature and IHDR chunk), CRC checked.</summary>
+    public static PngHeader DecodeHeader(ReadOnlySpan<byte> start)
+    {
+        RequireSignature(start);
+        var offset = PngEncoder.Signature.Length;
+        var type = ReadChunk(start, ref offset, out var data);
+        return type == "IHDR" ? CheckedHeader(data) : throw new InvalidDataException($"PNG chunk '{type}' comes first; the IHDR chunk must be first.");
+    }
+
+    private static void RequireSignature(ReadOnlySpan<byte> png)
+    {
+        if (png.Length < PngEncoder.Signature.Length || !png[..PngEncoder.Signature.Length].SequenceEqual(PngEncoder.Signature))
+        {
+            throw new InvalidDataException("Not a PNG file: the 8-byte PNG signature is missing.");
+        }
+    }
+
+    /// <summary>Parses IHDR and refuses more than <see cref="Png.MaxPixels"/> pixels before any pixel buffer is allocated.</summary>
+    private static PngHeader CheckedHeader(ReadOnlySpan<byte> data)
+    {
+        var header = PngHeader.Parse(data);
+        if ((long)header.Width * header.Height > Png.MaxPixels)
+        {
+            throw new InvalidDataException($"PNG of {header.Width}x{header.Height} pixels is larger than the {Png.MaxPixels} pixels this decoder reads.");
+        }
+        return header;
     }
 
     private static string ReadChunk(ReadOnlySpan<byte> png, ref int offset, out ReadOnlySpan<byte> data)

@@ -36,12 +36,16 @@ internal static class Cli
         return output;
     }
 
-    /// <summary>Asserts that a failed command printed one line or more, each an "error:" line, and no stack trace.</summary>
+    /// <summary>
+    /// Asserts that a failed command printed one line or more, each an "error:" line (the last may be the "usage:" hint
+    /// that follows parse errors), and no stack trace.
+    /// </summary>
     public static void AssertOneLineErrors(string error)
     {
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
-        Assert.All(lines, l => Assert.StartsWith("error:", l));
+        Assert.All(lines[..^1], l => Assert.StartsWith("error:", l));
+        Assert.True(lines[^1].StartsWith("error:", StringComparison.Ordinal) || (lines.Length > 1 && lines[^1].StartsWith("usage:", StringComparison.Ordinal)), lines[^1]);
         Assert.DoesNotContain("   at ", error);
         Assert.DoesNotContain("frame #", error);
     }

@@ -171,7 +171,7 @@ public sealed class IdxFileTests : IDisposable
         var e = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path));
 
         Assert.Contains("[65536, 65536, 2]", e.Message, StringComparison.Ordinal);
-        Assert.Contains($"{Array.MaxLength}", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{IdxFile.MaxElements}", e.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -195,12 +195,12 @@ public sealed class IdxFileTests : IDisposable
     [Fact]
     public void Read_RefusesAGzipFileThatClaimsMoreDataThanItHolds()
     {
-        // 2 GB claimed, 3 bytes held: the reader must notice the shortfall, not allocate the claim first.
-        var path = Write("bomb", Idx(0x08, [1000, 1000, 2000], [1, 2, 3]), gzip: true);
+        // 1 GB claimed (within MaxElements), 3 bytes held: the reader must notice the shortfall, not allocate the claim first.
+        var path = Write("bomb", Idx(0x08, [1000, 1000, 1000], [1, 2, 3]), gzip: true);
 
         var e = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path));
 
-        Assert.Contains("implies 2000000016 bytes", e.Message, StringComparison.Ordinal);
+        Assert.Contains("implies 1000000016 bytes", e.Message, StringComparison.Ordinal);
         Assert.Contains("has 19.", e.Message, StringComparison.Ordinal);
     }
 
@@ -297,6 +297,39 @@ public sealed class IdxFileTests : IDisposable
     }
 
     /// <summary>Builds IDX bytes: magic 00 00 type ndims, big-endian dimensions, data.</summary>
+    [Fact]
+    public void Read_OfAFolderSaysItIsAFolder()
+    {
+        var e = Assert.Throws<IOException>(() => IdxFile.Read(directory));
+        Assert.Equal($"'{directory}' is a folder, not an IDX file.", e.Message);
+    }
+
+    [Fact]
+    public void Read_OfAnEndlessDeviceFailsOnItsHeaderWithoutReadingOn()
+    {
+        // /dev/zero reports length 0 and never ends: the zero type code fails at byte 3, before any data is allocated.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => IdxFile.Read("/dev/zero"));
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1 << 20);
+        Assert.Contains("'/dev/zero' has the unknown type code 0x00", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromIdx_NamesTheLabelFileExampleAndLabelBeyondTheClasses()
+    {
+        var images = Write("images", Idx(0x08, [3, 2, 2], new byte[12]));
+        var labels = Write("labels", Idx(0x08, [3], [1, 200, 9]));
+        var e = Assert.Throws<InvalidDataException>(() => ImageDataset.FromIdx(images, labels, classes: ImageDataset.MnistClasses));
+        Assert.Equal($"'{labels}' gives example 1 the label 200; labels must be 0 to 9.", e.Message);
+        // Without a class count, and within a limit that stops before the bad label, the labels are read as they are.
+        using (var all = ImageDataset.FromIdx(images, labels))
+        {
+            Assert.Equal([1L, 200, 9], all.Labels.data<long>().ToArray());
+        }
+        using var first = ImageDataset.FromIdx(images, labels, limit: 1, classes: ImageDataset.MnistClasses);
+        Assert.Equal(1, first.Count);
+    }
+
     private static byte[] Idx(byte typeCode, int[] dimensions, byte[] data)
     {
         var bytes = new byte[4 + (4 * dimensions.Length) + data.Length];

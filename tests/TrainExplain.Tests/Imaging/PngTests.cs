@@ -145,6 +145,84 @@ public sealed class PngTests
         return new Image(width, height, channels, pixels);
     }
 
+    [Fact]
+    public void Load_OfAnEndlessDeviceStopsAtTheSignature()
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => Png.Load("/dev/zero"));
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1 << 20);
+        Assert.Equal("/dev/zero: Not a PNG file: the 8-byte PNG signature is missing.", e.Message);
+    }
+
+    [Fact]
+    public void Load_RefusesAFileOverItsByteLimitAndAFolder()
+    {
+        var directory = Directory.CreateTempSubdirectory("png-tests-").FullName;
+        try
+        {
+            var path = Path.Combine(directory, "noise.png");
+            var bytes = Png.Encode(SmoothNoise(64, 64, 3));
+            File.WriteAllBytes(path, bytes);
+            Assert.Equal(64, Png.Load(path, maxFileBytes: bytes.Length).Width);
+            var tooLarge = Assert.Throws<InvalidDataException>(() => Png.Load(path, maxFileBytes: bytes.Length - 1));
+            Assert.Equal($"'{path}' holds more than {bytes.Length - 9} bytes, the most a PNG file may have here.", tooLarge.Message);
+            var folder = Assert.Throws<IOException>(() => Png.Load(directory));
+            Assert.Equal($"'{directory}' is a folder, not a PNG file.", folder.Message);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LoadAndReadSize_NameTheFileOfAnUnsupportedVariant()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.png");
+        try
+        {
+            foreach (var (index, value, expected) in new[] { (8, (byte)16, "bit depth 16"), (8, (byte)1, "bit depth 1"), (12, (byte)1, "interlaced") })
+            {
+                File.WriteAllBytes(path, WithHeaderByte(index, value));
+                var load = Assert.Throws<NotSupportedException>(() => Png.Load(path));
+                var size = Assert.Throws<NotSupportedException>(() => Png.ReadSize(path));
+                Assert.StartsWith($"{path}: ", load.Message, StringComparison.Ordinal);
+                Assert.Contains(expected, load.Message, StringComparison.Ordinal);
+                Assert.Equal(load.Message, size.Message);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ReadSizeReadsTheHeaderAloneAndDecodeRefusesHugeImagesBeforeAllocating()
+    {
+        // A 5000x5000 header over 2x2 pixels of data: ReadSize answers from the first 33 bytes.
+        var png = Png.Encode(SmoothNoise(2, 2, 3));
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 5000);
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), 5000);
+        FixChunkCrc(png, 8);
+        var path = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.png");
+        try
+        {
+            File.WriteAllBytes(path, png);
+            Assert.Equal((5000, 5000), Png.ReadSize(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 100_000);
+        FixChunkCrc(png, 8);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => Png.Decode(png));
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 1 << 20);
+        Assert.Equal($"PNG of 100000x5000 pixels is larger than the {Png.MaxPixels} pixels this decoder reads.", e.Message);
+    }
+
     private static byte[] WithHeaderByte(int index, byte value)
     {
         var png = Png.Encode(SmoothNoise(2, 2, 3));
