@@ -115,7 +115,10 @@ internal static class TrainCommand
             methods.Select(name => ExplainerCatalog.CreateExplainer(name, model, new ExplainerSettings())), images, Targets.Labels(labels), writer, imageFolder,
             new ExplainerCallbackOptions
             {
-                Every = settings.ExplainEvery, Faithfulness = settings.Metrics, FaithfulnessSteps = settings.MetricSteps, ClassNames = FashionMnistClasses.For(settings.Data),
+                Every = settings.ExplainEvery,
+                Faithfulness = settings.Metrics,
+                FaithfulnessSteps = settings.MetricSteps,
+                ClassNames = FashionMnistClasses.For(settings.Data),
             });
     }
 

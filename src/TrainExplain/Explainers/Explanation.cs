@@ -10,6 +10,9 @@ namespace TrainExplain.Explainers;
 /// </summary>
 public abstract class Explanation : IDisposable
 {
+    /// <summary>Parameters of how the work was batched, which change no picture: left out of <see cref="Caption"/>.</summary>
+    private static readonly string[] CaptionOmits = ["internal_batch_size", "gradient_pass"];
+
     private readonly List<Tensor> owned = [];
 
     /// <summary>Creates the result, complete; <paramref name="raw"/> (a CPU tensor) is taken over.</summary>
@@ -58,7 +61,7 @@ public abstract class Explanation : IDisposable
     /// One line saying what this is: the method, how the pictures are laid out where that needs saying, and the
     /// parameters (layer, score, targets, ...), e.g. <c>GradCam (layer: last Conv2d, score: logit, targets: labels)</c>.
     /// </summary>
-    public string Caption => $"{Method}{(Layout is { } layout ? $", {layout}" : "")} ({string.Join(", ", Parameters.Select(p => $"{p.Key}: {p.Value}"))})";
+    public string Caption => $"{Method}{(Layout is { } layout ? $", {layout}" : "")} ({string.Join(", ", Parameters.Where(p => !CaptionOmits.Contains(p.Key)).Select(p => $"{p.Key}: {p.Value}"))})";
 
     /// <summary>How each picture is laid out, where it needs saying (e.g. a grid of channels), or null.</summary>
     protected virtual string? Layout => null;

@@ -104,7 +104,7 @@ internal sealed class Canvas : IDisposable
         bitmap.Dispose();
     }
 
-    /// <summary><paramref name="text"/>, or its longest prefix that fits <paramref name="maxWidth"/> with an ellipsis.</summary>
+    /// <summary><paramref name="text"/>, or its longest prefix that fits <paramref name="maxWidth"/> with an ellipsis (nothing where not even that fits).</summary>
     private string Fit(string text, float size, float maxWidth)
     {
         if (Measure(text, size) <= maxWidth)
@@ -116,7 +116,7 @@ internal sealed class Canvas : IDisposable
         {
             length--;
         }
-        return $"{text[..length]}…";
+        return length > 0 || Measure("…", size) <= maxWidth ? $"{text[..length]}…" : "";
     }
 
     private unsafe Span<byte> Pixels() => new((void*)bitmap.GetPixels(), bitmap.ByteCount);
