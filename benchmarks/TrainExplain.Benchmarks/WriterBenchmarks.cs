@@ -21,7 +21,7 @@ public static class WriterBenchmarks
         var logDir = Path.Combine(tempDir, $"writer-benchmarks-{Guid.NewGuid():N}");
         try
         {
-            return [.. AddImageLatency(logDir, 1), .. AddImageLatency(logDir, 16), WriterThroughput(logDir), RawWriterThroughput(logDir), .. PngEncodeTime()];
+            return [.. AddImageLatency(logDir, 1), .. AddImageLatency(logDir, 16), WriterThroughput(logDir), RawWriterThroughput(logDir), .. PngEncodeTime(), .. FigureTime()];
         }
         finally
         {
@@ -33,7 +33,11 @@ public static class WriterBenchmarks
     }
 
     /// <summary>A grid of <paramref name="tileCount"/> 28x28 heatmap overlays upscaled x4 (112x112 tiles), as an explainer callback logs it.</summary>
-    private static Image GridImage(int seed, int tileCount)
+    private static Image GridImage(int seed, int tileCount) =>
+        ImageGrid.Compose(OverlayTiles(seed, tileCount), columns: 4, padding: tileCount == 1 ? 0 : 2, background: 0);
+
+    /// <summary><paramref name="tileCount"/> 28x28 heatmap overlays upscaled x4 (112x112 tiles).</summary>
+    private static Image[] OverlayTiles(int seed, int tileCount)
     {
         var random = new Random(seed);
         var tiles = new Image[tileCount];
@@ -51,7 +55,27 @@ public static class WriterBenchmarks
             tiles[t] = Overlay.Blend(Image.FromGray(input, 28, 28), heat, Colormap.Jet, 0.5f).UpscaleNearest(4);
         }
 
-        return ImageGrid.Compose(tiles, columns: 4, padding: tileCount == 1 ? 0 : 2, background: 0);
+        return tiles;
+    }
+
+    /// <summary>What labels, caption and colour bar add to a callback's picture: 16 tiles as a plain grid against the labelled figure, PNG encoding included.</summary>
+    private static BenchmarkRow[] FigureTime()
+    {
+        const int repeats = 21;
+        var tiles = OverlayTiles(3, 16);
+        string[] names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+        var labels = Enumerable.Range(0, 16).Select(i => new TileLabel(names[i % 10], names[(i * 3) % 10], 0.5f + (i / 40f), null)).ToArray();
+        var legend = new ColorLegend(Colormap.Jet, "0", "1", "heat, per image: 0 = its minimum, 1 = its maximum");
+        var plain = Measure.Milliseconds(() => Png.Encode(ImageGrid.Compose(tiles, 8, 2, background: 0)), repeats, warmup: 3);
+        var figure = Measure.Milliseconds(
+            () => Png.Encode(Figure.Compose(LabelledTiles.Draw(tiles, labels), "epoch 3: GradCam (layer: last Conv2d, score: logit, targets: labels)", legend, 8, 2)),
+            repeats, warmup: 3);
+        const string notes = "16 112x112 overlays, 8 a row; median of 21";
+        return
+        [
+            new(Suite, "plain grid, compose + PNG encode", plain.Median, "ms", notes),
+            new(Suite, "labelled figure (labels, caption, colour bar) + PNG encode", figure.Median, "ms", notes),
+        ];
     }
 
     private static BenchmarkRow[] AddImageLatency(string logDir, int tileCount)
