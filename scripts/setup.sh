@@ -3,9 +3,10 @@
 # libtorch itself comes from NuGet (TorchSharp 0.107 with libtorch-cpu-linux-x64 2.10), restored by `dotnet build`.
 #   dataset-fashion-mnist the MNIST-format data the example trains on
 #   python3-torch         PyTorch 1.13 at /usr/bin/python3: the reference peer of the oracle tests and the benchmarks
+#   fonts-dejavu-core     DejaVu Sans, the typeface of the pictures' labels, captions and legends
 set -euo pipefail
 
-packages=(dataset-fashion-mnist python3-torch)
+packages=(dataset-fashion-mnist python3-torch fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using SkiaSharp;
 using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
 
@@ -20,7 +21,7 @@ public static class WriterBenchmarks
         var logDir = Path.Combine(tempDir, $"writer-benchmarks-{Guid.NewGuid():N}");
         try
         {
-            return [.. AddImageLatency(logDir, 1), .. AddImageLatency(logDir, 16), WriterThroughput(logDir), RawWriterThroughput(logDir), .. PngEncodeTime()];
+            return [.. AddImageLatency(logDir, 1), .. AddImageLatency(logDir, 16), WriterThroughput(logDir), RawWriterThroughput(logDir), .. PngEncodeTime(), .. FigureTime()];
         }
         finally
         {
@@ -32,7 +33,11 @@ public static class WriterBenchmarks
     }
 
     /// <summary>A grid of <paramref name="tileCount"/> 28x28 heatmap overlays upscaled x4 (112x112 tiles), as an explainer callback logs it.</summary>
-    private static Image GridImage(int seed, int tileCount)
+    private static Image GridImage(int seed, int tileCount) =>
+        ImageGrid.Compose(OverlayTiles(seed, tileCount), columns: 4, padding: tileCount == 1 ? 0 : 2, background: 0);
+
+    /// <summary><paramref name="tileCount"/> 28x28 heatmap overlays upscaled x4 (112x112 tiles).</summary>
+    private static Image[] OverlayTiles(int seed, int tileCount)
     {
         var random = new Random(seed);
         var tiles = new Image[tileCount];
@@ -50,7 +55,27 @@ public static class WriterBenchmarks
             tiles[t] = Overlay.Blend(Image.FromGray(input, 28, 28), heat, Colormap.Jet, 0.5f).UpscaleNearest(4);
         }
 
-        return ImageGrid.Compose(tiles, columns: 4, padding: tileCount == 1 ? 0 : 2, background: 0);
+        return tiles;
+    }
+
+    /// <summary>What labels, caption and colour bar add to a callback's picture: 16 tiles as a plain grid against the labelled figure, PNG encoding included.</summary>
+    private static BenchmarkRow[] FigureTime()
+    {
+        const int repeats = 21;
+        var tiles = OverlayTiles(3, 16);
+        string[] names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+        var labels = Enumerable.Range(0, 16).Select(i => new TileLabel(names[i % 10], names[(i * 3) % 10], 0.5f + (i / 40f), null)).ToArray();
+        var legend = new ColorLegend(Colormap.Jet, "0", "1", "heat, per image: 0 = its minimum, 1 = its maximum");
+        var plain = Measure.Milliseconds(() => Png.Encode(ImageGrid.Compose(tiles, 8, 2, background: 0)), repeats, warmup: 3);
+        var figure = Measure.Milliseconds(
+            () => Png.Encode(Figure.Compose(LabelledTiles.Draw(tiles, labels), "epoch 3: GradCam (layer: last Conv2d, score: logit, targets: labels)", legend, 8, 2)),
+            repeats, warmup: 3);
+        const string notes = "16 112x112 overlays, 8 a row; median of 21";
+        return
+        [
+            new(Suite, "plain grid, compose + PNG encode", plain.Median, "ms", notes),
+            new(Suite, "labelled figure (labels, caption, colour bar) + PNG encode", figure.Median, "ms", notes),
+        ];
     }
 
     private static BenchmarkRow[] AddImageLatency(string logDir, int tileCount)
@@ -143,7 +168,42 @@ public static class WriterBenchmarks
         }
 
         var image = new Image(1024, 1024, 3, smooth);
-        return [EncodeRow(image, CompressionLevel.Fastest, repeats), EncodeRow(image, CompressionLevel.Optimal, repeats)];
+        return
+        [
+            EncodeRow(image, CompressionLevel.Fastest, repeats), EncodeRow(image, CompressionLevel.Optimal, repeats),
+            SkiaEncodeRow(image, zlibLevel: 1, repeats), SkiaEncodeRow(image, zlibLevel: 6, repeats),
+        ];
+    }
+
+    /// <summary>SkiaSharp's PNG encoder (libpng, Sub filter) on the same image, the RGB to RGBX copy it needs included.</summary>
+    private static BenchmarkRow SkiaEncodeRow(Image image, int zlibLevel, int repeats)
+    {
+        var milliseconds = new double[repeats];
+        var size = 0L;
+        var options = new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, zlibLevel);
+        for (var i = 0; i < repeats; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgb888x, SKAlphaType.Opaque));
+            var rgbx = Writable(bitmap);
+            var rgb = image.Pixels;
+            for (var p = 0; p < image.Width * image.Height; p++)
+            {
+                rgbx[p * 4] = rgb[p * 3];
+                rgbx[(p * 4) + 1] = rgb[(p * 3) + 1];
+                rgbx[(p * 4) + 2] = rgb[(p * 3) + 2];
+                rgbx[(p * 4) + 3] = 255;
+            }
+
+            using var pixmap = bitmap.PeekPixels();
+            using var png = pixmap.Encode(options);
+            size = png.Size;
+            milliseconds[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(milliseconds);
+        return new(Suite, $"PNG encode 1024x1024 RGB (SkiaSharp Sub, zlib {zlibLevel})", Percentile(milliseconds, 0.5), "ms",
+            $"median of {repeats}, gradient image, RGB to RGBX copy included, {size / 1024} KiB output");
     }
 
     private static BenchmarkRow EncodeRow(Image image, CompressionLevel level, int repeats)
@@ -161,6 +221,8 @@ public static class WriterBenchmarks
         return new(Suite, $"PNG encode 1024x1024 RGB ({level})", Percentile(milliseconds, 0.5), "ms",
             $"median of {repeats}, gradient image, {size / 1024} KiB output");
     }
+
+    private static unsafe Span<byte> Writable(SKBitmap bitmap) => new((void*)bitmap.GetPixels(), bitmap.ByteCount);
 
     private static double Percentile(double[] sorted, double fraction) =>
         sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(fraction * sorted.Length) - 1)];

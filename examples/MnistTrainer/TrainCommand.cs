@@ -106,7 +106,8 @@ internal static class TrainCommand
             }
             if (settings.Explainers.Contains(ExplainerCatalog.ClassVisualization))
             {
-                callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings()), writer, imageFolder, settings.ExplainEvery));
+                callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings()), writer, imageFolder, settings.ExplainEvery,
+                    classNames: FashionMnistClasses.For(settings.Data)));
             }
             if (settings.TerminateOnNaN)
             {
@@ -151,7 +152,13 @@ internal static class TrainCommand
         var methods = settings.Explainers.Where(ExplainerCatalog.ExplainsInputs).ToList();
         return methods.Count == 0 ? null : new ExplainerCallback(
             methods.Select(name => ExplainerCatalog.CreateExplainer(name, model, new ExplainerSettings())), images, Targets.Labels(labels), writer, imageFolder,
-            new ExplainerCallbackOptions { Every = settings.ExplainEvery, Faithfulness = settings.Metrics, FaithfulnessSteps = settings.MetricSteps });
+            new ExplainerCallbackOptions
+            {
+                Every = settings.ExplainEvery,
+                Faithfulness = settings.Metrics,
+                FaithfulnessSteps = settings.MetricSteps,
+                ClassNames = FashionMnistClasses.For(settings.Data),
+            });
     }
 
     private static void PrintSummary(TrainSettings settings, IReadOnlyList<IReadOnlyDictionary<string, double>> history, TimeSpan elapsed,

@@ -13,6 +13,7 @@ public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : 
         using TorchSharp;
         using TrainExplain;
         using TrainExplain.Explainers;
+        using TrainExplain.Imaging;
         using static TorchSharp.torch;
 
         torch.manual_seed(0);
@@ -21,6 +22,8 @@ public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : 
         using var images = torch.rand(2, 1, 8, 8);
         using var explanation = new GradCam(model, layer: "conv").Explain(images, Targets.Predicted);
         Console.WriteLine($"explained {explanation.Raw.shape[0]} heap-tuned={NativeHeap.Tuned}");
+        var figure = explanation.RenderFigure([new TileLabel("cat", "dog", 0.75f, null), new TileLabel("dog", "dog", 0.5f, null)]);
+        Console.WriteLine($"figure {figure.Width}x{figure.Height}");
         """;
 
     /// <summary>
@@ -85,6 +88,9 @@ public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : 
 
         Assert.Contains("explained 2 heap-tuned=True", printed);
         Assert.False(Directory.Exists(Path.Combine(output, "cpu")), "TorchSharp fell back to copying libtorch into cpu/");
+        // Labels are drawn with SkiaSharp, whose Linux library comes with the package: two 8x8 tiles (x4, framed) under a caption, over two label lines and a colour bar.
+        Assert.Contains("figure 480x112", printed);
+        Assert.True(File.Exists(Path.Combine(output, "runtimes", "linux-x64", "native", "libSkiaSharp.so")), "libSkiaSharp.so did not reach the consumer");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
 using TrainExplain.Training;
 
@@ -7,13 +8,16 @@ namespace TrainExplain.Callbacks;
 /// <summary>
 /// Every <c>every</c> epochs, synthesizes what the model looks for in each class with an <see cref="IClassVisualizer"/>
 /// (activation maximization) and writes the pictures as <see cref="ExplainerCallback"/> does: one grid under
-/// <c>explain/&lt;Name&gt;</c>, its time as <c>time/explain/&lt;Name&gt;</c>, and a PNG per epoch under the image folder.
+/// <c>explain/&lt;Name&gt;</c> (each picture labelled with its class and the probability the model gives it), its time as
+/// <c>time/explain/&lt;Name&gt;</c>, a PNG per epoch under the image folder, and at the end of training one evolution
+/// figure (<c>explain/&lt;Name&gt;/evolution</c>) of the pictures over the epochs.
 /// </summary>
 public sealed class ClassVisualizationCallback : ITrainingCallback
 {
     private readonly IClassVisualizer visualizer;
     private readonly int every;
     private readonly ExplanationOutputs outputs;
+    private readonly IReadOnlyList<string>? classNames;
 
     /// <summary>Creates the callback.</summary>
     /// <param name="visualizer">The method, bound to the trained model.</param>
@@ -21,15 +25,17 @@ public sealed class ClassVisualizationCallback : ITrainingCallback
     /// <param name="imageFolder">The folder of the PNG files (one subfolder per method), or null.</param>
     /// <param name="every">Visualize every this many epochs (and at the first).</param>
     /// <param name="render">Grid layout and upscaling.</param>
-    /// <exception cref="ArgumentException">The writer already has this tag from another callback.</exception>
+    /// <param name="classNames">The class names, index by index, for the pictures' labels; null shows class indices.</param>
+    /// <exception cref="ArgumentException">The writer already has this tag from another callback, or a class name is blank.</exception>
     public ClassVisualizationCallback(IClassVisualizer visualizer, TensorBoardWriter? writer = null, string? imageFolder = null, int every = 1,
-        RenderOptions? render = null)
+        RenderOptions? render = null, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(visualizer);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(every);
-        (this.visualizer, this.every) = (visualizer, every);
+        ClassNames.Check(classNames, nameof(classNames));
+        (this.visualizer, this.every, this.classNames) = (visualizer, every, classNames);
         outputs = new ExplanationOutputs(writer, imageFolder, render ?? new RenderOptions(), writeSamples: false);
-        writer?.Claim(this, [Tag]);
+        writer?.Claim(this, [Tag, ExplanationOutputs.EvolutionTagOf(Tag)]);
     }
 
     /// <summary>The TensorBoard tag of the grid.</summary>
@@ -55,7 +61,17 @@ public sealed class ClassVisualizationCallback : ITrainingCallback
             return;
         }
         using var pictures = visualizer.Visualize();
+        var labels = pictures.Targets.Select((c, i) => new TileLabel(null, null, (pictures as ClassImages)?.ProbabilitiesAfter[i], ClassNames.Of(classNames, c, nameof(classNames)))).ToList();
         outputs.Write(Tag, pictures, context.Epoch,
-            $"{visualizer.Name}: one synthesized image per class ({string.Join(", ", pictures.Targets)}), in that order, left to right then top to bottom.");
+            $"{visualizer.Name}: one synthesized image per class ({string.Join(", ", labels.Select(l => l.ExplainedClass))}), in that order, left to right then top to bottom. " +
+            "Under each picture: 'expl' the class it was made for and the softmax probability the model gives that class for it. The caption names the epoch and the method's parameters; " +
+            $"the gray bar under the grid spans the model's input range.", labels);
+    }
+
+    /// <summary>Writes the evolution figure (<c>explain/&lt;Name&gt;/evolution</c>, and <c>evolution.png</c> in the image folder).</summary>
+    public void OnTrainEnd(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        outputs.WriteEvolutions(context.Epoch);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 using TrainExplain.Metrics;
 using TrainExplain.TensorBoard;
 using TrainExplain.Training;
@@ -20,6 +21,7 @@ namespace TrainExplain.Callbacks;
 public sealed class ExplainerCallback : ITrainingCallback, IDisposable
 {
     private const string RandomName = "random";
+    private const string ClassNamesOption = $"{nameof(ExplainerCallbackOptions)}.{nameof(ExplainerCallbackOptions.ClassNames)}";
     private readonly ExplainerSet explainers;
     private readonly Tensor inputs;
     private readonly Targets targets;
@@ -46,6 +48,7 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         Options = options ?? new ExplainerCallbackOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.Every, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.FaithfulnessSteps, nameof(options));
+        ClassNames.Check(Options.ClassNames, ClassNamesOption);
         (this.inputs, this.targets, this.writer) = (inputs, targets, writer);
         outputs = new ExplanationOutputs(writer, imageFolder, Options.Render, Options.WriteSamples);
         writer?.Claim(this, [.. Tags()]);
@@ -112,9 +115,10 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         try
         {
             LastElapsed = [.. explanations.Select(e => e.Elapsed)];
+            var labels = TileLabels(context, explanations[0].Targets);
             for (var i = 0; i < explanations.Count; i++)
             {
-                outputs.Write(TagOf(Explainers[i]), explanations[i], context.Epoch, GridDescription(explanations[i]));
+                outputs.Write(TagOf(Explainers[i]), explanations[i], context.Epoch, GridDescription(explanations[i], labels is not null), labels);
                 WarnNotFinite(explanations[i], context.Epoch);
             }
             if (Options.Faithfulness && !targets.IsOutputFunction)
@@ -131,6 +135,13 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         }
     }
 
+    /// <summary>Writes each method's evolution figure (<c>explain/&lt;Name&gt;/evolution</c>, and <c>evolution.png</c> in its image folder).</summary>
+    public void OnTrainEnd(TrainingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        outputs.WriteEvolutions(context.Epoch);
+    }
+
     /// <summary>Frees the device copy of the validation batch.</summary>
     public void Dispose()
     {
@@ -144,6 +155,7 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         {
             var tag = TagOf(explainer);
             yield return tag;
+            yield return ExplanationOutputs.EvolutionTagOf(tag);
             if (Options.Faithfulness)
             {
                 yield return FaithfulnessTag(explainer.Name, "deletion_auc");
@@ -229,6 +241,36 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
 
     private static string FaithfulnessTag(string name, string metric) => $"faithfulness/{name}/{metric}";
 
-    private string GridDescription(Explanation explanation) =>
-        $"{explanation.Method} of the {explanation.Targets.Length} fixed validation images, in batch order, left to right then top to bottom, each explained for its target ({targets.Description}).";
+    /// <summary>
+    /// Each image's label: true class (where the targets are labels), the model's prediction and its softmax probability
+    /// (one forward pass in eval mode without gradients), and the explained class where it differs; null for output-function targets.
+    /// </summary>
+    private IReadOnlyList<TileLabel>? TileLabels(TrainingContext context, long[] explained)
+    {
+        if (targets.IsOutputFunction)
+        {
+            return null;
+        }
+        using var scope = torch.NewDisposeScope();
+        long[] predicted;
+        float[] probabilities;
+        using (torch.no_grad())
+        {
+            var logits = EvalMode.Run(context.Model, () => context.Model.call(inputsOnDevice!));
+            var (probability, index) = torch.nn.functional.softmax(logits, 1).max(1);
+            (predicted, probabilities) = (index.ToLongs(), probability.ToFloats());
+        }
+        var truth = targets.LabelTensor?.ToLongs();
+        var names = Options.ClassNames;
+        return [.. predicted.Select((p, i) => new TileLabel(
+            truth is null ? null : ClassNames.Of(names, truth[i], ClassNamesOption),
+            ClassNames.Of(names, p, ClassNamesOption),
+            probabilities[i],
+            explained[i] == (truth?[i] ?? p) ? null : ClassNames.Of(names, explained[i], ClassNamesOption)))];
+    }
+
+    private string GridDescription(Explanation explanation, bool labelled) =>
+        $"{explanation.Method} of the {explanation.Targets.Length} fixed validation images, in batch order, left to right then top to bottom, each explained for its target ({targets.Description}). " +
+        $"The caption on top names the epoch, the method and its parameters; the colour bar under the grid gives the colors' meaning ({explanation.Legend(Options.Render).Normalization})." +
+        (labelled ? " Under each tile: 'true' its class, 'pred' the model's prediction with its softmax probability, 'expl' the explained class where it differs from the true one; a green frame marks a right prediction, red a wrong one, gray an image without a true class." : "");
 }

@@ -11,6 +11,12 @@ public sealed record ExplainerCallbackOptions
     /// <summary>Also write each image as its own sample under <c>explain/&lt;Name&gt;/samples</c>.</summary>
     public bool WriteSamples { get; init; }
 
+    /// <summary>
+    /// The class names, index by index (e.g. Fashion-MNIST's ten), shown in the tiles' labels; null shows class indices.
+    /// When given, every class the model predicts or is explained for needs a name.
+    /// </summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     /// <summary>Colormap, alpha, upscale and grid layout.</summary>
     public RenderOptions Render { get; init; } = new();
 

@@ -10,7 +10,7 @@ public sealed class Attribution : Explanation
 {
     /// <summary>Creates the result from CPU tensors, which it takes over (see <see cref="ExplainContext.Attribution"/>, which makes them).</summary>
     public Attribution(ExplanationInfo info, Tensor raw, Tensor saliency, Tensor heatmaps, Tensor inputs, long[] targets, float[] scores,
-        Tensor? layerMap = null, Tensor? delta = null) : base(info, raw, targets, scores)
+        Tensor? layerMap = null, Tensor? delta = null, string? normalization = null) : base(info, raw, targets, scores)
     {
         ArgumentNullException.ThrowIfNull(saliency);
         ArgumentNullException.ThrowIfNull(heatmaps);
@@ -20,7 +20,11 @@ public sealed class Attribution : Explanation
         Inputs = Own(inputs)!;
         LayerMap = Own(layerMap);
         Delta = Own(delta);
+        Normalization = normalization ?? "per image, to [0, 1]";
     }
+
+    /// <summary>How each image's saliency became its heatmap in [0, 1], in words (the colour bar's note).</summary>
+    public string Normalization { get; }
 
     /// <summary>
     /// Per-image saliency [N, H, W]: the map before display normalization, whose pixel order the faithfulness and
@@ -56,6 +60,9 @@ public sealed class Attribution : Explanation
         }
         return images;
     }
+
+    /// <summary>The colormap from heat 0 to 1, and <see cref="Normalization"/>.</summary>
+    public override ColorLegend Legend(RenderOptions? options = null) => new((options ?? new RenderOptions()).Palette, "0", "1", $"heat, {Normalization}");
 
     /// <inheritdoc />
     protected override IEnumerable<(string Name, Tensor Tensor)> ExtraTensors()

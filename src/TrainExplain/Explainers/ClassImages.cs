@@ -1,3 +1,4 @@
+using System.Globalization;
 using TrainExplain.Imaging;
 
 namespace TrainExplain.Explainers;
@@ -35,6 +36,10 @@ public sealed class ClassImages : Explanation
         var values = Raw.ToFloats().Select(v => (float)((v - low) / (high - low))).ToArray();
         return [.. Enumerable.Range(0, m).Select(i => Image.FromPlanar(values.AsSpan(i * c * h * w, c * h * w), c, h, w).UpscaleNearest(o.Upscale))];
     }
+
+    /// <summary>Gray over the model's input range: black = its low end, white = its high end.</summary>
+    public override ColorLegend Legend(RenderOptions? options = null) =>
+        new(Colormap.Gray, low.ToString("G3", CultureInfo.InvariantCulture), high.ToString("G3", CultureInfo.InvariantCulture), "the synthesized pixels over the model's input range");
 
     /// <inheritdoc />
     protected override IEnumerable<(string Name, Tensor Tensor)> ExtraTensors()

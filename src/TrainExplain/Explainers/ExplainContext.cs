@@ -149,8 +149,17 @@ public sealed class ExplainContext
         var (hostRaw, hostSaliency, hostHeatmaps) = (Host(raw), Host(saliency), Host(normalize(saliency)));
         var (hostLayerMap, hostDelta) = (layerMap is null ? null : Host(layerMap), delta is null ? null : Host(delta));
         var (targetArray, scoreArray) = (TargetArray(), ScoreArray());
-        return new Attribution(Info(passes), hostRaw, hostSaliency, hostHeatmaps, HostInputs(), targetArray, scoreArray, hostLayerMap, hostDelta);
+        return new Attribution(Info(passes), hostRaw, hostSaliency, hostHeatmaps, HostInputs(), targetArray, scoreArray, hostLayerMap, hostDelta,
+            NormalizationOf(normalize));
     }
+
+    /// <summary>The library's normalizations in words, for the colour bar; another is named by its method.</summary>
+    private static string NormalizationOf(Func<Tensor, Tensor> normalize) => normalize.Method switch
+    {
+        var m when m == ((Func<Tensor, Tensor>)Heatmaps.Percentile).Method => "per image: 0 = no saliency, 1 = the image's 99th percentile or more",
+        var m when m == ((Func<Tensor, Tensor>)Heatmaps.MinMax).Method => "per image: 0 = its minimum, 1 = its maximum",
+        var m => $"per image by {m.Name}",
+    };
 
     /// <summary>What the result says about this call: method, cost, parameters and the time so far (take it last).</summary>
     public ExplanationInfo Info(int passes)

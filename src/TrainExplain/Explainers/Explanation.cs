@@ -10,6 +10,9 @@ namespace TrainExplain.Explainers;
 /// </summary>
 public abstract class Explanation : IDisposable
 {
+    /// <summary>Parameters of how the work was batched, which change no picture: left out of <see cref="Caption"/>.</summary>
+    private static readonly string[] CaptionOmits = ["internal_batch_size", "gradient_pass"];
+
     private readonly List<Tensor> owned = [];
 
     /// <summary>Creates the result, complete; <paramref name="raw"/> (a CPU tensor) is taken over.</summary>
@@ -51,7 +54,19 @@ public abstract class Explanation : IDisposable
     /// <summary>One picture per image (or per class).</summary>
     public abstract IReadOnlyList<Image> RenderImages(RenderOptions? options = null);
 
-    /// <summary>All pictures in one grid.</summary>
+    /// <summary>What the colors of <see cref="RenderImages"/> mean, for a figure's colour bar.</summary>
+    public abstract ColorLegend Legend(RenderOptions? options = null);
+
+    /// <summary>
+    /// One line saying what this is: the method, how the pictures are laid out where that needs saying, and the
+    /// parameters (layer, score, targets, ...), e.g. <c>GradCam (layer: last Conv2d, score: logit, targets: labels)</c>.
+    /// </summary>
+    public string Caption => $"{Method}{(Layout is { } layout ? $", {layout}" : "")} ({string.Join(", ", Parameters.Where(p => !CaptionOmits.Contains(p.Key)).Select(p => $"{p.Key}: {p.Value}"))})";
+
+    /// <summary>How each picture is laid out, where it needs saying (e.g. a grid of channels), or null.</summary>
+    protected virtual string? Layout => null;
+
+    /// <summary>All pictures in one plain grid, laid out for their count (<see cref="GridLayout"/>).</summary>
     public Image RenderGrid(RenderOptions? options = null)
     {
         var o = options ?? new RenderOptions();
@@ -63,7 +78,31 @@ public abstract class Explanation : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tiles);
         ArgumentNullException.ThrowIfNull(options);
-        return ImageGrid.Compose(tiles, Math.Min(options.Columns, tiles.Count), options.Padding, background: 0);
+        return ImageGrid.Compose(tiles, GridLayout.Columns(Math.Max(1, tiles.Count), options.Columns, tiles.Count == 0 ? 1 : tiles[0].Width + options.Padding),
+            options.Padding, background: 0);
+    }
+
+    /// <summary>
+    /// All pictures as a figure a person can read alone: <paramref name="caption"/> (default <see cref="Caption"/>) on top,
+    /// each tile with its label (if given) under it, laid out for their count, and the colour bar of <see cref="Legend"/>.
+    /// </summary>
+    /// <param name="labels">One label per picture (true class, prediction, explained class), or null for none.</param>
+    /// <param name="caption">The line on top, or null for <see cref="Caption"/>.</param>
+    /// <param name="options">Colormap, upscale, columns, padding.</param>
+    /// <exception cref="ArgumentException">The label count differs from the picture count.</exception>
+    public Image RenderFigure(IReadOnlyList<TileLabel>? labels = null, string? caption = null, RenderOptions? options = null)
+    {
+        var o = options ?? new RenderOptions();
+        return ComposeFigure(RenderImages(o), labels, caption ?? Caption, o);
+    }
+
+    /// <summary>Tiles already rendered with <paramref name="options"/>, composed as <see cref="RenderFigure"/> does.</summary>
+    public Image ComposeFigure(IReadOnlyList<Image> tiles, IReadOnlyList<TileLabel>? labels, string caption, RenderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        ArgumentNullException.ThrowIfNull(options);
+        var shown = labels is null ? tiles : LabelledTiles.Draw(tiles, labels);
+        return Figure.Compose(shown, caption, Legend(options), options.Columns, options.Padding);
     }
 
     /// <summary>Saves <see cref="RenderGrid"/> as a PNG (written to a temporary name, then renamed).</summary>

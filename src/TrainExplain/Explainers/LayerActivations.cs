@@ -28,7 +28,7 @@ public sealed class LayerActivations(nn.Module<Tensor, Tensor> model, string? la
         }
         var host = ExplainContext.Host(activations);
         var (targets, scores) = (context.TargetArray(), context.ScoreArray());
-        return new ActivationMaps(context.Info(passes: 1), host, targets, scores);
+        return new ActivationMaps(context.Info(passes: 1), layer.Name, host, targets, scores);
     }
 
     /// <inheritdoc />

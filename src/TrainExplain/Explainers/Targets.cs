@@ -66,6 +66,9 @@ public sealed class Targets
     /// <summary>"predicted", "labels", "class 3", "explicit", or an output function's description.</summary>
     public string Description { get; }
 
+    /// <summary>The labels of <see cref="Labels"/> (each image's true class), or null for another policy.</summary>
+    internal Tensor? LabelTensor => labels;
+
     /// <summary>Whether S is a function of the output (<see cref="Output"/>) rather than a class's logit or probability.</summary>
     public bool IsOutputFunction => scoreOfOutput is not null;
 

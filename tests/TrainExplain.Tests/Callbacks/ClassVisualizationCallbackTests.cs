@@ -41,7 +41,8 @@ public sealed class ClassVisualizationCallbackTests : IDisposable
         Assert.All(events.Scalars("time/explain/ActivationMaximization"), s => Assert.True(s.Value > 0));
         Assert.Contains("one synthesized image per class (0, 1, 2)", grids[0].Value.Description);
         Assert.Equal(grids[1].Value.Image!.Encoded, File.ReadAllBytes(Path.Combine(imageFolder, "activationmaximization", "epoch_003.png")));
-        Assert.Equal(["epoch_001.png", "epoch_003.png"], Directory.GetFiles(Path.Combine(imageFolder, "activationmaximization")).Select(Path.GetFileName).Order());
+        Assert.Equal(["epoch_001.png", "epoch_003.png", "evolution.png"], Directory.GetFiles(Path.Combine(imageFolder, "activationmaximization")).Select(Path.GetFileName).Order());
+        Assert.Equal([3L], events.ValuesOf("explain/ActivationMaximization/evolution").Select(v => v.Step));
         Assert.DoesNotContain(events.Tags(), t => t.StartsWith("faithfulness/", StringComparison.Ordinal));
     }
 
