@@ -17,11 +17,12 @@ public sealed class NoLeakTests : IDisposable
     public void TrainAndExplainLeaveNoLiveTensors()
     {
         FashionMnist.Require();
-        string[] train = ["train", "--data", FashionMnist.Directory, "--epochs", "1", "--limit-train", "64", "--limit-val", "32", "--explain-count", "2",
-            "--explainers", "vanilla,gradcam", "--logdir", root, "--run-name", "leaks", "--device", "cpu"];
+        // Each run gets its own folder: train refuses a run name that already holds a run.
+        string[] Train(string runName) => ["train", "--data", FashionMnist.Directory, "--epochs", "1", "--limit-train", "64", "--limit-val", "32",
+            "--explain-count", "2", "--explainers", "vanilla,gradcam", "--logdir", root, "--run-name", runName, "--device", "cpu"];
         string[] explain = ["explain", "--weights", Path.Combine(root, "leaks", "model.safetensors"), "--method", "ig", "--steps", "4",
             "--data", FashionMnist.Directory, "--indices", "0-1", "--out", Path.Combine(root, "explained"), "--device", "cpu"];
-        Cli.Succeed(train);   // first calls: TorchSharp's and libtorch's one-time state
+        Cli.Succeed(Train("leaks"));   // first calls: TorchSharp's and libtorch's one-time state
         Cli.Succeed(explain);
 
         long parameters;
@@ -31,7 +32,7 @@ public sealed class NoLeakTests : IDisposable
         }
 
         var baseline = LiveTensors();
-        Cli.Succeed(train);
+        Cli.Succeed(Train("leaks-again"));
         Assert.Equal(baseline + parameters, LiveTensors());
         Cli.Succeed(explain);
         Assert.Equal(baseline + (2 * parameters), LiveTensors());
