@@ -9,11 +9,14 @@ using TrainExplain.Training;
 namespace TrainExplain.Benchmarks;
 
 /// <summary>
-/// How recognizable activation maximization's class images are (issue 14, item 7), with the example's explainer at its
-/// defaults on the simple ConvNet: the given trained weights, or one epoch of training on the training split. The proxy
-/// for legibility is the Pearson correlation of each class image with the mean training image of its class; beside it
-/// the class's softmax probability at the image, the share of pixels at the range's ends (rendered as 0 or 255), the
-/// passes and the time. Prints a table per class and writes the class images beside the JSON results.
+/// How recognizable activation maximization's class images are (issue 14, item 7), with the example's explainer as its
+/// train command makes it (defaults, the training set's mean image as the reference) on the simple ConvNet: the given trained weights, or one epoch of training on the training split. The proxy
+/// for legibility is the Pearson correlation of each class image with the mean training image of its class. The class
+/// means are alike (the mean of all training images reaches 0.56 to 0.92 with each of Fashion-MNIST's), so a blur of the
+/// dataset's mean would pass that test: whether the image is closest (by correlation) to its own class's mean says
+/// whether it is told apart. Beside them the class's softmax probability at the image, the share of pixels at the
+/// range's ends (rendered as 0 or 255), the passes and the time. Prints a table per class and writes the class images
+/// beside the JSON results.
 /// </summary>
 internal static class LegibilityBenchmarks
 {
@@ -24,20 +27,25 @@ internal static class LegibilityBenchmarks
     {
         using var train = ImageDataset.LoadMnist(DataDirectory.Resolve(dataDirectory), train: true);
         using var model = Model(modelPath, train);
-        var visualizer = ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings());
+        using var meanImage = train.Images.mean([0]);
+        var visualizer = ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings(Reference: meanImage));
         var (median, _) = Measure.Milliseconds(() => visualizer.Visualize().Dispose(), repeats: quick ? 1 : 3, warmup: 0);
         using var images = (ClassImages)visualizer.Visualize();
         images.SaveGrid(imagePath);
-        var correlations = Correlations(images, train);
+        var withMeans = CorrelationsWithClassMeans(images, train);
+        var correlations = images.Targets.Select((c, i) => withMeans[i][c]).ToArray();
+        var closest = withMeans.Select(row => (long)Array.IndexOf(row, row.Max())).ToArray();
         var actmax = (ActivationMaximization)visualizer;
         var (dark, bright) = Saturation(images.Images, actmax.Low, actmax.High);
-        PrintTable(images, correlations, dark, bright);
+        PrintTable(images, correlations, closest, dark, bright);
         var legible = correlations.Count(c => c >= LegibleCorrelation);
         var source = modelPath is null ? "one epoch of training" : Path.GetFileName(modelPath);
         return
         [
             new("legibility", "actmax/legible_classes", legible, "classes",
                 $"of {correlations.Length} with correlation >= {LegibleCorrelation} to the class's mean training image ({source}); images: {imagePath}"),
+            new("legibility", "actmax/closest_to_own_mean", closest.Where((c, i) => c == images.Targets[i]).Count(), "classes",
+                $"of {correlations.Length} whose image correlates best with its own class's mean"),
             new("legibility", "actmax/mean_correlation", correlations.Average(), "r", "Pearson r with the class's mean training image, mean over classes"),
             new("legibility", "actmax/min_probability", images.ProbabilitiesAfter.Min(), "p", "lowest softmax probability of a class at its image"),
             new("legibility", "actmax/saturated", 100 * (dark.Average() + bright.Average()), "% of pixels", $"{100 * dark.Average():F0}% at the low end, {100 * bright.Average():F0}% at the high end"),
@@ -61,16 +69,16 @@ internal static class LegibilityBenchmarks
         return model;
     }
 
-    /// <summary>Each class image's Pearson correlation with the mean of the training images of its class.</summary>
-    private static double[] Correlations(ClassImages images, ImageDataset train)
+    /// <summary>Pearson correlations [images, classes] of each class image with the mean training image of every class.</summary>
+    private static double[][] CorrelationsWithClassMeans(ClassImages images, ImageDataset train)
     {
         using var scope = NewDisposeScope();
-        return [.. images.Targets.Select((c, i) =>
-        {
-            var mean = train.Images[train.Labels == c].mean([0]).flatten();
-            var image = images.Images[i].flatten();
-            return (double)corrcoef(stack([image, mean]))[0, 1].item<float>();
-        })];
+        var classes = train.Labels.max().item<long>() + 1;
+        var means = stack([.. Enumerable.Range(0, (int)classes).Select(c => train.Images[train.Labels == c].mean([0]).flatten())]);
+        var all = corrcoef(cat([images.Images.flatten(1), means]).to(ScalarType.Float64));
+        var count = images.Images.size(0);
+        var values = all.narrow(0, 0, count).narrow(1, count, classes).contiguous().data<double>().ToArray();
+        return [.. values.Chunk((int)classes)];
     }
 
     /// <summary>Per image, the share of pixels that render as 0 and as 255 (within half a grey level of the range's ends).</summary>
@@ -82,14 +90,14 @@ internal static class LegibilityBenchmarks
         return (Share(pixels <= 0.5 / 255), Share(pixels >= 254.5 / 255));
     }
 
-    private static void PrintTable(ClassImages images, double[] correlations, double[] dark, double[] bright)
+    private static void PrintTable(ClassImages images, double[] correlations, long[] closest, double[] dark, double[] bright)
     {
         static string F(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
         var table = new Table().AddColumn("class").AddColumn(new TableColumn("r with class mean").RightAligned())
-            .AddColumn(new TableColumn("probability").RightAligned()).AddColumn(new TableColumn("at 0 / at 255").RightAligned());
+            .AddColumn(new TableColumn("closest mean").RightAligned()).AddColumn(new TableColumn("probability").RightAligned()).AddColumn(new TableColumn("at 0 / at 255").RightAligned());
         for (var i = 0; i < correlations.Length; i++)
         {
-            table.AddRow($"{images.Targets[i]}", F(correlations[i]), F(images.ProbabilitiesAfter[i]), $"{F(dark[i])} / {F(bright[i])}");
+            table.AddRow($"{images.Targets[i]}", F(correlations[i]), $"{closest[i]}", F(images.ProbabilitiesAfter[i]), $"{F(dark[i])} / {F(bright[i])}");
         }
         AnsiConsole.Write(table);
     }

@@ -1,4 +1,5 @@
 using TrainExplain.Explainers;
+using static TorchSharp.torch;
 
 namespace MnistTrainer;
 
@@ -14,4 +15,5 @@ internal sealed record ExplainerSettings(
     int? Stride = null,
     ScoreKind? Score = null,
     int? InternalBatchSize = null,
-    int? Seed = null);
+    int? Seed = null,
+    Tensor? Reference = null);

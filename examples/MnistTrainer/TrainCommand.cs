@@ -95,7 +95,8 @@ internal static class TrainCommand
             }
             if (settings.Explainers.Contains(ExplainerCatalog.ClassVisualization))
             {
-                callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings()), writer, imageFolder, settings.ExplainEvery));
+                using var meanImage = train.Images.mean([0]);
+                callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings(Reference: meanImage)), writer, imageFolder, settings.ExplainEvery));
             }
             history = Trainer.Fit(model, optimizer, loss, trainLoader, validationLoader, settings.Epochs, callbacks);
         }
