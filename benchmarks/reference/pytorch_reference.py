@@ -479,7 +479,7 @@ def total_variation(img):
     return (dh + dw) / (h * w)
 
 
-def activation_maximization(model, classes, shape=(1, 28, 28), steps=200, lr=0.2, l2=0.1, tv=0.1, jitter=1,
+def activation_maximization(model, classes, shape=(1, 28, 28), steps=100, lr=0.2, l2=0.1, tv=0.1, jitter=1,
                             lo=0.0, hi=1.0, seed=0, score="logit", reference=None, decay=1.5, zoom=0.1):
     """All classes as one batch (METHODS.md): Adam ascent on a 1/f^decay-scaled spectrum z, the image
     lo + (hi - lo) sigmoid(logit(R') + irfft2(w z)), each step seen through a random zoom and shift per image.
@@ -608,7 +608,7 @@ def run_method(model, method, x, targets, opts):
     if method == "activations":
         return activations(model, x, targets, opts.layer, opts.score or "logit", b)
     if method == "actmax":
-        return activation_maximization(model, opts.classes, tuple(x.shape[1:]), opts.steps or 200, opts.lr or 0.2,
+        return activation_maximization(model, opts.classes, tuple(x.shape[1:]), opts.steps or 100, opts.lr or 0.2,
                                        opts.l2, opts.tv, opts.jitter, opts.lo, opts.hi, opts.seed,
                                        opts.score or "logit")
     if method == "deletion_insertion":
@@ -704,7 +704,7 @@ def bench_explainers(rows, quick):
         ("occlusion", n_windows, lambda: occlusion(model, x, t)),
         ("fullgrad", 1, lambda: fullgrad(model, x, t)),
         ("activations", 1, lambda: activations(model, x, t)),
-        ("actmax", 200, lambda: activation_maximization(model, list(range(10)), steps=200)),
+        ("actmax", 100, lambda: activation_maximization(model, list(range(10)), steps=100)),
     ]
     for name, passes, fn in cases:
         repeats = 1 if quick else (5 if passes >= 20 else 15)
@@ -968,7 +968,7 @@ def parse(argv):
     o.add_argument("--threads", type=int, default=1)
     o.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     o.add_argument("--score", choices=["logit", "probability"], help="default: probability for occlusion, else logit")
-    o.add_argument("--steps", type=int, help="ig: m (50); actmax: steps (200)")
+    o.add_argument("--steps", type=int, help="ig: m (50); actmax: steps (100)")
     o.add_argument("--rule", choices=IG_RULES, default="gauss_legendre")
     o.add_argument("--samples", type=int, default=20)
     o.add_argument("--noise", type=float, default=0.15)

@@ -41,7 +41,7 @@ internal static class ExplainerCatalog
 
     /// <summary>Activation maximization of the ten classes over <paramref name="model"/>.</summary>
     internal static IClassVisualizer CreateClassVisualizer(nn.Module<Tensor, Tensor> model, ExplainerSettings settings) =>
-        new ActivationMaximization(model, [.. Enumerable.Range(0, 10).Select(c => (long)c)], steps: settings.Steps ?? 200, seed: settings.Seed ?? 0,
+        new ActivationMaximization(model, [.. Enumerable.Range(0, 10).Select(c => (long)c)], steps: settings.Steps ?? 100, seed: settings.Seed ?? 0,
             score: settings.Score ?? ScoreKind.Logit, internalBatchSize: settings.InternalBatchSize ?? 256, reference: settings.Reference);
 
     /// <summary>Parses "all", "none" or a comma list of method names.</summary>

@@ -32,7 +32,7 @@ public sealed class ActivationMaximization : IClassVisualizer
     /// <param name="model">The model.</param>
     /// <param name="classes">The classes to visualize.</param>
     /// <param name="imageShape">[C, H, W] of the model's input (default [1, 28, 28]).</param>
-    /// <param name="steps">Ascent steps.</param>
+    /// <param name="steps">Ascent steps (default 100).</param>
     /// <param name="learningRate">Adam's step size on the spectrum (default 0.2).</param>
     /// <param name="l2">Weight of the L2 penalty (distance from the reference).</param>
     /// <param name="tv">Weight of the total variation penalty.</param>
@@ -48,7 +48,7 @@ public sealed class ActivationMaximization : IClassVisualizer
     /// </param>
     /// <param name="decay">The spectrum's frequency exponent: 0 for white, larger for smoother images (default 1.5).</param>
     /// <param name="zoom">Largest random zoom: each step scales each image by a factor in [1 - zoom, 1 + zoom].</param>
-    public ActivationMaximization(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> classes, IReadOnlyList<long>? imageShape = null, int steps = 200,
+    public ActivationMaximization(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> classes, IReadOnlyList<long>? imageShape = null, int steps = 100,
         double? learningRate = null, double l2 = 0.1, double tv = 0.1, int jitter = 1, double low = 0, double high = 1, long seed = 0,
         ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256, Tensor? reference = null, double decay = 1.5, double zoom = 0.1)
     {
