@@ -15,7 +15,7 @@ internal static class BenchmarkRunner
     private static readonly string ReferenceScript = Path.GetFullPath(typeof(BenchmarkRunner).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PyTorchReferenceScript").Value!);
 
-    internal static int Run(string suite, bool quick, string jsonPath, bool withReference)
+    internal static int Run(string suite, bool quick, string jsonPath, bool withReference, string? modelPath, string? dataDirectory)
     {
         if (Console.IsOutputRedirected)
         {
@@ -45,6 +45,10 @@ internal static class BenchmarkRunner
             {
                 rows.AddRange(TrainingBenchmarks.Run(quick));
             }
+            if (suite is "legibility")
+            {
+                rows.AddRange(LegibilityBenchmarks.Run(modelPath, dataDirectory, Path.ChangeExtension(jsonPath, ".actmax.png"), quick));
+            }
             var reference = withReference ? RunReference(suite, quick, threads, tempDir) : new Dictionary<string, double>();
             Print(rows, reference);
             Save(jsonPath, rows, reference, threads);
@@ -69,7 +73,7 @@ internal static class BenchmarkRunner
     private static Dictionary<string, double> RunReference(string suite, bool quick, int threads, string tempDir)
     {
         var output = Path.Combine(tempDir, "reference.json");
-        var referenceSuite = suite == "writer" ? null : suite;
+        var referenceSuite = suite is "writer" or "legibility" ? null : suite;
         if (referenceSuite is null || !File.Exists(DebianPython) || !File.Exists(ReferenceScript))
         {
             return [];

@@ -479,34 +479,53 @@ def total_variation(img):
     return (dh + dw) / (h * w)
 
 
-def activation_maximization(model, classes, shape=(1, 28, 28), steps=200, lr=None, l2=0.1, tv=0.1, jitter=2,
-                            lo=0.0, hi=1.0, seed=0, score="logit"):
-    """All classes as one batch. RNG (CPU generator seeded with `seed`): one rand([n, C, H, W]) for the
-    start, then per step one randint(-jitter, jitter + 1, (2,)) = (dh, dw), shared by the batch."""
+def activation_maximization(model, classes, shape=(1, 28, 28), steps=100, lr=0.2, l2=0.1, tv=0.1, jitter=1,
+                            lo=0.0, hi=1.0, seed=0, score="logit", reference=None, decay=1.5, zoom=0.1):
+    """All classes as one batch (METHODS.md): Adam ascent on a 1/f^decay-scaled spectrum z, the image
+    lo + (hi - lo) sigmoid(logit(R') + irfft2(w z)), each step seen through a random zoom and shift per image.
+    RNG (CPU generator seeded with `seed`): one randn for the start spectrum, then per step n uniform zooms and
+    2n shifts; the draws are this peer's own, so the images are not TrainExplain's, the work per step is."""
     gen = torch.Generator().manual_seed(seed)
     targets = torch.as_tensor(classes, dtype=torch.int64)
     n = targets.shape[0]
-    numel = math.prod(shape)
-    lr = 0.05 * math.sqrt(numel) if lr is None else lr
-    mid = (lo + hi) / 2
-    img = mid + 0.25 * (torch.rand((n,) + tuple(shape), generator=gen) - 0.5) * (hi - lo)
+    c, h, w = shape
+    numel = c * h * w
+    lr = 0.2 if lr is None else lr
+    ref = torch.full(tuple(shape), (lo + hi) / 2) if reference is None else reference
+    offset = torch.logit(((ref - lo) / (hi - lo)).clamp(0.02, 0.98))
+    f = torch.sqrt(torch.fft.fftfreq(h)[:, None] ** 2 + torch.fft.rfftfreq(w)[None, :] ** 2)
+    f0 = 1.0 / max(h, w)
+    weight = (f0 / f.clamp_min(f0)) ** decay
+
+    def image(z):
+        return lo + (hi - lo) * torch.sigmoid(offset + torch.fft.irfft2(torch.view_as_complex(z) * weight, s=(h, w), norm="ortho"))
 
     def score_and_prob(i):
         with torch.no_grad():
             logits = model(i)
             return scores_of(logits, targets, score), scores_of(logits, targets, "probability")
 
-    s_before, p_before = score_and_prob(img)
-    for _ in range(steps):
-        dh, dw = torch.randint(-jitter, jitter + 1, (2,), generator=gen).tolist()
-        rolled = torch.roll(img, shifts=(dh, dw), dims=(2, 3)).requires_grad_(True)
-        j = (scores_of(model(rolled), targets, score)
-             - l2 * ((rolled - mid) ** 2).sum(dim=(1, 2, 3)) / numel
-             - tv * total_variation(rolled))
-        (g,) = torch.autograd.grad(j.sum(), rolled)
-        g = torch.roll(g, shifts=(-dh, -dw), dims=(2, 3))
-        norm = g.reshape(n, -1).norm(dim=1).clamp_min(1e-12)
-        img = torch.clamp(img + lr * g / norm[:, None, None, None], lo, hi).detach()
+    z = 0.01 * torch.randn((n, c, h, w // 2 + 1, 2), generator=gen)
+    m, v = torch.zeros_like(z), torch.zeros_like(z)
+    s_before, p_before = score_and_prob(image(z))
+    for t in range(1, steps + 1):
+        scale = 1 + zoom * (2 * torch.rand(n, generator=gen) - 1)
+        shift = torch.randint(-jitter, jitter + 1, (n, 2), generator=gen).float()
+        theta = torch.zeros(n, 2, 3)
+        theta[:, 0, 0] = theta[:, 1, 1] = 1 / scale
+        theta[:, 0, 2], theta[:, 1, 2] = -2 * shift[:, 1] / w, -2 * shift[:, 0] / h
+        zg = z.clone().requires_grad_(True)
+        img = image(zg)
+        grid = F.affine_grid(theta, [n, c, h, w], align_corners=False)
+        seen = F.grid_sample(img - lo, grid, mode="bilinear", padding_mode="zeros", align_corners=False) + lo
+        j = (scores_of(model(seen), targets, score)
+             - l2 * ((img - ref) ** 2).sum(dim=(1, 2, 3)) / numel
+             - tv * total_variation(img))
+        (g,) = torch.autograd.grad(j.sum(), zg)
+        m.mul_(0.9).add_(g, alpha=0.1)
+        v.mul_(0.999).addcmul_(g, g, value=0.001)
+        z = z + lr * (m / (1 - 0.9 ** t)) / ((v / (1 - 0.999 ** t)).sqrt() + 1e-8)
+    img = image(z).detach()
     s_after, p_after = score_and_prob(img)
     heat = ((img - lo) / (hi - lo)).mean(1)
     return result(img, heat, targets, s_after, images=img, scores_before=s_before, scores_after=s_after,
@@ -589,7 +608,7 @@ def run_method(model, method, x, targets, opts):
     if method == "activations":
         return activations(model, x, targets, opts.layer, opts.score or "logit", b)
     if method == "actmax":
-        return activation_maximization(model, opts.classes, tuple(x.shape[1:]), opts.steps or 200, opts.lr,
+        return activation_maximization(model, opts.classes, tuple(x.shape[1:]), opts.steps or 100, opts.lr or 0.2,
                                        opts.l2, opts.tv, opts.jitter, opts.lo, opts.hi, opts.seed,
                                        opts.score or "logit")
     if method == "deletion_insertion":
@@ -685,7 +704,7 @@ def bench_explainers(rows, quick):
         ("occlusion", n_windows, lambda: occlusion(model, x, t)),
         ("fullgrad", 1, lambda: fullgrad(model, x, t)),
         ("activations", 1, lambda: activations(model, x, t)),
-        ("actmax", 200, lambda: activation_maximization(model, list(range(10)), steps=200)),
+        ("actmax", 100, lambda: activation_maximization(model, list(range(10)), steps=100)),
     ]
     for name, passes, fn in cases:
         repeats = 1 if quick else (5 if passes >= 20 else 15)
@@ -949,7 +968,7 @@ def parse(argv):
     o.add_argument("--threads", type=int, default=1)
     o.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     o.add_argument("--score", choices=["logit", "probability"], help="default: probability for occlusion, else logit")
-    o.add_argument("--steps", type=int, help="ig: m (50); actmax: steps (200)")
+    o.add_argument("--steps", type=int, help="ig: m (50); actmax: steps (100)")
     o.add_argument("--rule", choices=IG_RULES, default="gauss_legendre")
     o.add_argument("--samples", type=int, default=20)
     o.add_argument("--noise", type=float, default=0.15)
@@ -964,7 +983,7 @@ def parse(argv):
     o.add_argument("--lr", type=float)
     o.add_argument("--l2", type=float, default=0.1)
     o.add_argument("--tv", type=float, default=0.1)
-    o.add_argument("--jitter", type=int, default=2)
+    o.add_argument("--jitter", type=int, default=1)
     o.add_argument("--lo", type=float, default=0.0)
     o.add_argument("--hi", type=float, default=1.0)
     sub.add_parser("selftest", help="check the methods' identities")

@@ -58,8 +58,8 @@ internal static class ExplainerCatalog
 
     /// <summary>Activation maximization of the ten classes over <paramref name="model"/>.</summary>
     internal static IClassVisualizer CreateClassVisualizer(nn.Module<Tensor, Tensor> model, ExplainerSettings settings) =>
-        new ActivationMaximization(model, [.. Enumerable.Range(0, 10).Select(c => (long)c)], steps: settings.Steps ?? 200, seed: settings.Seed ?? 0,
-            score: settings.Score ?? ScoreKind.Logit, internalBatchSize: settings.InternalBatchSize ?? 256);
+        new ActivationMaximization(model, [.. Enumerable.Range(0, 10).Select(c => (long)c)], steps: settings.Steps ?? 100, seed: settings.Seed ?? 0,
+            score: settings.Score ?? ScoreKind.Logit, internalBatchSize: settings.InternalBatchSize ?? 256, reference: settings.Reference);
 
     /// <summary>The method options given that <paramref name="method"/> does not read.</summary>
     internal static IEnumerable<string> IgnoredFlags(string method, ExplainerSettings settings) =>

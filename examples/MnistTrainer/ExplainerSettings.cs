@@ -1,4 +1,5 @@
 using TrainExplain.Explainers;
+using static TorchSharp.torch;
 
 namespace MnistTrainer;
 
@@ -14,7 +15,8 @@ internal sealed record ExplainerSettings(
     int? Stride = null,
     ScoreKind? Score = null,
     int? InternalBatchSize = null,
-    int? Seed = null)
+    int? Seed = null,
+    Tensor? Reference = null)
 {
     /// <summary>The method options given, by flag (--score and --internal-batch-size apply to every method but one and are left out).</summary>
     internal IEnumerable<string> GivenMethodFlags()

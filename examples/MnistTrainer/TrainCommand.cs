@@ -106,8 +106,9 @@ internal static class TrainCommand
             }
             if (settings.Explainers.Contains(ExplainerCatalog.ClassVisualization))
             {
-                callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings()), writer, imageFolder, settings.ExplainEvery,
-                    classNames: FashionMnistClasses.For(settings.Data)));
+                using var meanImage = train.Images.mean([0]);
+                callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings(Reference: meanImage)), writer, imageFolder,
+                    settings.ExplainEvery, classNames: FashionMnistClasses.For(settings.Data)));
             }
             if (settings.TerminateOnNaN)
             {

@@ -4,35 +4,53 @@ namespace TrainExplain.Explainers;
 /// <summary>
 /// Activation maximization, or class model visualization (Simonyan, Vedaldi and Zisserman 2013, "Deep Inside
 /// Convolutional Networks"): for each requested class c, gradient ascent on an image I of
-/// J(I) = S_c(I) - l2 ||I - mid||^2 / numel - tv TV(I), with random jitter, unit-norm gradient steps and clipping to
-/// the input range; the classes are optimized together as one batch, in chunks of the internal batch size
-/// (METHODS.md). It explains classes, not inputs: the start images come from a CPU generator seeded with <c>seed</c>
-/// (so every device starts from the same images) and the jitter from one seeded sequence shared by all chunks.
+/// J(I) = S_c(T(I)) - l2 ||I - R||^2 / numel - tv TV(I), where R is the reference image (the training data's mean
+/// image, as Simonyan et al.'s zero-centred data made their start and L2 centre, or else the middle of the input range)
+/// and T a random zoom and shift each step (transformation robustness). I is not optimized pixel by pixel: it is
+/// <c>lo + (hi - lo) sigmoid(logit(R) + F^-1(w * z))</c>, a 1/f^decay-scaled Fourier spectrum z (Olah et al. 2017,
+/// "Feature Visualization"; Mordvintsev et al. 2018, "Differentiable Image Parameterizations") bounded by a sigmoid
+/// instead of clipping, and z follows Adam (Kingma and Ba 2015) from near zero, that is from R. The classes are
+/// optimized together as one batch, in chunks of the internal batch size (METHODS.md). It explains classes, not
+/// inputs: the start spectra come from a CPU generator seeded with <c>seed</c> (so every device starts from the same
+/// images) and the transformations from one seeded sequence, drawn per class, so chunking changes nothing.
 /// Cost: <c>steps</c> passes.
 /// </summary>
 public sealed class ActivationMaximization : IClassVisualizer
 {
+    // Adam's moment decays and denominator term, as Kingma and Ba's defaults; the start spectrum's standard deviation.
+    private const double Beta1 = 0.9;
+    private const double Beta2 = 0.999;
+    private const double Epsilon = 1e-8;
+    private const double StartSpread = 0.01;
+
     private readonly long[] classes;
     private readonly long[] imageShape;
+    private readonly float[]? reference;
     private readonly string? name;
 
     /// <summary>Creates the explainer.</summary>
     /// <param name="model">The model.</param>
     /// <param name="classes">The classes to visualize.</param>
     /// <param name="imageShape">[C, H, W] of the model's input (default [1, 28, 28]).</param>
-    /// <param name="steps">Ascent steps.</param>
-    /// <param name="learningRate">Step size (default 0.05 sqrt(numel)).</param>
-    /// <param name="l2">Weight of the L2 penalty.</param>
+    /// <param name="steps">Ascent steps (default 100).</param>
+    /// <param name="learningRate">Adam's step size on the spectrum (default 0.2).</param>
+    /// <param name="l2">Weight of the L2 penalty (distance from the reference).</param>
     /// <param name="tv">Weight of the total variation penalty.</param>
-    /// <param name="jitter">Largest random roll in pixels.</param>
+    /// <param name="jitter">Largest random shift in pixels.</param>
     /// <param name="low">The input range's lower end.</param>
     /// <param name="high">The input range's upper end.</param>
-    /// <param name="seed">Seed of the start image and the jitter.</param>
+    /// <param name="seed">Seed of the start spectra and the transformations.</param>
     /// <param name="score">What S_c is: the class's logit (the default) or its softmax probability.</param>
     /// <param name="internalBatchSize">The most images one forward/backward pass sees.</param>
-    public ActivationMaximization(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> classes, IReadOnlyList<long>? imageShape = null, int steps = 200,
-        double? learningRate = null, double l2 = 0.1, double tv = 0.1, int jitter = 2, double low = 0, double high = 1, long seed = 0,
-        ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+    /// <param name="reference">
+    /// The image [C, H, W] the ascent starts from and the L2 penalty pulls towards, in the input range: best the
+    /// training data's mean image (default: the middle of the range everywhere). It is copied.
+    /// </param>
+    /// <param name="decay">The spectrum's frequency exponent: 0 for white, larger for smoother images (default 1.5).</param>
+    /// <param name="zoom">Largest random zoom: each step scales each image by a factor in [1 - zoom, 1 + zoom].</param>
+    public ActivationMaximization(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> classes, IReadOnlyList<long>? imageShape = null, int steps = 100,
+        double? learningRate = null, double l2 = 0.1, double tv = 0.1, int jitter = 1, double low = 0, double high = 1, long seed = 0,
+        ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256, Tensor? reference = null, double decay = 1.5, double zoom = 0.1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(classes);
@@ -53,9 +71,13 @@ public sealed class ActivationMaximization : IClassVisualizer
         {
             throw new ArgumentException($"Needs low < high, l2 >= 0, tv >= 0 and a positive learning rate; got [{low}, {high}], {l2}, {tv}, {learningRate}.");
         }
+        if (!(decay >= 0) || !(zoom is >= 0 and < 1))
+        {
+            throw new ArgumentException($"Needs decay >= 0 and 0 <= zoom < 1; got decay {decay}, zoom {zoom}.", decay >= 0 ? nameof(zoom) : nameof(decay));
+        }
         this.classes = [.. classes];
-        var numel = this.imageShape.Aggregate(1L, (a, b) => a * b);
-        (Steps, LearningRate, L2, TV, Jitter, Low, High, Seed) = (steps, learningRate ?? 0.05 * Math.Sqrt(numel), l2, tv, jitter, low, high, seed);
+        this.reference = reference is null ? null : ReferenceOf(reference, this.imageShape, low, high);
+        (Steps, LearningRate, L2, TV, Jitter, Low, High, Seed, Decay, Zoom) = (steps, learningRate ?? 0.2, l2, tv, jitter, low, high, seed, decay, zoom);
     }
 
     /// <summary>The visualized model.</summary>
@@ -97,6 +119,10 @@ public sealed class ActivationMaximization : IClassVisualizer
     public double High { get; }
     /// <summary>Seed.</summary>
     public long Seed { get; }
+    /// <summary>The spectrum's frequency exponent.</summary>
+    public double Decay { get; }
+    /// <summary>Largest random zoom (a fraction of the size).</summary>
+    public double Zoom { get; }
 
     /// <inheritdoc />
     public Explanation Visualize()
@@ -107,17 +133,21 @@ public sealed class ActivationMaximization : IClassVisualizer
             using var scope = torch.NewDisposeScope();
             var device = Model.parameters().FirstOrDefault()?.device ?? torch.CPU;
             using var generator = new torch.Generator(unchecked((ulong)Seed));
-            var middle = (Low + High) / 2;
-            var start = (middle + (0.25 * (High - Low) * (torch.rand([classes.Length, .. imageShape], generator: generator) - 0.5))).to(device);
-            var jitterSampler = new Random(unchecked((int)Seed));
-            var shifts = Enumerable.Range(0, Steps).Select(_ => (jitterSampler.Next(-Jitter, Jitter + 1), jitterSampler.Next(-Jitter, Jitter + 1))).ToList();
+            var (channels, height, width) = (imageShape[0], imageShape[1], imageShape[2]);
+            var start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
+            var referenceImage = reference is null ? torch.full(imageShape, (Low + High) / 2, device: device) : torch.tensor(reference, imageShape, device: device);
+            var canvas = new SpectrumCanvas(referenceImage, FourierParameterization.Scale(height, width, Decay, device), Low, High);
+            var transformSampler = new Random(unchecked((int)Seed));
+            var transforms = Enumerable.Range(0, Steps)
+                .Select(_ => classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray()).ToList();
             var target = torch.tensor(classes, device: device);
-            var (scoresBefore, probabilitiesBefore) = Evaluate(start, target);
+            var (scoresBefore, probabilitiesBefore) = Evaluate(canvas.Image(start), target);
             var parts = new List<Tensor>();
-            for (long first = 0; first < classes.Length; first += InternalBatchSize)
+            for (var first = 0; first < classes.Length; first += InternalBatchSize)
             {
                 var count = Math.Min(InternalBatchSize, classes.Length - first);
-                parts.Add(Ascend(start.narrow(0, first, count), target.narrow(0, first, count), shifts, middle));
+                var chunkTransforms = transforms.Select(step => step[first..(first + count)]).ToList();
+                parts.Add(Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), chunkTransforms));
             }
             var image = parts.Count == 1 ? parts[0] : torch.cat(parts);
             var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
@@ -127,34 +157,38 @@ public sealed class ActivationMaximization : IClassVisualizer
         });
     }
 
-    /// <summary>Steps of unit-norm gradient ascent from <paramref name="start"/>, clipped to the input range.</summary>
-    private Tensor Ascend(Tensor start, Tensor target, IReadOnlyList<(int Dy, int Dx)> shifts, double middle)
+    /// <summary>Adam ascent steps on the spectrum from <paramref name="start"/>; returns the final images.</summary>
+    private Tensor Ascend(SpectrumCanvas canvas, Tensor start, Tensor target, IReadOnlyList<RandomScaleShift[]> transforms)
     {
-        var image = start.clone();
-        var (height, width) = (imageShape[1], imageShape[2]);
-        var numel = imageShape.Aggregate(1L, (a, b) => a * b);
-        foreach (var (dy, dx) in shifts)
+        var spectrum = start.clone();
+        var (firstMoment, secondMoment) = (torch.zeros_like(spectrum), torch.zeros_like(spectrum));
+        for (var step = 1; step <= transforms.Count; step++)
         {
-            using var step = torch.NewDisposeScope();
-            var gradient = Gradient(image, target, dy, dx, middle, numel, height, width);
-            var norms = gradient.flatten(1).norm(1, keepdim: true).clamp(min: 1e-12).view(-1, 1, 1, 1);
-            image.add_(gradient / norms, LearningRate).clamp_(Low, High);
+            using var stepScope = torch.NewDisposeScope();
+            var gradient = Gradient(canvas, spectrum, target, transforms[step - 1]);
+            firstMoment.mul_(Beta1).add_(gradient, 1 - Beta1);
+            secondMoment.mul_(Beta2).addcmul_(gradient, gradient, 1 - Beta2);
+            var firstUnbiased = firstMoment / (1 - Math.Pow(Beta1, step));
+            var secondUnbiased = secondMoment / (1 - Math.Pow(Beta2, step));
+            spectrum.add_(firstUnbiased / (secondUnbiased.sqrt() + Epsilon), LearningRate);
         }
-        return image;
+        return canvas.Image(spectrum);
     }
 
-    /// <summary>dJ/dI with the image rolled by (dy, dx) for the forward pass and the roll undone on the gradient.</summary>
-    private Tensor Gradient(Tensor image, Tensor target, long dy, long dx, double middle, long numel, long height, long width)
+    /// <summary>dJ/dz: the images the spectra make are transformed for the forward pass; the penalties see them untransformed.</summary>
+    private Tensor Gradient(SpectrumCanvas canvas, Tensor spectrum, Tensor target, IReadOnlyList<RandomScaleShift> transforms)
     {
         using var grad = torch.enable_grad();
-        var x = image.detach().requires_grad_();
-        var shifted = x.roll([dy, dx], [2L, 3L]);
-        var score = Targets.Of(classes).Score(Model.call(shifted), target, Score);
-        var l2 = (x - middle).square().flatten(1).sum(1) / numel;
+        var z = spectrum.detach().requires_grad_();
+        var x = canvas.Image(z);
+        var seen = RandomScaleShift.Apply(x, transforms, Low);
+        var score = Targets.Of(classes).Score(Model.call(seen), target, Score);
+        var (height, width) = (imageShape[1], imageShape[2]);
+        var l2 = (x - canvas.Reference).square().flatten(1).sum(1) / x[0].numel();
         var tv = ((x.narrow(2, 1, height - 1) - x.narrow(2, 0, height - 1)).abs().flatten(1).sum(1)
             + (x.narrow(3, 1, width - 1) - x.narrow(3, 0, width - 1)).abs().flatten(1).sum(1)) / (height * width);
         var objective = score - (L2 * l2) - (TV * tv);
-        return torch.autograd.grad([objective.sum()], [x])[0].MoveToOuterDisposeScope();
+        return torch.autograd.grad([objective.sum()], [z])[0].MoveToOuterDisposeScope();
     }
 
     /// <summary>Each class's logit and probability at <paramref name="image"/>, chunked by the internal batch size.</summary>
@@ -193,8 +227,26 @@ public sealed class ActivationMaximization : IClassVisualizer
             ["jitter"] = Text(Jitter),
             ["range"] = $"[{Text(Low)}, {Text(High)}]",
             ["seed"] = Text(Seed),
+            ["decay"] = Text(Decay),
+            ["zoom"] = Text(Zoom),
+            ["reference"] = reference is null ? "middle" : "given",
             ["score"] = Score.ToString().ToLowerInvariant(),
             ["internal_batch_size"] = Text(InternalBatchSize),
         };
+    }
+
+    /// <summary>The reference's values, checked: shape [C, H, W] and every value inside [low, high].</summary>
+    private static float[] ReferenceOf(Tensor reference, long[] imageShape, double low, double high)
+    {
+        if (!reference.shape.SequenceEqual(imageShape))
+        {
+            throw new ArgumentException($"The reference image must have the image shape {HostCopies.FormatShape(imageShape)}, got {reference.ShapeText()}.", nameof(reference));
+        }
+        var values = reference.ToFloats();
+        if (values.Any(v => !(v >= low && v <= high)))
+        {
+            throw new ArgumentException($"The reference image's values must lie in the input range [{low}, {high}]; it holds {values.Min()} to {values.Max()} (or NaN).", nameof(reference));
+        }
+        return values;
     }
 }

@@ -1,0 +1,129 @@
+using TrainExplain.Explainers;
+using TrainExplain.Tests.Support;
+
+namespace TrainExplain.Tests.Explainers;
+
+/// <summary>
+/// Activation maximization's parts (issue 14, item 7): the Fourier parameterization, the random zoom and shift, the
+/// reference image, and the whole being deterministic given a seed and independent of the internal batch size.
+/// </summary>
+public sealed class ActivationMaximizationTests
+{
+    private static void AssertClose(double[] expected, double[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"at {i}: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+
+    /// <summary>The spectrum of an image gives the image back, for even and odd sizes, within float32 rounding.</summary>
+    [Theory]
+    [InlineData(28, 28)]
+    [InlineData(7, 9)]
+    public void FourierSpectrumOfAnImageGivesTheImageBack(int height, int width)
+    {
+        torch.manual_seed(90);
+        using var scope = torch.NewDisposeScope();
+        var image = torch.randn([2, 3, height, width]);
+        var scale = FourierParameterization.Scale(height, width, 1.5, torch.CPU);
+        var spectrum = FourierParameterization.ToSpectrum(image, scale);
+        Assert.Equal(FourierParameterization.SpectrumShape([2, 3], height, width), spectrum.shape);
+        AssertClose(image.ToDoubles(), FourierParameterization.ToImage(spectrum, scale, height, width).ToDoubles(), 1e-5);
+    }
+
+    /// <summary>
+    /// The scale is 1 / max(f, 1/max(H, W))^decay over its largest value: 1 at the constant and the lowest frequency,
+    /// (2/28)^1.5 at the horizontal Nyquist frequency 1/2 of a 28 x 28 image, (sqrt(2)/28 / (1/28))^-1.5 on the diagonal.
+    /// </summary>
+    [Fact]
+    public void FourierScaleFallsAsOneOverFrequencyToTheDecay()
+    {
+        using var scope = torch.NewDisposeScope();
+        var scale = FourierParameterization.Scale(28, 28, 1.5, torch.CPU);
+        Assert.Equal([28L, 15], scale.shape);
+        var values = scale.ToDoubles();
+        // float32 values: within 1e-6.
+        AssertClose([1, 1, 1, Math.Pow(2.0 / 28, 1.5), Math.Pow(Math.Sqrt(2), -1.5), 1], [values[0], values[1], values[15], values[14], values[16], values.Max()], 1e-6);
+    }
+
+    /// <summary>No zoom and no shift leave the images as they are; a shift moves them by whole pixels and fills with the fill value.</summary>
+    [Fact]
+    public void ScaleShiftKeepsShapesAndShiftsByWholePixels()
+    {
+        torch.manual_seed(91);
+        using var scope = torch.NewDisposeScope();
+        var images = torch.rand([2, 1, 6, 7]);
+        var same = RandomScaleShift.Apply(images, [new(1, 0, 0), new(1, 0, 0)], fill: 0.25);
+        AssertClose(images.ToDoubles(), same.ToDoubles(), 1e-6);
+        var moved = RandomScaleShift.Apply(images, [new(1, 1, 2), new(1, -1, 0)], fill: 0.25);
+        Assert.Equal(images.shape, moved.shape);
+        var expected = torch.full([2, 1, 6, 7], 0.25);
+        expected[0, 0, TensorIndex.Slice(1), TensorIndex.Slice(2)] = images[0, 0, TensorIndex.Slice(0, 5), TensorIndex.Slice(0, 5)];
+        expected[1, 0, TensorIndex.Slice(0, 5)] = images[1, 0, TensorIndex.Slice(1)];
+        AssertClose(expected.ToDoubles(), moved.ToDoubles(), 1e-6);
+    }
+
+    /// <summary>A zero spectrum draws the reference, mapped through the range's logit and back; values at the ends are kept 2% inside.</summary>
+    [Fact]
+    public void ZeroSpectrumDrawsTheReferenceInsideTheRange()
+    {
+        using var scope = torch.NewDisposeScope();
+        var reference = torch.tensor(new float[] { -1, -0.5f, 0, 0.5f, 1, 0.9f }, [1, 2, 3]);
+        var canvas = new SpectrumCanvas(reference, FourierParameterization.Scale(2, 3, 1.5, torch.CPU), low: -1, high: 1);
+        var image = canvas.Image(torch.zeros(FourierParameterization.SpectrumShape([4, 1], 2, 3)));
+        Assert.Equal([4L, 1, 2, 3], image.shape);
+        AssertClose([.. Enumerable.Repeat(new[] { -0.96, -0.5, 0, 0.5, 0.96, 0.9 }, 4).SelectMany(v => v)], image.ToDoubles(), 1e-6);
+    }
+
+    /// <summary>The same seed gives the same images bit for bit, another seed others, and B = 1 the same as B = 256.</summary>
+    [Fact]
+    public void ImagesDependOnTheSeedOnlyNotOnTheInternalBatchSize()
+    {
+        torch.manual_seed(92);
+        using var model = ExplainerModels.NestedConvNet();
+        double[] Images(long seed, int internalBatchSize)
+        {
+            using var explanation = (ClassImages)new ActivationMaximization(model, [0, 1, 2], imageShape: [1, 8, 8], steps: 12, seed: seed,
+                internalBatchSize: internalBatchSize).Visualize();
+            return explanation.Images.ToDoubles();
+        }
+        var first = Images(3, 256);
+        Assert.Equal(first, Images(3, 256));
+        AssertClose(first, Images(3, 1), 1e-5);
+        Assert.True(first.Zip(Images(4, 256)).Max(p => Math.Abs(p.First - p.Second)) > 1e-3);
+    }
+
+    /// <summary>The ascent starts at the reference: the scores before are the model's at the reference, up to the start spectrum's spread.</summary>
+    [Fact]
+    public void AscentStartsFromTheReferenceImage()
+    {
+        torch.manual_seed(93);
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.NestedConvNet();
+        var reference = 0.1 + (0.8 * torch.rand([1, 8, 8]));
+        using var explanation = (ClassImages)new ActivationMaximization(model, [0, 2], imageShape: [1, 8, 8], steps: 1, reference: reference).Visualize();
+        using var noGrad = torch.no_grad();
+        model.eval();
+        var logits = model.call(reference.unsqueeze(0)).ToDoubles();
+        Assert.Equal("given", explanation.Parameters["reference"]);
+        AssertClose([logits[0], logits[2]], [.. explanation.ScoresBefore.Select(s => (double)s)], 1e-2);
+    }
+
+    /// <summary>A reference of another shape or outside the range, a negative decay or a zoom of 1 or more are refused by name.</summary>
+    [Fact]
+    public void BadReferenceDecayOrZoomIsRefusedByName()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.NestedConvNet();
+        var shape = Assert.Throws<ArgumentException>(() => new ActivationMaximization(model, [0], imageShape: [1, 8, 8], reference: torch.zeros([1, 8, 7])));
+        Assert.Equal("reference", shape.ParamName);
+        Assert.Contains("[1, 8, 8]", shape.Message);
+        var range = Assert.Throws<ArgumentException>(() => new ActivationMaximization(model, [0], imageShape: [1, 8, 8], reference: torch.full([1, 8, 8], 1.5)));
+        Assert.Equal("reference", range.ParamName);
+        Assert.Contains("[0, 1]", range.Message);
+        Assert.Equal("decay", Assert.Throws<ArgumentException>(() => new ActivationMaximization(model, [0], decay: -1)).ParamName);
+        Assert.Equal("zoom", Assert.Throws<ArgumentException>(() => new ActivationMaximization(model, [0], zoom: 1)).ParamName);
+    }
+}
