@@ -27,13 +27,15 @@ public sealed class EndToEndTests : IDisposable
         {
             Assert.Equal([1L, 2L], events.Scalars(tag).Select(s => s.Step));
         }
-        var explainTags = events.Tags().Where(t => t.StartsWith("explain/", StringComparison.Ordinal)).ToList();
+        var explainTags = events.Tags().Where(t => t.StartsWith("explain/", StringComparison.Ordinal) && !t.EndsWith("/evolution", StringComparison.Ordinal)).ToList();
         Assert.Equal(ExplainerCatalog.Names.Count, explainTags.Count);
         foreach (var tag in explainTags)
         {
             var images = events.ValuesOf(tag);
             Assert.Equal([1L, 2L], images.Select(i => i.Step));
             Assert.All(images, i => Assert.True(i.Value.Image!.Decode().Width > 28));
+            // Issue 14: at the end of training, one evolution figure per method.
+            Assert.Equal([2L], events.ValuesOf($"{tag}/evolution").Select(i => i.Step));
         }
         // Issue 15: every method with a per-pixel map is measured each epoch, the random order once, stability from epoch 2.
         string[] mapped = ["VanillaGradients", "GradientsInputs", "SmoothGrad", "SmoothGradSquared", "VarGrad", "IntegratedGradients", "GradCam",
@@ -54,6 +56,7 @@ public sealed class EndToEndTests : IDisposable
         foreach (var method in methods)
         {
             Assert.True(File.Exists(Path.Combine(method, "epoch_002.png")), method);
+            Assert.True(File.Exists(Path.Combine(method, "evolution.png")), method);
         }
 
         var weights = Path.Combine(run, "model.safetensors");

@@ -16,17 +16,18 @@ internal sealed class Canvas : IDisposable
     internal Canvas(int width, int height, SKColor background)
     {
         _ = Image.ByteCount(width, height, 4);
+        (Width, Height) = (width, height);
         bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         canvas = new SKCanvas(bitmap);
         canvas.Clear(background);
         textPaint = new SKPaint { Typeface = LabelFont.Typeface, IsAntialias = true, SubpixelText = true };
     }
 
-    /// <summary>Width in pixels.</summary>
-    internal int Width => bitmap.Width;
+    /// <summary>Width in pixels (kept here: SKBitmap asks native code each time).</summary>
+    internal int Width { get; }
 
     /// <summary>Height in pixels.</summary>
-    internal int Height => bitmap.Height;
+    internal int Height { get; }
 
     /// <summary>Copies <paramref name="image"/> (any channel count, alpha ignored) with its top left corner at (<paramref name="left"/>, <paramref name="top"/>), clipped to the surface.</summary>
     internal void DrawImage(Image image, int left, int top)
@@ -34,15 +35,21 @@ internal sealed class Canvas : IDisposable
         canvas.Flush();
         var rgb = image.ToChannels(3).Pixels;
         var target = Pixels();
+        var (first, last) = (Math.Max(0, -left), Math.Min(image.Width, Width - left));
+        if (last <= first)
+        {
+            return;
+        }
         for (var y = Math.Max(0, -top); y < image.Height && top + y < Height; y++)
         {
-            for (var x = Math.Max(0, -left); x < image.Width && left + x < Width; x++)
+            var source = rgb.AsSpan(((y * image.Width) + first) * 3);
+            var row = target[((((top + y) * Width) + left + first) * 4)..];
+            for (var x = 0; x < last - first; x++)
             {
-                var (source, destination) = (((y * image.Width) + x) * 3, (((top + y) * Width) + left + x) * 4);
-                target[destination] = rgb[source];
-                target[destination + 1] = rgb[source + 1];
-                target[destination + 2] = rgb[source + 2];
-                target[destination + 3] = byte.MaxValue;
+                row[(x * 4) + 0] = source[(x * 3) + 0];
+                row[(x * 4) + 1] = source[(x * 3) + 1];
+                row[(x * 4) + 2] = source[(x * 3) + 2];
+                row[(x * 4) + 3] = byte.MaxValue;
             }
         }
     }
@@ -88,10 +95,13 @@ internal sealed class Canvas : IDisposable
     {
         canvas.Flush();
         var source = Pixels();
-        var rgb = new byte[Width * Height * 3];
-        for (var i = 0; i < Width * Height; i++)
+        var pixelCount = Width * Height;
+        var rgb = new byte[pixelCount * 3];
+        for (var i = 0; i < pixelCount; i++)
         {
-            source.Slice(i * 4, 3).CopyTo(rgb.AsSpan(i * 3, 3));
+            rgb[i * 3] = source[i * 4];
+            rgb[(i * 3) + 1] = source[(i * 4) + 1];
+            rgb[(i * 3) + 2] = source[(i * 4) + 2];
         }
         return new Image(Width, Height, 3, rgb);
     }
@@ -119,5 +129,5 @@ internal sealed class Canvas : IDisposable
         return length > 0 || Measure("…", size) <= maxWidth ? $"{text[..length]}…" : "";
     }
 
-    private unsafe Span<byte> Pixels() => new((void*)bitmap.GetPixels(), bitmap.ByteCount);
+    private unsafe Span<byte> Pixels() => new((void*)bitmap.GetPixels(), Width * Height * 4);
 }

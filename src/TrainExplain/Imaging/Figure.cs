@@ -59,11 +59,8 @@ public static class Figure
         var x = 4f;
         canvas.Text(legend.Low, x, baseline, size, SKColors.White);
         x += canvas.Measure(legend.Low, size) + 4;
-        for (var i = 0; i < BarWidth; i++)
-        {
-            var (r, g, b) = legend.Colormap.Map(i / (float)(BarWidth - 1));
-            canvas.Fill((int)x + i, top + 2, 1, BarHeight, new SKColor(r, g, b));
-        }
+        var ramp = Enumerable.Range(0, BarWidth * BarHeight).Select(i => i % BarWidth / (float)(BarWidth - 1)).ToArray();
+        canvas.DrawImage(legend.Colormap.Apply(ramp, BarWidth, BarHeight), (int)x, top + 2);
         x += BarWidth + 4;
         canvas.Text(legend.High, x, baseline, size, SKColors.White);
         x += canvas.Measure(legend.High, size) + 12;
