@@ -7,4 +7,6 @@ cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 dotnet build examples/MnistTrainer -c Release -nologo -clp:ErrorsOnly
+# train never writes into a folder that holds another run; the example's own run is replaced on every call.
+rm -rf runs/example
 exec examples/MnistTrainer/bin/Release/net10.0/MnistTrainer train --run-name example "$@"
