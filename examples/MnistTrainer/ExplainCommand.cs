@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using MnistTrainer.Models;
 using TorchSharp;
+using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 using TrainExplain.Metrics;
 using static TorchSharp.torch;
 
@@ -21,7 +23,7 @@ internal static class ExplainCommand
         method.AcceptOnlyFromAmong([.. ExplainerCatalog.Names]);
         var target = new Option<string>("--target") { HelpName = "class", Description = "predicted, label, or a class index.", DefaultValueFactory = _ => "predicted" };
         var input = new Option<string?>("--input") { HelpName = "file", Description = "safetensors with 'images' [N,1,28,28] float32 and optional 'labels' int64 [N]." };
-        var data = new Option<string?>("--data") { HelpName = "folder", Description = "MNIST-format folder; explains test images --indices A-B." };
+        var data = new Option<string?>("--data") { HelpName = "folder", Description = "MNIST-format folder; explains test images --indices A-B. A Fashion-MNIST folder names the classes in the picture." };
         var indices = new Option<string?>("--indices") { HelpName = "A-B", Description = "Test-split range A-B (inclusive) with --data." };
         var images = new Option<string[]>("--images") { HelpName = "file.png", Description = "PNG files (gray or RGB, 28x28).", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { HelpName = "folder", Description = "Folder for <method>.png and <method>.safetensors (created if missing).", DefaultValueFactory = _ => "explanations" };
@@ -58,7 +60,10 @@ internal static class ExplainCommand
         return command;
     }
 
-    /// <summary>Checks every flag, input path and the output folder first, then loads, explains, and publishes the pair of files.</summary>
+    /// <summary>
+    /// Checks every flag, input path and the output folder first, then loads, explains, and publishes the pair of files:
+    /// the tensors and the labelled figure that training writes (caption, tiles with their labels, colour bar).
+    /// </summary>
     private static int Run(string weights, string arch, string method, string target, ExplainInputs source, string output, Device device,
         ExplainerSettings settings, int? metricSteps)
     {
@@ -80,11 +85,11 @@ internal static class ExplainCommand
         model.eval();
         using var scope = NewDisposeScope();
         using var explanation = ExplainerCatalog.ExplainsInputs(method)
-            ? ExplainImages(method, model, settings, source, target, device, metricSteps, out var metrics)
-            : VisualizeClasses(model, settings, source, metricSteps, out metrics);
+            ? ExplainImages(method, model, settings, source, target, device, metricSteps, out var metrics, out var labels)
+            : VisualizeClasses(model, settings, source, metricSteps, out metrics, out labels);
         var png = Path.Combine(output, $"{method}.png");
         var tensors = Path.Combine(output, $"{method}.safetensors");
-        OutputFolder.Publish("--out", [(tensors, path => explanation.SaveTensors(path, metrics)), (png, path => explanation.SaveGrid(path))]);
+        OutputFolder.Publish("--out", [(tensors, path => explanation.SaveTensors(path, metrics)), (png, path => explanation.SaveFigure(path, labels))]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{explanation.Method}: {explanation.Targets.Length} {(ExplainerCatalog.ExplainsInputs(method) ? "images" : "classes")}, targets [{string.Join(", ", explanation.Targets)}], {explanation.Elapsed.TotalMilliseconds:F0} ms"));
         if (metrics is not null)
@@ -98,10 +103,11 @@ internal static class ExplainCommand
     }
 
     private static Explanation ExplainImages(string method, nn.Module<Tensor, Tensor> model, ExplainerSettings settings, ExplainInputs source, string target,
-        Device device, int? metricSteps, out Dictionary<string, Tensor>? metrics)
+        Device device, int? metricSteps, out Dictionary<string, Tensor>? metrics, out IReadOnlyList<TileLabel> tileLabels)
     {
         var (images, labels) = source.Load(device);
         var explanation = ExplainerCatalog.CreateExplainer(method, model, settings).Explain(images, ParseTarget(target, labels));
+        tileLabels = TileLabels.ForInputs(model, images, explanation.Targets, labels, source.ClassNames);
         metrics = null;
         if (metricSteps is { } steps && explanation is Attribution attribution)
         {
@@ -118,7 +124,7 @@ internal static class ExplainCommand
 
     /// <summary>Activation maximization needs no inputs: any input flag given is said to be ignored rather than read.</summary>
     private static Explanation VisualizeClasses(nn.Module<Tensor, Tensor> model, ExplainerSettings settings, ExplainInputs source, int? metricSteps,
-        out Dictionary<string, Tensor>? metrics)
+        out Dictionary<string, Tensor>? metrics, out IReadOnlyList<TileLabel> labels)
     {
         if (source.IsGiven)
         {
@@ -129,7 +135,9 @@ internal static class ExplainCommand
             Console.Error.WriteLine($"note: --metrics does not apply to {ExplainerCatalog.ClassVisualization}, which explains classes, not inputs.");
         }
         metrics = null;
-        return ExplainerCatalog.CreateClassVisualizer(model, settings).Visualize();
+        var pictures = ExplainerCatalog.CreateClassVisualizer(model, settings).Visualize();
+        labels = TileLabels.ForClassImages(pictures, source.ClassNames);
+        return pictures;
     }
 
     private static int MetricSteps(int steps) =>

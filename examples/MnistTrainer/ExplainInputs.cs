@@ -16,6 +16,13 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
     internal bool IsGiven => SafeTensorsPath is not null || Indices is not null || Images.Length > 0;
 
     /// <summary>
+    /// The class names of the figure's labels: Fashion-MNIST's when the images come from (or <c>--data</c> names) a
+    /// Fashion-MNIST folder, as <c>train</c> names them; null, for class indices, otherwise.
+    /// </summary>
+    internal IReadOnlyList<string>? ClassNames =>
+        Indices is null && DataDirectoryOption is null ? null : FashionMnistClasses.For(DataDirectory.Resolve(DataDirectoryOption));
+
+    /// <summary>
     /// Checks, before any model work, that exactly one input is given, its files exist and are files, the range parses,
     /// and each PNG's header declares the model's 28x28 (read from its first 33 bytes, so a huge image costs nothing).
     /// </summary>

@@ -1,9 +1,11 @@
 using System.Globalization;
 using MnistTrainer.Models;
 using MnistTrainer.Tests.Support;
+using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Data.SafeTensors;
 using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 using TrainExplain.Metrics;
 
 namespace MnistTrainer.Tests;
@@ -58,6 +60,71 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("note: actmax synthesizes one image per class and reads no inputs; the input flags are ignored.", error);
         Assert.Contains("note: --metrics does not apply to actmax", error);
+    }
+
+    [Fact]
+    public void ThePictureIsTheLabelledFigureTrainingWritesWithClassIndicesWithoutADataFolder()
+    {
+        var weights = Weights();
+        var inputs = Inputs(3);
+        var output = Path.Combine(root, "figure");
+        Cli.Succeed("explain", "--weights", weights, "--method", "vanilla", "--input", inputs, "--target", "label", "--out", output, "--device", "cpu");
+
+        using var scope = NewDisposeScope();
+        var saved = TensorSafeTensors.Load(inputs);
+        var (picture, labels, grid) = AssertIsTheLibrarysFigure(Path.Combine(output, "vanilla.png"), weights, "vanilla", saved["images"], saved["labels"], Targets.Labels(saved["labels"]), names: null);
+        Assert.Equal(saved["labels"].data<long>().ToArray().Select(c => c.ToString(CultureInfo.InvariantCulture)), labels.Select(l => l.TrueClass));
+        Assert.All(labels, l => Assert.Null(l.ExplainedClass));
+        // 3 tiles of 112 px, 2 px apart and from the border, in the plain grid; the figure is at least 480 px wide, with a caption, label bands and the colour bar.
+        Assert.Equal(((3 * 112) + (4 * 2), 112 + (2 * 2)), (grid.Width, grid.Height));
+        Assert.Equal(480, picture.Width);
+        // Caption; tiles framed (3 px) over 2 label lines (true, pred) in the grid's padding; the bar with its note on 2 lines.
+        Assert.Equal(20 + ((2 * 2) + 112 + (2 * 3) + (2 * 12) + 4) + 22 + 13, picture.Height);
+    }
+
+    [Fact]
+    public void ADataFolderOfFashionMnistNamesTheClassesAndActivationMaximizationIsLabelledToo()
+    {
+        FashionMnist.Require();
+        var weights = Weights();
+        var output = Path.Combine(root, "named");
+        Cli.Succeed(Explain("gradcam", "--data", FashionMnist.Directory, "--indices", "0-2", "--target", "2", "--out", output));
+        using (var scope = NewDisposeScope())
+        using (var test = ImageDataset.LoadMnist(FashionMnist.Directory, train: false, limit: 3))
+        {
+            var (images, truth) = test.Take(3);
+            var (_, labels, _) = AssertIsTheLibrarysFigure(Path.Combine(output, "gradcam.png"), weights, "gradcam", images, truth, Targets.Class(2), FashionMnistClasses.Names);
+            Assert.Equal(["Ankle boot", "Pullover", "Trouser"], labels.Select(l => l.TrueClass));
+            Assert.Equal([FashionMnistClasses.Names[2], null, FashionMnistClasses.Names[2]], labels.Select(l => l.ExplainedClass));
+        }
+
+        Cli.Succeed(Explain("actmax", "--steps", "2", "--data", FashionMnist.Directory, "--out", output));
+        using var model = new SimpleConvNet();
+        ModelWeights.Load(model, weights);
+        using var pictures = ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings(Steps: 2)).Visualize();
+        var expected = pictures.RenderFigure(TileLabels.ForClassImages(pictures, FashionMnistClasses.Names));
+        Assert.Equal(expected.Pixels, TrainExplain.Imaging.Png.Load(Path.Combine(output, "actmax.png")).ToChannels(3).Pixels);
+    }
+
+    /// <summary>
+    /// The PNG at <paramref name="path"/> is, pixel for pixel, the library's figure of <paramref name="method"/> on these
+    /// images, each tile labelled by <see cref="TileLabels.ForInputs(nn.Module{Tensor, Tensor}, Tensor, IReadOnlyList{long}, Tensor?, IReadOnlyList{string}?)"/>
+    /// as the training callback labels it; it returns the picture, the labels and the plain grid.
+    /// </summary>
+    private static (Image Picture, IReadOnlyList<TileLabel> Labels, Image Grid) AssertIsTheLibrarysFigure(
+        string path, string weights, string method, Tensor images, Tensor truth, Targets targets, IReadOnlyList<string>? names)
+    {
+        using var model = new SimpleConvNet();
+        ModelWeights.Load(model, weights);
+        model.eval();
+        using var explanation = ExplainerCatalog.CreateExplainer(method, model, new ExplainerSettings()).Explain(images, targets);
+        var labels = TileLabels.ForInputs(model, images, explanation.Targets, truth, names);
+        var expected = explanation.RenderFigure(labels);
+        var picture = TrainExplain.Imaging.Png.Load(path).ToChannels(3);
+        Assert.Equal((expected.Width, expected.Height), (picture.Width, picture.Height));
+        Assert.Equal(expected.Pixels, picture.Pixels);
+        Assert.Contains(picture.Pixels.Take(picture.Width * 3 * 20), b => b > 0);   // the caption band is drawn
+        return (picture, labels, explanation.RenderGrid());
     }
 
     [Fact]

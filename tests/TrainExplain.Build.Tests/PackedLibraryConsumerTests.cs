@@ -88,8 +88,9 @@ public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : 
 
         Assert.Contains("explained 2 heap-tuned=True", printed);
         Assert.False(Directory.Exists(Path.Combine(output, "cpu")), "TorchSharp fell back to copying libtorch into cpu/");
-        // Labels are drawn with SkiaSharp, whose Linux library comes with the package: two 8x8 tiles (x4, framed) under a caption, over two label lines and a colour bar.
-        Assert.Contains("figure 480x112", printed);
+        // Labels are drawn with SkiaSharp, whose Linux library comes with the package: two 8x8 tiles (x4, framed) under a caption, over two label lines
+        // and a colour bar whose normalization note takes two lines in 480 px.
+        Assert.Contains("figure 480x125", printed);
         Assert.True(File.Exists(Path.Combine(output, "runtimes", "linux-x64", "native", "libSkiaSharp.so")), "libSkiaSharp.so did not reach the consumer");
     }
 

@@ -1,5 +1,4 @@
 using TrainExplain.Explainers;
-using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
 using TrainExplain.Training;
 
@@ -61,7 +60,7 @@ public sealed class ClassVisualizationCallback : ITrainingCallback
             return;
         }
         using var pictures = visualizer.Visualize();
-        var labels = pictures.Targets.Select((c, i) => new TileLabel(null, null, (pictures as ClassImages)?.ProbabilitiesAfter[i], ClassNames.Of(classNames, c, nameof(classNames)))).ToList();
+        var labels = TileLabels.ForClassImages(pictures, classNames);
         outputs.Write(Tag, pictures, context.Epoch,
             $"{visualizer.Name}: one synthesized image per class ({string.Join(", ", labels.Select(l => l.ExplainedClass))}), in that order, left to right then top to bottom. " +
             "Under each picture: 'expl' the class it was made for and the softmax probability the model gives that class for it. The caption names the epoch and the method's parameters; " +

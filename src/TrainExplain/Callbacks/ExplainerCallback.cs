@@ -115,7 +115,7 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         try
         {
             LastElapsed = [.. explanations.Select(e => e.Elapsed)];
-            var labels = TileLabels(context, explanations[0].Targets);
+            var labels = TileLabelsOf(context, explanations[0].Targets);
             for (var i = 0; i < explanations.Count; i++)
             {
                 outputs.Write(TagOf(Explainers[i]), explanations[i], context.Epoch, GridDescription(explanations[i], labels is not null), labels);
@@ -241,33 +241,9 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
 
     private static string FaithfulnessTag(string name, string metric) => $"faithfulness/{name}/{metric}";
 
-    /// <summary>
-    /// Each image's label: true class (where the targets are labels), the model's prediction and its softmax probability
-    /// (one forward pass in eval mode without gradients), and the explained class where it differs; null for output-function targets.
-    /// </summary>
-    private IReadOnlyList<TileLabel>? TileLabels(TrainingContext context, long[] explained)
-    {
-        if (targets.IsOutputFunction)
-        {
-            return null;
-        }
-        using var scope = torch.NewDisposeScope();
-        long[] predicted;
-        float[] probabilities;
-        using (torch.no_grad())
-        {
-            var logits = EvalMode.Run(context.Model, () => context.Model.call(inputsOnDevice!));
-            var (probability, index) = torch.nn.functional.softmax(logits, 1).max(1);
-            (predicted, probabilities) = (index.ToLongs(), probability.ToFloats());
-        }
-        var truth = targets.LabelTensor?.ToLongs();
-        var names = Options.ClassNames;
-        return [.. predicted.Select((p, i) => new TileLabel(
-            truth is null ? null : ClassNames.Of(names, truth[i], ClassNamesOption),
-            ClassNames.Of(names, p, ClassNamesOption),
-            probabilities[i],
-            explained[i] == (truth?[i] ?? p) ? null : ClassNames.Of(names, explained[i], ClassNamesOption)))];
-    }
+    /// <summary>Each image's label (<see cref="TileLabels.ForInputs(nn.Module{Tensor, Tensor}, Tensor, IReadOnlyList{long}, Tensor?, IReadOnlyList{string}?)"/>); null for output-function targets.</summary>
+    private IReadOnlyList<TileLabel>? TileLabelsOf(TrainingContext context, long[] explained) =>
+        targets.IsOutputFunction ? null : TileLabels.ForInputs(context.Model, inputsOnDevice!, explained, targets.LabelTensor, Options.ClassNames, ClassNamesOption);
 
     private string GridDescription(Explanation explanation, bool labelled) =>
         $"{explanation.Method} of the {explanation.Targets.Length} fixed validation images, in batch order, left to right then top to bottom, each explained for its target ({targets.Description}). " +

@@ -109,6 +109,18 @@ public abstract class Explanation : IDisposable
     public void SaveGrid(string path, RenderOptions? options = null) => Png.Save(RenderGrid(options), path);
 
     /// <summary>
+    /// Saves <see cref="RenderFigure"/> as a PNG (written to a temporary name, then renamed): the labelled figure the
+    /// callbacks write during training. <see cref="Callbacks.TileLabels"/> makes the labels as they do.
+    /// </summary>
+    /// <param name="path">The PNG file.</param>
+    /// <param name="labels">One label per picture, or null for none.</param>
+    /// <param name="caption">The line on top, or null for <see cref="Caption"/>.</param>
+    /// <param name="options">Colormap, upscale, columns, padding.</param>
+    /// <exception cref="ArgumentException">The label count differs from the picture count.</exception>
+    public void SaveFigure(string path, IReadOnlyList<TileLabel>? labels = null, string? caption = null, RenderOptions? options = null) =>
+        Png.Save(RenderFigure(labels, caption, options), path);
+
+    /// <summary>
     /// Saves the tensors as safetensors: <c>attributions</c> (raw), <c>targets</c> (int64), <c>scores</c>, each method's
     /// extras, and <paramref name="extra"/> tensors of the caller's (e.g. faithfulness figures), with the parameters as metadata.
     /// </summary>

@@ -20,7 +20,7 @@ internal sealed class Canvas : IDisposable
         bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         canvas = new SKCanvas(bitmap);
         canvas.Clear(background);
-        textPaint = new SKPaint { Typeface = LabelFont.Typeface, IsAntialias = true, SubpixelText = true };
+        textPaint = TextPaint();
     }
 
     /// <summary>Width in pixels (kept here: SKBitmap asks native code each time).</summary>
@@ -77,6 +77,14 @@ internal sealed class Canvas : IDisposable
         return textPaint.MeasureText(text);
     }
 
+    /// <summary>The advance width of <paramref name="text"/> at <paramref name="size"/> pixels, measured without a surface.</summary>
+    internal static float MeasureAlone(string text, float size)
+    {
+        using var paint = TextPaint();
+        paint.TextSize = size;
+        return paint.MeasureText(text);
+    }
+
     /// <summary>
     /// Draws <paramref name="text"/> at <paramref name="size"/> pixels with its baseline at <paramref name="baseline"/>,
     /// starting at <paramref name="x"/> (or ending there when <paramref name="alignRight"/>), shortened with an ellipsis to
@@ -88,6 +96,45 @@ internal sealed class Canvas : IDisposable
         var left = alignRight ? x - Measure(fitted, size) : x;
         textPaint.Color = color;
         canvas.DrawText(fitted, left, baseline, textPaint);
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> broken into lines no wider than <paramref name="maxWidth"/> pixels at <paramref name="size"/>,
+    /// greedily at spaces, so the lines joined by single spaces give the text back; only a word wider than a line is split,
+    /// between characters. Static, so a figure can size itself before its surface exists.
+    /// </summary>
+    internal static IReadOnlyList<string> Wrap(string text, float size, float maxWidth)
+    {
+        using var paint = TextPaint();
+        paint.TextSize = size;
+        var lines = new List<string>();
+        var line = "";
+        foreach (var word in text.Split(' '))
+        {
+            var joined = line.Length == 0 ? word : $"{line} {word}";
+            if (paint.MeasureText(joined) <= maxWidth)
+            {
+                line = joined;
+                continue;
+            }
+            if (line.Length > 0)
+            {
+                lines.Add(line);
+            }
+            line = word;
+            while (line.Length > 1 && paint.MeasureText(line) > maxWidth)
+            {
+                var fits = 1;
+                while (fits + 1 < line.Length && paint.MeasureText(line[..(fits + 1)]) <= maxWidth)
+                {
+                    fits++;
+                }
+                lines.Add(line[..fits]);
+                line = line[fits..];
+            }
+        }
+        lines.Add(line);
+        return lines;
     }
 
     /// <summary>The surface as an RGB image.</summary>
@@ -128,6 +175,9 @@ internal sealed class Canvas : IDisposable
         }
         return length > 0 || Measure("…", size) <= maxWidth ? $"{text[..length]}…" : "";
     }
+
+    /// <summary>How every text is drawn and measured, so that what <see cref="Wrap"/> measures is what <see cref="Text"/> draws.</summary>
+    private static SKPaint TextPaint() => new() { Typeface = LabelFont.Typeface, IsAntialias = true, SubpixelText = true };
 
     private unsafe Span<byte> Pixels() => new((void*)bitmap.GetPixels(), Width * Height * 4);
 }

@@ -36,7 +36,7 @@ public static class EvolutionFigure
     /// <summary>Composes the figure: <paramref name="columns"/> in order, each an epoch and its tiles (row i of every column is the same image).</summary>
     /// <param name="columns">Per explained epoch, its number and at least as many tiles as there are rows, all of one size.</param>
     /// <param name="rowLabels">One label per row (e.g. the image's true class), at most <see cref="MaxRows"/>.</param>
-    /// <param name="caption">One line above the figure.</param>
+    /// <param name="caption">The caption above the figure, wrapped onto more lines where wider than it.</param>
     /// <param name="legend">The colour bar, or null.</param>
     /// <param name="upscale">Nearest-neighbour enlargement of each tile.</param>
     /// <exception cref="ArgumentException">No columns or rows, too many of either, a column with too few tiles, or tiles of different sizes.</exception>

@@ -3,8 +3,9 @@ using SkiaSharp;
 namespace TrainExplain.Imaging;
 
 /// <summary>
-/// A picture a person can read on its own: a caption line on top (what was explained, how, when), the tiles in a grid
-/// laid out for their count (<see cref="GridLayout"/>), and a colour bar under it saying what the colors mean.
+/// A picture a person can read on its own: a caption on top (what was explained, how, when; wrapped to the figure's
+/// width), the tiles in a grid laid out for their count (<see cref="GridLayout"/>), and a colour bar under it saying what
+/// the colors mean.
 /// </summary>
 public static class Figure
 {
@@ -16,10 +17,13 @@ public static class Figure
     private const int BarWidth = 160;
     private const int BarHeight = 10;
     private const int MinWidth = 480;
+    private const int CaptionLineHeight = 15;
+    private const float LegendTextSize = LabelledTiles.TextSize + 1;
+    private const int NoteLineHeight = 13;
 
     /// <summary>Composes <paramref name="tiles"/> under <paramref name="caption"/>, with <paramref name="legend"/> (if any) under the grid.</summary>
     /// <param name="tiles">The tiles, all of one size, in reading order.</param>
-    /// <param name="caption">One line; shortened with an ellipsis when wider than the figure.</param>
+    /// <param name="caption">One line; wrapped onto more when wider than the figure.</param>
     /// <param name="legend">The colour bar, or null for pictures without a colormap.</param>
     /// <param name="maxColumns">The most tiles per row.</param>
     /// <param name="padding">Pixels between tiles.</param>
@@ -36,34 +40,49 @@ public static class Figure
         return Frame(grid, caption, legend);
     }
 
-    /// <summary><paramref name="body"/> with <paramref name="caption"/> above it and <paramref name="legend"/> (if any) below.</summary>
+    /// <summary>
+    /// <paramref name="body"/> with <paramref name="caption"/> above it and <paramref name="legend"/> (if any) below; a
+    /// caption or a normalization note too long for the figure's width wraps onto more lines rather than being cut.
+    /// </summary>
     internal static Image Frame(Image body, string caption, ColorLegend? legend)
     {
         var width = Math.Max(body.Width, MinWidth);
-        var height = CaptionHeight + body.Height + (legend is null ? 0 : LegendHeight);
-        using var canvas = new Canvas(width, height, SKColors.Black);
-        canvas.Text(caption, 4, CaptionHeight - 6, CaptionSize, SKColors.White, width - 8);
-        canvas.DrawImage(body, 0, CaptionHeight);
+        var captionLines = Canvas.Wrap(caption, CaptionSize, width - 8);
+        var captionHeight = CaptionHeight + ((captionLines.Count - 1) * CaptionLineHeight);
+        var layout = legend is null ? default : LayOutLegend(legend, width);
+        var legendHeight = legend is null ? 0 : LegendHeight + ((layout.NoteLines.Count - 1) * NoteLineHeight);
+        using var canvas = new Canvas(width, captionHeight + body.Height + legendHeight, SKColors.Black);
+        for (var i = 0; i < captionLines.Count; i++)
+        {
+            canvas.Text(captionLines[i], 4, CaptionHeight - 6 + (i * CaptionLineHeight), CaptionSize, SKColors.White);
+        }
+        canvas.DrawImage(body, 0, captionHeight);
         if (legend is not null)
         {
-            DrawLegend(canvas, legend, CaptionHeight + body.Height + 3);
+            DrawLegend(canvas, legend, layout, captionHeight + body.Height + 3);
         }
         return canvas.ToImage();
     }
 
-    /// <summary>The low text, the bar from low to high, the high text, then the normalization, on one line.</summary>
-    private static void DrawLegend(Canvas canvas, ColorLegend legend, int top)
+    /// <summary>Where the bar and the normalization note start in a figure <paramref name="width"/> pixels wide, and the note's lines, wrapped to fit right of the bar.</summary>
+    private static (float BarLeft, float NoteLeft, IReadOnlyList<string> NoteLines) LayOutLegend(ColorLegend legend, int width)
     {
-        const float size = LabelledTiles.TextSize + 1;
+        var barLeft = 4 + Canvas.MeasureAlone(legend.Low, LegendTextSize) + 4;
+        var noteLeft = barLeft + BarWidth + 4 + Canvas.MeasureAlone(legend.High, LegendTextSize) + 12;
+        return (barLeft, noteLeft, Canvas.Wrap(legend.Normalization, LegendTextSize, width - noteLeft - 4));
+    }
+
+    /// <summary>The low text, the bar from low to high, the high text, then the normalization note's lines.</summary>
+    private static void DrawLegend(Canvas canvas, ColorLegend legend, (float BarLeft, float NoteLeft, IReadOnlyList<string> NoteLines) layout, int top)
+    {
         var baseline = top + BarHeight + 1;
-        var x = 4f;
-        canvas.Text(legend.Low, x, baseline, size, SKColors.White);
-        x += canvas.Measure(legend.Low, size) + 4;
+        canvas.Text(legend.Low, 4, baseline, LegendTextSize, SKColors.White);
         var ramp = Enumerable.Range(0, BarWidth * BarHeight).Select(i => i % BarWidth / (float)(BarWidth - 1)).ToArray();
-        canvas.DrawImage(legend.Colormap.Apply(ramp, BarWidth, BarHeight), (int)x, top + 2);
-        x += BarWidth + 4;
-        canvas.Text(legend.High, x, baseline, size, SKColors.White);
-        x += canvas.Measure(legend.High, size) + 12;
-        canvas.Text(legend.Normalization, x, baseline, size, LabelledTiles.KeyColor, canvas.Width - x - 4);
+        canvas.DrawImage(legend.Colormap.Apply(ramp, BarWidth, BarHeight), (int)layout.BarLeft, top + 2);
+        canvas.Text(legend.High, layout.BarLeft + BarWidth + 4, baseline, LegendTextSize, SKColors.White);
+        for (var i = 0; i < layout.NoteLines.Count; i++)
+        {
+            canvas.Text(layout.NoteLines[i], layout.NoteLeft, baseline + (i * NoteLineHeight), LegendTextSize, LabelledTiles.KeyColor);
+        }
     }
 }

@@ -41,10 +41,11 @@ public sealed class FigureOutputTests : IDisposable
         }
         var figure = Png.Decode(EventFileReader.ReadRun(run.Path).ToList().ValuesOf("explain/GradCam")[^1].Value.Image!.Encoded);
         var truth = labels.data<long>().ToArray();
-        // 6x6 inputs upscaled 4x with a 3 px frame: 30 px tiles, 6 to a row, 2 px apart, under the 20 px caption.
+        // 6x6 inputs upscaled 4x with a 3 px frame: 30 px tiles, 6 to a row, 2 px apart, under the caption, whose
+        // epoch, method and 5 parameters wrap onto a second line in the figure's 480 px (20 + 15 px).
         for (var i = 0; i < 6; i++)
         {
-            var frame = EvolutionFigureTests.Pixel(figure, 2 + (i * 32), 20 + 2);
+            var frame = EvolutionFigureTests.Pixel(figure, 2 + (i * 32), 35 + 2);
             Assert.Equal(predicted[i] == truth[i] ? new byte[] { 40, 180, 60 } : [230, 40, 40], frame);
         }
     }
@@ -82,9 +83,10 @@ public sealed class FigureOutputTests : IDisposable
             Assert.Contains("one column per explained epoch", evolution.Value.Description, StringComparison.Ordinal);
             Assert.Equal(evolution.Value.Image!.Encoded, File.ReadAllBytes(Path.Combine(imageFolder, folder, "evolution.png")));
         }
-        // Vanilla gradients' evolution: 8 of the 10 images, 3 epochs of 24 px cells (6 px inputs enlarged 4x), under header and caption, over the bar.
+        // Vanilla gradients' evolution: 8 of the 10 images, 3 epochs of 24 px cells (6 px inputs enlarged 4x), under header and caption, over the bar;
+        // 480 px wide, the caption and the bar's normalization note each wrap onto a second line (15 and 13 px) rather than end in an ellipsis.
         var vanilla = Png.Decode(events.ValuesOf("explain/VanillaGradients/evolution")[0].Value.Image!.Encoded);
-        Assert.Equal(20 + 16 + (8 * 26) + 22, vanilla.Height);
+        Assert.Equal((480, 20 + 15 + 16 + (8 * 26) + 22 + 13), (vanilla.Width, vanilla.Height));
         Assert.Contains("'pred' the model's prediction", events.ValuesOf("explain/VanillaGradients")[0].Value.Description, StringComparison.Ordinal);
         Assert.Contains("the image's 99th percentile", events.ValuesOf("explain/VanillaGradients")[0].Value.Description, StringComparison.Ordinal);
     }

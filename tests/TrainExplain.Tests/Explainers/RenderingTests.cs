@@ -39,8 +39,9 @@ public sealed class RenderingTests
         Assert.Equal("VanillaGradients (score: logit, targets: predicted)", gradients.Caption);
         var labels = Enumerable.Range(0, 3).Select(i => new TileLabel(null, $"{gradients.Targets[i]}", 0.5f, null)).ToList();
         var figure = gradients.RenderFigure(labels, options: new RenderOptions(Upscale: 2));
-        // Three 16 px tiles in one row, each framed (3 px a side) over one label line (12 + 4 px): 16 + 16 + 6 = 38 px, padded 2 px.
-        Assert.Equal(20 + 2 + (16 + 16 + 6) + 2 + 22, figure.Height);
+        // Three 16 px tiles in one row, each framed (3 px a side) over one label line (12 + 4 px): 16 + 16 + 6 = 38 px, padded 2 px;
+        // the colour bar's note wraps onto a second line (13 px) in the figure's 480 px.
+        Assert.Equal(20 + 2 + (16 + 16 + 6) + 2 + 22 + 13, figure.Height);
         Assert.Throws<ArgumentException>(() => gradients.RenderFigure(labels.Take(2).ToList()));
     }
 }

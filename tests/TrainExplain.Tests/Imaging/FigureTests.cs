@@ -35,6 +35,43 @@ public sealed class FigureTests
     }
 
     [Fact]
+    public void Wrap_BreaksAtSpacesIntoLinesThatFitAndSplitsOnlyAWordWiderThanALine()
+    {
+        const string caption = "IntegratedGradients over training: rows = the first 8 images, columns = 3 of 3 explained epochs";
+        var lines = Canvas.Wrap(caption, Figure.CaptionSize, 472);
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(caption, string.Join(' ', lines));
+        Assert.All(lines, line => Assert.InRange(Canvas.MeasureAlone(line, Figure.CaptionSize), 1, 472));
+        Assert.Equal([caption], Canvas.Wrap(caption, Figure.CaptionSize, float.PositiveInfinity));
+
+        var word = new string('W', 40);
+        var pieces = Canvas.Wrap($"a {word}", 10, 60);
+        Assert.Equal("a", pieces[0]);
+        Assert.Equal(word, string.Concat(pieces.Skip(1)));
+        Assert.All(pieces, piece => Assert.True(Canvas.MeasureAlone(piece, 10) <= 60, piece));
+        Assert.True(pieces.Count > 3);
+    }
+
+    [Fact]
+    public void Frame_WrapsANarrowFiguresCaptionAndNormalizationNoteInsteadOfCuttingThem()
+    {
+        // The evolution figure of 3 epochs: narrower than 480 px, so the figure is 480 px wide and the texts need 2 lines.
+        const string caption = "IntegratedGradients over training: rows = the first 8 images, columns = 3 of 3 explained epochs";
+        var legend = new ColorLegend(Colormap.Jet, "0", "1", "heat, per image: 0 = no saliency, 1 = the image's 99th percentile of |saliency|");
+        var body = LabelledTilesTests.Gradient(178, 50);
+        var figure = Figure.Frame(body, caption, legend);
+        // Caption 20 px + a 15 px second line, then the body, then the 22 px legend + a 13 px second note line.
+        Assert.Equal((480, 20 + 15 + 50 + 22 + 13), (figure.Width, figure.Height));
+        Assert.True(Ink(figure, 20, 35) > 0, "the caption's second line is drawn");
+        Assert.Equal(EvolutionFigureTests.Pixel(body, 0, 0), EvolutionFigureTests.Pixel(figure, 0, 35));
+        Assert.Equal(EvolutionFigureTests.Pixel(body, 177, 49), EvolutionFigureTests.Pixel(figure, 177, 35 + 49));
+        Assert.True(Ink(figure, 35 + 50 + 22, figure.Height) > 0, "the note's second line is drawn");
+
+        var oneLine = Figure.Frame(body, "short", legend with { Normalization = "per image" });
+        Assert.Equal(20 + 50 + 22, oneLine.Height);
+    }
+
+    [Fact]
     public void LabelFont_IsDejaVuSansAndFallsBackWithAWarningNamingThePackage()
     {
         var warnings = new List<string>();
