@@ -1,3 +1,5 @@
+using TrainExplain;
+
 namespace MnistTrainer;
 
 /// <summary>An output folder checked before any work, and files published into it together.</summary>
@@ -19,7 +21,7 @@ internal static class OutputFolder
         try
         {
             Directory.CreateDirectory(path);
-            using (new FileStream(TemporaryBeside(Path.Combine(path, "probe")), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            using (new FileStream(AtomicFile.TemporaryPathBeside(Path.Combine(path, "probe")), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
             }
         }
@@ -36,7 +38,7 @@ internal static class OutputFolder
     /// <exception cref="IOException">A write or rename failed; the message names the flag and the file.</exception>
     internal static void Publish(string flag, IReadOnlyList<(string Path, Action<string> Write)> files)
     {
-        var temporaries = files.Select(f => TemporaryBeside(f.Path)).ToArray();
+        var temporaries = files.Select(f => AtomicFile.TemporaryPathBeside(f.Path)).ToArray();
         var current = "";
         try
         {
@@ -63,7 +65,4 @@ internal static class OutputFolder
             }
         }
     }
-
-    private static string TemporaryBeside(string path) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
 }

@@ -51,28 +51,17 @@ public static class ModelWeights
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = System.IO.Path.GetFullPath(path);
-        var temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            if (IsSafeTensors(path))
             {
-                if (IsSafeTensors(path))
-                {
-                    model.save_safetensors(stream, leaveOpen: true);
-                }
-                else
-                {
-                    model.save_py(stream, leaveOpen: true);
-                }
-                stream.Flush(flushToDisk: true);
+                model.save_safetensors(stream, leaveOpen: true);
             }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+            else
+            {
+                model.save_py(stream, leaveOpen: true);
+            }
+        }, flushToDisk: true);
     }
 
     private static bool IsSafeTensors(string path) => path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);

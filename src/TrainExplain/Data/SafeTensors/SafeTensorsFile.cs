@@ -27,24 +27,7 @@ public static class SafeTensorsFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var prepared = SafeTensorsHeaderWriter.Prepare(tensors, metadata);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"The path '{path}' names no file.", nameof(path));
-        string temporaryPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                WritePrepared(stream, prepared);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporaryPath, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporaryPath);
-            throw;
-        }
+        AtomicFile.Write(path, stream => WritePrepared(stream, prepared), flushToDisk: true);
     }
 
     /// <summary>Reads the safetensors file at <paramref name="path"/>.</summary>
