@@ -202,7 +202,7 @@ internal sealed partial class RunOutputs : IDisposable
     private static string Reason(Exception e, string file, string folder) =>
         e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace(file, folder, StringComparison.Ordinal);
 
-    /// <summary>The hidden temporary file that <see cref="ModelWeights.Save"/> writes before renaming.</summary>
+    /// <summary>The hidden temporary file that <see cref="ModelWeights.Save"/> writes before renaming (<see cref="TrainExplain.AtomicFile.TemporaryPathBeside"/>).</summary>
     [GeneratedRegex(@"\.[^/\\]+\.[0-9a-f]{32}\.tmp")]
     private static partial Regex TemporaryFile();
 }

@@ -20,6 +20,13 @@ internal static class HostCopies
         return tensor.detach().to(ScalarType.Int64, torch.CPU).contiguous().data<long>().ToArray();
     }
 
+    /// <summary>How many of <paramref name="tensor"/>'s values are NaN or infinite (one read from the device).</summary>
+    internal static long CountNotFinite(this Tensor tensor)
+    {
+        using var scope = torch.NewDisposeScope();
+        return tensor.isfinite().logical_not().sum().item<long>();
+    }
+
     /// <summary>Whether two devices are the same one: TorchSharp's <see cref="Device"/> has no value equality.</summary>
     internal static bool IsSameAs(this Device device, Device other) => device.type == other.type && device.index == other.index;
 

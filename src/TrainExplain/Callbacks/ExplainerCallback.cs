@@ -231,8 +231,7 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         {
             return;
         }
-        using var notFinite = attribution.Saliency.isfinite().logical_not().sum();
-        if (notFinite.item<long>() is var count and > 0)
+        if (attribution.Saliency.CountNotFinite() is var count and > 0)
         {
             (Options.Warnings ?? Console.Error).WriteLine(
                 $"epoch {epoch}: {explanation.Method} has {count} NaN or infinite saliency values of {attribution.Saliency.numel()}; its heatmaps show them as 0.");

@@ -41,7 +41,7 @@ public static class TileLabels
         }
         if (trueClasses is not null && !trueClasses.shape.SequenceEqual([count]))
         {
-            throw new ArgumentException($"The true classes must have shape [{count}], one per input; got [{string.Join(", ", trueClasses.shape)}].", nameof(trueClasses));
+            throw new ArgumentException($"The true classes must have shape [{count}], one per input; got {trueClasses.ShapeText()}.", nameof(trueClasses));
         }
         using var scope = torch.NewDisposeScope();
         long[] predicted;

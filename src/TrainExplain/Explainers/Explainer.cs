@@ -113,8 +113,7 @@ public abstract class Explainer : IExplainer
             throw new ArgumentException("The batch is empty: nothing to explain.", nameof(inputs));
         }
         targets.CheckCount(inputs.size(0));
-        using var scope = torch.NewDisposeScope();
-        var notFinite = inputs.isfinite().logical_not().sum().item<long>();
+        var notFinite = inputs.CountNotFinite();
         if (notFinite > 0)
         {
             throw new ArgumentException($"The inputs hold {notFinite} NaN or infinite values.", nameof(inputs));
