@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using TrainExplain.Numerics;
 
 namespace MnistTrainer;
 
@@ -30,7 +31,7 @@ internal static class CommandLineErrors
             return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or ExternalException
-            or UnauthorizedAccessException or NotSupportedException or InvalidOperationException or KeyNotFoundException)
+            or UnauthorizedAccessException or NotSupportedException or InvalidOperationException or KeyNotFoundException or NumericsException)
         {
             Console.Error.WriteLine($"error: {OneLine(e.Message)}");
             return UsageError;

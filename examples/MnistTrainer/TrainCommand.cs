@@ -8,6 +8,7 @@ using TorchSharp;
 using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
+using TrainExplain.Numerics;
 using TrainExplain.TensorBoard;
 using TrainExplain.Training;
 using static TorchSharp.torch;
@@ -58,6 +59,15 @@ internal static class TrainCommand
     /// <summary>Exit code of a run stopped because its loss turned NaN or infinite (its records and weights are kept).</summary>
     internal const int DivergedExitCode = 3;
 
+    private static string OneDnnStatus(NumericsReport numerics) => (numerics.Mode, numerics.Remedy, numerics.ShapesChecked) switch
+    {
+        (OneDnnMode.On, _, _) => "oneDNN trusted (not checked)",
+        (_, NumericsRemedy.OneDnnOffForBackward, _) => "oneDNN off for backward passes (its convolution gradients are wrong on this CPU)",
+        (_, NumericsRemedy.OneDnnOffForProcess, _) => "oneDNN off",
+        (_, _, 0) => "oneDNN not checked (not on the CPU)",
+        _ => "oneDNN checked: right",
+    };
+
     private static int Positive(int value, string option) =>
         value > 0 ? value : throw new ArgumentException($"{option} must be positive, got {value}.");
 
@@ -75,7 +85,9 @@ internal static class TrainCommand
         using var signals = new StopSignals();
         manual_seed(settings.Seed);
         var runDirectory = outputs.RunDirectory;
-        Console.WriteLine($"data {settings.Data}, arch {settings.Architecture}, device {settings.Device}, {get_num_threads()} threads");
+        // The guard runs before the first pass anyway; running it here puts its finding in the run's header.
+        var numerics = NumericsGuard.EnsureChecked(settings.Device);
+        Console.WriteLine($"data {settings.Data}, arch {settings.Architecture}, device {settings.Device}, {get_num_threads()} threads, {OneDnnStatus(numerics)}");
 
         using var train = ImageDataset.LoadMnist(settings.Data, train: true, settings.LimitTrain);
         using var validation = ImageDataset.LoadMnist(settings.Data, train: false, settings.LimitValidation);

@@ -15,7 +15,12 @@ namespace TrainExplain.Data;
 /// </summary>
 public static class ModelWeights
 {
-    /// <summary>Loads <paramref name="path"/> into <paramref name="model"/>, strictly: every name and shape must match.</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/> into <paramref name="model"/>, strictly: every name and shape must match. The
+    /// parameters stay the same objects (an optimizer made before still trains them) and keep their
+    /// <c>requires_grad</c>: TorchSharp's <c>load_state_dict</c> copies it from the file's tensors, and PyTorch saves
+    /// every state-dict tensor with <c>requires_grad</c> false, which would silently freeze the model.
+    /// </summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">The file is not a readable weights file.</exception>
     /// <exception cref="WeightsMismatchException">The file reads well but does not fit the model.</exception>
@@ -33,6 +38,22 @@ public static class ModelWeights
         }
         using var scope = torch.NewDisposeScope();
         var expected = model.state_dict().ToDictionary(p => p.Key, p => (p.Value.dtype, p.Value.shape));
+        var trainable = model.named_parameters().Select(p => (p.parameter, p.parameter.requires_grad)).ToList();
+        try
+        {
+            LoadChecked(model, path, expected);
+        }
+        finally
+        {
+            foreach (var (parameter, requiresGrad) in trainable)
+            {
+                parameter.requires_grad_(requiresGrad);
+            }
+        }
+    }
+
+    private static void LoadChecked(nn.Module model, string path, Dictionary<string, (ScalarType Dtype, long[] Shape)> expected)
+    {
         if (IsSafeTensors(path))
         {
             var header = Guard(path, () => SafeTensorsFile.ReadHeader(path));

@@ -1,3 +1,4 @@
+using TrainExplain.Numerics;
 
 namespace TrainExplain.Explainers;
 
@@ -131,7 +132,7 @@ public sealed class ActivationMaximization : IClassVisualizer
         return EvalMode.Run(Model, () =>
         {
             using var scope = torch.NewDisposeScope();
-            var device = Model.parameters().FirstOrDefault()?.device ?? torch.CPU;
+            var device = ModelDevice.Of(Model);
             using var generator = new torch.Generator(unchecked((ulong)Seed));
             var (channels, height, width) = (imageShape[0], imageShape[1], imageShape[2]);
             var start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
@@ -188,7 +189,7 @@ public sealed class ActivationMaximization : IClassVisualizer
         var tv = ((x.narrow(2, 1, height - 1) - x.narrow(2, 0, height - 1)).abs().flatten(1).sum(1)
             + (x.narrow(3, 1, width - 1) - x.narrow(3, 0, width - 1)).abs().flatten(1).sum(1)) / (height * width);
         var objective = score - (L2 * l2) - (TV * tv);
-        return torch.autograd.grad([objective.sum()], [z])[0].MoveToOuterDisposeScope();
+        return Backward.Gradients(objective.sum(), [z], Name)[0].MoveToOuterDisposeScope();
     }
 
     /// <summary>Each class's logit and probability at <paramref name="image"/>, chunked by the internal batch size.</summary>

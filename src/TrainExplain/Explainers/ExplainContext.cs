@@ -1,3 +1,5 @@
+using TrainExplain.Numerics;
+
 namespace TrainExplain.Explainers;
 
 /// <summary>
@@ -211,7 +213,9 @@ public sealed class ExplainContext
         using var scope = torch.NewDisposeScope();
         using var capture = new LayerCapture(layers, scope);
         using var grad = torch.enable_grad();
-        var x = points.detach().requires_grad_(needInputGradient);
+        // The inputs always require grad, so a graph exists even when every parameter is frozen (a transfer-learning
+        // backbone, weights loaded for inference): backward then computes only what the request needs.
+        var x = points.detach().requires_grad_();
         var output = explainer.Model.call(x);
         var pointClasses = classesOf(output);
         var score = Targets.Score(output, pointClasses, explainer.Score);
@@ -220,12 +224,17 @@ public sealed class ExplainContext
         {
             wrt.Add(x);
         }
-        wrt.AddRange(capture.Outputs);
-        // A captured layer whose output does not reach the score has no gradient. With allow_unused, TorchSharp returns
-        // it as a tensor without a native handle that stays on its live count forever. The sum of an empty slice of each
-        // tensor (exactly 0) puts every one on the graph instead, so each gets a gradient: zeros when unused.
-        var objective = wrt.Aggregate(score.sum(), (sum, t) => sum + t.narrow(0, 0, 0).sum());
-        var gradients = torch.autograd.grad([objective], wrt);
+        for (var i = 0; i < layers.Count; i++)
+        {
+            var activation = capture.Output(i);
+            if (!activation.requires_grad)
+            {
+                throw new InvalidOperationException(
+                    $"{explainer.Name}: the output of layer '{layers[i].Name}' is detached (it does not require grad), so the score's gradient with respect to it cannot be taken; explain another layer.");
+            }
+            wrt.Add(activation);
+        }
+        var gradients = Backward.Gradients(score.sum(), wrt, explainer.Name);
         var inputGradient = needInputGradient ? gradients[0] : torch.zeros([]);
         var layerGradients = gradients.Skip(needInputGradient ? 1 : 0).ToList();
         var activations = capture.Outputs.Select(a => a.detach()).ToList();

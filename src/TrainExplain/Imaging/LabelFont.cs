@@ -5,7 +5,7 @@ namespace TrainExplain.Imaging;
 /// <summary>
 /// The typeface of every label, caption and legend: DejaVu Sans (Debian's <c>fonts-dejavu-core</c>), named so pictures
 /// look the same on every machine rather than taking whatever typeface Skia's default happens to be. Without it, labels
-/// fall back to that default after one warning on standard error: a missing font should not stop a training run.
+/// fall back to that default after one warning on <see cref="LibraryWarnings"/>: a missing font should not stop a training run.
 /// </summary>
 internal static class LabelFont
 {
@@ -15,7 +15,7 @@ internal static class LabelFont
     /// <summary>DejaVu Sans's family name.</summary>
     internal const string DejaVuSans = "DejaVu Sans";
 
-    private static readonly Lazy<SKTypeface> Shared = new(() => Load(DejaVuSansPath, DejaVuSans, message => Console.Error.WriteLine(message)));
+    private static readonly Lazy<SKTypeface> Shared = new(() => Load(DejaVuSansPath, DejaVuSans, LibraryWarnings.Write));
 
     /// <summary>DejaVu Sans, or Skia's default typeface when it is not installed.</summary>
     internal static SKTypeface Typeface => Shared.Value;
@@ -32,7 +32,7 @@ internal static class LabelFont
         {
             return installed;
         }
-        warn($"TrainExplain: the {family} font was not found at {path} (install the Debian package fonts-dejavu-core); labels are drawn with the default typeface '{SKTypeface.Default.FamilyName}'.");
+        warn($"the {family} font was not found at {path} (install the Debian package fonts-dejavu-core); labels are drawn with the default typeface '{SKTypeface.Default.FamilyName}'.");
         return SKTypeface.Default;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TrainExplain.Data;
+using TrainExplain.Numerics;
 
 namespace TrainExplain.Training;
 
@@ -36,6 +37,7 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(trainLoader);
         var metrics = (options ?? new TrainerOptions()).Metrics;
         var device = ModelDevice.Of(model);
+        NumericsGuard.EnsureChecked(device);
         CheckDevice(trainLoader, device, nameof(trainLoader));
         if (validationLoader is not null)
         {
@@ -121,7 +123,7 @@ public static class Trainer
                 var output = context.Model.call(x);
                 var value = loss.call(output, y);
                 context.Optimizer.zero_grad();
-                value.backward();
+                Backward.Loss(value);
                 context.Optimizer.step();
                 runningLoss.Add(value, x.size(0));
                 AddMetrics(metrics, sums, output.detach(), y);

@@ -2,7 +2,9 @@ using System.Globalization;
 using TrainExplain.Data;
 using TrainExplain.Data.SafeTensors;
 using TrainExplain.Tests.Support;
+using TrainExplain.Tests.Training;
 using TrainExplain.Tests.UserModels;
+using TrainExplain.Training;
 
 namespace TrainExplain.Tests.Data;
 
@@ -41,6 +43,36 @@ public sealed class ModelWeightsPyTorchInteropTests(PyTorchWeightFiles files) : 
                 tensor.Dispose();
             }
         }
+    }
+
+    [Theory]
+    [InlineData("pytorch.pt")]
+    [InlineData("pytorch.safetensors")]
+    public void LoadingKeepsEachParametersRequiresGradAndTheParametersThemselves(string name)
+    {
+        PythonTorch.SkipUnlessAvailable();
+        using var model = UserModelZoo.NamedSequential();
+        model.get_parameter("conv1.weight")!.requires_grad_(false);
+        var before = model.named_parameters().Select(p => (p.name, p.parameter.Handle, p.parameter.requires_grad)).ToList();
+        ModelWeights.Load(model, files[name]);
+        // PyTorch saves state-dict tensors with requires_grad false, and TorchSharp's load_state_dict copies it.
+        Assert.Equal(before, model.named_parameters().Select(p => (p.name, p.parameter.Handle, p.parameter.requires_grad)).ToList());
+        Assert.Equal(7, before.Count(p => p.requires_grad));
+    }
+
+    [Fact]
+    public void AFitEpochAfterLoadingAPyTorchFileChangesTheWeights()
+    {
+        PythonTorch.SkipUnlessAvailable();
+        using var model = UserModelZoo.NamedSequential();
+        using var optimizer = optim.SGD(model.parameters(), learningRate: 0.1);
+        ModelWeights.Load(model, files["pytorch.pt"]);
+        var loaded = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.ToFloats());
+        using var data = TrainingFixtures.Bars(16, seed: 3);
+        using var loss = nn.CrossEntropyLoss();
+        Trainer.Fit(model, optimizer, loss, new BatchLoader(data, 8), null, epochs: 1, cancellation: TestContext.Current.CancellationToken);
+        // conv1.bias is followed by BatchNorm in train mode, which removes any per-channel shift: its gradient is 0.
+        Assert.All(model.named_parameters().Where(p => p.name != "conv1.bias"), p => Assert.NotEqual(loaded[p.name], p.parameter.ToFloats()));
     }
 
     [Theory]

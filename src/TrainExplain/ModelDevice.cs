@@ -1,4 +1,4 @@
-namespace TrainExplain.Training;
+namespace TrainExplain;
 
 /// <summary>Where a model lives: the device of its first parameter or buffer (the CPU for a model with neither).</summary>
 internal static class ModelDevice

@@ -1,0 +1,20 @@
+namespace TrainExplain;
+
+/// <summary>
+/// Where the library says what a user should act on but that does not stop the work: a missing font, a numerics remedy
+/// applied for this machine. One line per warning, each starting with <c>TrainExplain:</c>.
+/// </summary>
+public static class LibraryWarnings
+{
+    private static TextWriter output = Console.Error;
+
+    /// <summary>The writer warnings go to (default: standard error); <see cref="TextWriter.Null"/> silences them.</summary>
+    public static TextWriter Output
+    {
+        get => output;
+        set => output = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Writes one warning line.</summary>
+    internal static void Write(string message) => Output.WriteLine($"TrainExplain: {message}");
+}
