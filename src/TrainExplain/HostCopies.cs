@@ -20,6 +20,13 @@ internal static class HostCopies
         return tensor.detach().to(ScalarType.Int64, torch.CPU).contiguous().data<long>().ToArray();
     }
 
+    /// <summary>The values of <paramref name="tensor"/> as bools (non-zero is true), in row-major order.</summary>
+    internal static bool[] ToBools(this Tensor tensor)
+    {
+        using var scope = torch.NewDisposeScope();
+        return tensor.detach().to(ScalarType.Bool, torch.CPU).contiguous().data<bool>().ToArray();
+    }
+
     /// <summary>How many of <paramref name="tensor"/>'s values are NaN or infinite (one read from the device).</summary>
     internal static long CountNotFinite(this Tensor tensor)
     {

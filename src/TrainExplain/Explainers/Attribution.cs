@@ -8,13 +8,34 @@ namespace TrainExplain.Explainers;
 /// </summary>
 public sealed class Attribution : Explanation
 {
+    /// <summary>The note under the tile of an image whose saliency is flat (<see cref="FlatMaps"/>).</summary>
+    internal const string FlatNote = "flat map";
+
     /// <summary>Creates the result from CPU tensors, which it takes over (see <see cref="ExplainContext.Attribution"/>, which makes them).</summary>
+    /// <param name="info">The call that made it: method, cost, parameters, time.</param>
+    /// <param name="raw">The raw attributions, [N, C, H, W] or [N, 1, H, W].</param>
+    /// <param name="saliency">The per-image saliency [N, H, W] (<see cref="Saliency"/>).</param>
+    /// <param name="heatmaps">The per-image heatmaps [N, H, W] in [0, 1].</param>
+    /// <param name="inputs">The explained inputs [N, C, H, W].</param>
+    /// <param name="targets">The class explained for each image.</param>
+    /// <param name="scores">S_c(x) of each input for its target.</param>
+    /// <param name="layerMap">The map at the layer's resolution [N, h, w], for CAM methods.</param>
+    /// <param name="delta">The completeness error per image [N], for integrated gradients.</param>
+    /// <param name="normalization">How the saliency became the heatmaps, in words, or null for a generic note.</param>
+    /// <param name="flatMaps">Whether each image's saliency is flat, or null to find it from <paramref name="saliency"/> (<see cref="Explainers.Heatmaps.IsFlat"/>).</param>
+    /// <exception cref="ArgumentException"><paramref name="flatMaps"/> does not have one flag per image.</exception>
     public Attribution(ExplanationInfo info, Tensor raw, Tensor saliency, Tensor heatmaps, Tensor inputs, long[] targets, float[] scores,
-        Tensor? layerMap = null, Tensor? delta = null, string? normalization = null) : base(info, raw, targets, scores)
+        Tensor? layerMap = null, Tensor? delta = null, string? normalization = null, bool[]? flatMaps = null) : base(info, raw, targets, scores)
     {
         ArgumentNullException.ThrowIfNull(saliency);
         ArgumentNullException.ThrowIfNull(heatmaps);
         ArgumentNullException.ThrowIfNull(inputs);
+        flatMaps ??= FlatOf(saliency);
+        if (flatMaps.Length != saliency.size(0))
+        {
+            throw new ArgumentException($"{saliency.size(0)} saliency maps but {flatMaps.Length} flat flags; give one per image.", nameof(flatMaps));
+        }
+        FlatMaps = flatMaps;
         Saliency = Own(saliency)!;
         Heatmaps = Own(heatmaps)!;
         Inputs = Own(inputs)!;
@@ -35,6 +56,12 @@ public sealed class Attribution : Explanation
 
     /// <summary>Per-image heatmaps [N, H, W] in [0, 1].</summary>
     public Tensor Heatmaps { get; }
+
+    /// <summary>
+    /// Whether each image's <see cref="Saliency"/> is flat (constant up to float rounding, METHODS.md): its heatmap is
+    /// all 0 and its tile in <see cref="Explanation.RenderFigure"/> says <c>flat map</c>.
+    /// </summary>
+    public IReadOnlyList<bool> FlatMaps { get; }
 
     /// <summary>The explained inputs [N, C, H, W].</summary>
     public Tensor Inputs { get; }
@@ -63,6 +90,16 @@ public sealed class Attribution : Explanation
 
     /// <summary>The colormap from heat 0 to 1, and <see cref="Normalization"/>.</summary>
     public override ColorLegend Legend(RenderOptions? options = null) => new((options ?? new RenderOptions()).Palette, "0", "1", $"heat, {Normalization}");
+
+    /// <summary>Which of the maps are flat, found on the CPU in a dispose scope of its own.</summary>
+    private static bool[] FlatOf(Tensor saliency)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Explainers.Heatmaps.IsFlat(saliency).ToBools();
+    }
+
+    /// <summary><c>flat map</c> under the tile of an image whose saliency is flat.</summary>
+    protected override string? TileNote(int index) => FlatMaps[index] ? FlatNote : null;
 
     /// <inheritdoc />
     protected override IEnumerable<(string Name, Tensor Tensor)> ExtraTensors()

@@ -137,7 +137,8 @@ public sealed class ExplainContext
 
     /// <summary>
     /// The result of an input-space method, built from device tensors: the heatmaps are <paramref name="normalize"/>d
-    /// from the <paramref name="saliency"/> [N, H, W]; raw maps, saliency, heatmaps and extras go to the host once each.
+    /// from the <paramref name="saliency"/> [N, H, W], which of its maps are flat is found beside them
+    /// (<see cref="Heatmaps.IsFlat"/>); raw maps, saliency, heatmaps, flat flags and extras go to the host once each.
     /// </summary>
     /// <param name="raw">The raw attributions, [N, C, H, W] or [N, 1, H, W].</param>
     /// <param name="saliency">The map the display normalizes and the faithfulness metrics order pixels by, [N, H, W].</param>
@@ -148,11 +149,13 @@ public sealed class ExplainContext
     public Attribution Attribution(Tensor raw, Tensor saliency, Func<Tensor, Tensor> normalize, int passes, Tensor? layerMap = null, Tensor? delta = null)
     {
         ArgumentNullException.ThrowIfNull(normalize);
+        ArgumentNullException.ThrowIfNull(saliency);
         var (hostRaw, hostSaliency, hostHeatmaps) = (Host(raw), Host(saliency), Host(normalize(saliency)));
+        var flatMaps = Heatmaps.IsFlat(saliency).ToBools();
         var (hostLayerMap, hostDelta) = (layerMap is null ? null : Host(layerMap), delta is null ? null : Host(delta));
         var (targetArray, scoreArray) = (TargetArray(), ScoreArray());
         return new Attribution(Info(passes), hostRaw, hostSaliency, hostHeatmaps, HostInputs(), targetArray, scoreArray, hostLayerMap, hostDelta,
-            NormalizationOf(normalize));
+            NormalizationOf(normalize), flatMaps);
     }
 
     /// <summary>The library's normalizations in words, for the colour bar; another is named by its method.</summary>

@@ -85,6 +85,8 @@ public abstract class Explanation : IDisposable
     /// <summary>
     /// All pictures as a figure a person can read alone: <paramref name="caption"/> (default <see cref="Caption"/>) on top,
     /// each tile with its label (if given) under it, laid out for their count, and the colour bar of <see cref="Legend"/>.
+    /// A tile the explanation has a note for (<c>flat map</c>, see <see cref="Attribution.FlatMaps"/>) says it on a last
+    /// label line, labels given or not.
     /// </summary>
     /// <param name="labels">One label per picture (true class, prediction, explained class), or null for none.</param>
     /// <param name="caption">The line on top, or null for <see cref="Caption"/>.</param>
@@ -101,8 +103,24 @@ public abstract class Explanation : IDisposable
     {
         ArgumentNullException.ThrowIfNull(tiles);
         ArgumentNullException.ThrowIfNull(options);
-        var shown = labels is null ? tiles : LabelledTiles.Draw(tiles, labels);
+        var noted = WithNotes(labels, tiles.Count);
+        var shown = noted is null ? tiles : LabelledTiles.Draw(tiles, noted);
         return Figure.Compose(shown, caption, Legend(options), options.Columns, options.Padding);
+    }
+
+    /// <summary>A short note for the tile of picture <paramref name="index"/> (e.g. <c>flat map</c>), or null for none.</summary>
+    protected virtual string? TileNote(int index) => null;
+
+    /// <summary>The labels with each tile's <see cref="TileNote"/> (which replaces a label's own), blank labels where there are notes but no labels.</summary>
+    private IReadOnlyList<TileLabel>? WithNotes(IReadOnlyList<TileLabel>? labels, int count)
+    {
+        var notes = Enumerable.Range(0, count).Select(i => i < Targets.Length ? TileNote(i) : null).ToList();
+        if (notes.TrueForAll(n => n is null) || (labels is not null && labels.Count != count))
+        {
+            // Nothing to add; or a count mismatch, which LabelledTiles.Draw reports.
+            return labels;
+        }
+        return [.. notes.Select((note, i) => labels?[i] is { } label ? note is null ? label : label with { Note = note } : new TileLabel(null, null, null, null) { Note = note })];
     }
 
     /// <summary>Saves <see cref="RenderGrid"/> as a PNG (written to a temporary name, then renamed).</summary>

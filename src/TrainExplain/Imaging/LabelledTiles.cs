@@ -20,10 +20,12 @@ public static class LabelledTiles
     internal static readonly SKColor Unknown = new(90, 90, 90);
     internal static readonly SKColor KeyColor = new(160, 160, 160);
     internal static readonly SKColor WrongText = new(255, 120, 120);
+    internal static readonly SKColor NoteText = new(255, 200, 60);
 
     /// <summary>
-    /// Each tile framed (green: right prediction, red: wrong, gray: no true class) with its label's lines under it. Every
-    /// band has the height of the longest label, so the results have one size and fit one grid.
+    /// Each tile framed (green: right prediction, red: wrong, gray: no true class) with its label's lines under it, its
+    /// note (<see cref="TileLabel.Note"/>) last, in amber. Every band has the height of the longest label, so the results
+    /// have one size and fit one grid.
     /// </summary>
     /// <param name="tiles">The pictures, all of one size.</param>
     /// <param name="labels">One label per tile.</param>
@@ -54,15 +56,23 @@ public static class LabelledTiles
         var baseline = FrameWidth + tile.Height + LineHeight - 1f;
         foreach (var (key, name, probability) in label.Lines())
         {
-            canvas.Text(key, left, baseline, TextSize, KeyColor);
-            var nameLeft = left + canvas.Measure("pred ", TextSize);
-            var percent = probability is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p * 100:F0}%") : "";
-            var room = right - nameLeft - (percent.Length == 0 ? 0 : canvas.Measure($" {percent}", TextSize));
-            var color = key == "pred" && label.IsCorrect == false ? WrongText : SKColors.White;
-            canvas.Text(name, nameLeft, baseline, TextSize, color, room);
-            if (percent.Length > 0)
+            if (key.Length == 0)
             {
-                canvas.Text(percent, right, baseline, TextSize, color, alignRight: true);
+                // The note: one line of its own, from the left.
+                canvas.Text(name, left, baseline, TextSize, NoteText, right - left);
+            }
+            else
+            {
+                canvas.Text(key, left, baseline, TextSize, KeyColor);
+                var nameLeft = left + canvas.Measure("pred ", TextSize);
+                var percent = probability is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p * 100:F0}%") : "";
+                var room = right - nameLeft - (percent.Length == 0 ? 0 : canvas.Measure($" {percent}", TextSize));
+                var color = key == "pred" && label.IsCorrect == false ? WrongText : SKColors.White;
+                canvas.Text(name, nameLeft, baseline, TextSize, color, room);
+                if (percent.Length > 0)
+                {
+                    canvas.Text(percent, right, baseline, TextSize, color, alignRight: true);
+                }
             }
             baseline += LineHeight;
         }

@@ -59,6 +59,9 @@ public sealed class LabelledTilesTests
         Assert.Null(new TileLabel(null, null, 0.5f, "c").IsCorrect);
         Assert.Equal([("true", "a", null), ("pred", "b", 0.5f), ("expl", "c", null)], new TileLabel("a", "b", 0.5f, "c").Lines());
         Assert.Equal([("expl", "c", 0.25f)], new TileLabel(null, null, 0.25f, "c").Lines());
+        // A note (e.g. a flat map's) comes last, with an empty key.
+        Assert.Equal([("pred", "b", 0.5f), ("", "flat map", null)], new TileLabel(null, "b", 0.5f, null) { Note = "flat map" }.Lines());
+        Assert.NotEqual(new TileLabel("a", "a", 1, null), new TileLabel("a", "a", 1, null) { Note = "flat map" });
     }
 
     [Fact]
