@@ -45,6 +45,10 @@ internal static class BenchmarkRunner
             {
                 rows.AddRange(TrainingBenchmarks.Run(quick));
             }
+            if (suite is "numerics")
+            {
+                rows.AddRange(NumericsBenchmarks.Run(quick, tempDir));
+            }
             if (suite is "legibility")
             {
                 rows.AddRange(LegibilityBenchmarks.Run(modelPath, dataDirectory, Path.ChangeExtension(jsonPath, ".actmax.png"), quick));
@@ -73,7 +77,7 @@ internal static class BenchmarkRunner
     private static Dictionary<string, double> RunReference(string suite, bool quick, int threads, string tempDir)
     {
         var output = Path.Combine(tempDir, "reference.json");
-        var referenceSuite = suite is "writer" or "legibility" ? null : suite;
+        var referenceSuite = suite is "writer" or "legibility" or "numerics" ? null : suite;
         if (referenceSuite is null || !File.Exists(DebianPython) || !File.Exists(ReferenceScript))
         {
             return [];

@@ -4,7 +4,9 @@ namespace TrainExplain.Numerics;
 /// Input and weight gradients of small 3x3 convolutions in float32 against the same computation in float64, on the
 /// shapes where libtorch 2.10's oneDNN was seen to go wrong on AVX-512 and AVX2 CPUs: out channels 1, 6 and 8 (not
 /// multiples of 8 or 16), in channels 1 and 3, padding 0 and 1, batches of 2 and 64 (batch 1 and tiny inputs take
-/// libtorch's own kernels), 28x28 inputs. The float64 pass never uses oneDNN, so it is the reference.
+/// libtorch's own kernels), 28x28 inputs. The float64 pass never uses oneDNN, so it is the reference. The wrong
+/// kernels are wrong only now and then (on an affected machine one round of 24 shapes found 0 to 9 wrong, 0 in 2 of 40
+/// rounds), so up to <see cref="Rounds"/> rounds run on fresh random values, stopping at the first round that finds one.
 /// </summary>
 internal static class ConvolutionGradientCheck
 {
@@ -14,17 +16,33 @@ internal static class ConvolutionGradientCheck
     private static readonly int[] Batches = [2, 64];
     private const int Size = 28;
 
-    /// <summary>How many shapes one run checks.</summary>
+    /// <summary>The most rounds one run takes.</summary>
+    internal const int Rounds = 4;
+
+    /// <summary>How many shapes one round checks.</summary>
     internal static int ShapeCount => InChannels.Length * OutChannels.Length * Paddings.Length * Batches.Length;
 
     /// <summary>
-    /// Checks every shape; <paramref name="backwardScope"/> wraps each float32 backward pass (the remedy under test).
-    /// Returns how many shapes had an error above <paramref name="tolerance"/> (relative to the largest reference value) and the largest error.
+    /// Checks every shape, round after round until one finds a wrong gradient or <see cref="Rounds"/> have run;
+    /// <paramref name="backwardScope"/> wraps each float32 backward pass (the remedy under test). Returns how many shapes
+    /// were checked, how many had an error above <paramref name="tolerance"/> (relative to the largest reference value),
+    /// and the largest error.
     /// </summary>
-    internal static (int Wrong, double LargestError) Run(Func<IDisposable> backwardScope, double tolerance)
+    internal static (int Checked, int Wrong, double LargestError) Run(Func<IDisposable> backwardScope, double tolerance)
+    {
+        var (wrong, largest, round) = (0, 0.0, 0);
+        using var generator = new torch.Generator(20261203);
+        while (wrong == 0 && round++ < Rounds)
+        {
+            (wrong, var error) = Round(generator, backwardScope, tolerance);
+            largest = Math.Max(largest, error);
+        }
+        return (Math.Min(round, Rounds) * ShapeCount, wrong, largest);
+    }
+
+    private static (int Wrong, double LargestError) Round(torch.Generator generator, Func<IDisposable> backwardScope, double tolerance)
     {
         var (wrong, largest) = (0, 0.0);
-        using var generator = new torch.Generator(20261203);
         foreach (var inChannels in InChannels)
         {
             foreach (var outChannels in OutChannels)

@@ -6,7 +6,7 @@ namespace TrainExplain.Numerics;
 /// What <see cref="NumericsGuard"/> checked, found and changed in this process.
 /// </summary>
 /// <param name="Mode">The mode it ran in.</param>
-/// <param name="ShapesChecked">How many convolution shapes were checked (0 when the mode skips the check or the device is not the CPU).</param>
+/// <param name="ShapesChecked">How many convolution shapes were checked, in rounds of 24 until one was wrong (0 when the mode skips the check or the device is not the CPU).</param>
 /// <param name="ShapesWrong">How many of them had a float32 input or weight gradient off from float64 by more than <see cref="NumericsGuard.Tolerance"/>, as libtorch first chose its kernels.</param>
 /// <param name="LargestError">The largest error seen, relative to the largest float64 gradient value.</param>
 /// <param name="Remedy">What was changed.</param>
@@ -28,12 +28,12 @@ public sealed record NumericsReport(OneDnnMode Mode, int ShapesChecked, int Shap
         (_, _, NumericsRemedy.None) => Invariant($"convolution gradients right in float32 against float64 ({ShapesChecked} shapes, {Elapsed.TotalMilliseconds:F0} ms)"),
         _ => $"oneDNN computed wrong convolution gradients on this CPU ({Finding}); " +
              (Remedy == NumericsRemedy.OneDnnOffForBackward ? "oneDNN is off for TrainExplain's backward passes" : "oneDNN is off for the whole process") +
-             Invariant($", and all {ShapesChecked} are right now ({Elapsed.TotalMilliseconds:F0} ms)"),
+             Invariant($", and a new check finds them right ({Elapsed.TotalMilliseconds:F0} ms)"),
     };
 
     /// <summary>What the check found wrong, e.g. "15 of 24 shapes, errors up to 84% of the largest value".</summary>
-    internal string Finding => Invariant($"{ShapesWrong} of {ShapesChecked} shapes, errors up to ") +
-        (double.IsFinite(LargestError) ? Invariant($"{LargestError * 100:F0}% of the largest value") : "non-finite values");
+    internal string Finding => Invariant($"{ShapesWrong} of {ShapesChecked} shapes, ") +
+        (double.IsFinite(LargestError) ? Invariant($"errors up to {LargestError * 100:F0}% of the largest value") : "some with non-finite gradients");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
