@@ -6,12 +6,12 @@ namespace TrainExplain;
 /// </summary>
 public static class LibraryWarnings
 {
-    private static TextWriter output = Console.Error;
+    private static TextWriter? output;
 
-    /// <summary>The writer warnings go to (default: standard error); <see cref="TextWriter.Null"/> silences them.</summary>
+    /// <summary>The writer warnings go to (default: <see cref="Console.Error"/> as it is when a warning is written); <see cref="TextWriter.Null"/> silences them.</summary>
     public static TextWriter Output
     {
-        get => output;
+        get => output ?? Console.Error;
         set => output = value ?? throw new ArgumentNullException(nameof(value));
     }
 

@@ -1,4 +1,5 @@
 using Spectre.Console;
+using TrainExplain.Numerics;
 
 namespace MnistTrainer.Tests.Support;
 
@@ -8,6 +9,8 @@ internal static class Cli
     /// <summary>Runs <paramref name="args"/> through the example's error handling; returns the exit code, stdout and stderr.</summary>
     public static (int ExitCode, string Output, string Error) Run(params string[] args)
     {
+        // The numerics guard warns once per process (on an AVX-512 machine): to the test log, not to one command's stderr.
+        NumericsGuard.EnsureChecked();
         var (previousOut, previousError) = (Console.Out, Console.Error);
         using var output = new StringWriter();
         using var error = new StringWriter();
