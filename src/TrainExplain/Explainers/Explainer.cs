@@ -10,7 +10,7 @@ namespace TrainExplain.Explainers;
 /// and times the call. Subclasses implement <see cref="Compute"/> with the helpers of <see cref="ExplainContext"/>; a
 /// one-pass method also says what it needs from the pass (<see cref="SharedPassRequest"/>), so an
 /// <see cref="ExplainerSet"/> can serve several methods with one forward+backward pass. Gradients are taken with
-/// <c>torch.autograd.grad</c>, never <c>backward</c>, so the parameters' <c>.grad</c> that training accumulates is
+/// <c>torch.autograd.backward</c> restricted to the call's own tensors (its <c>inputs</c>), so the parameters' <c>.grad</c> that training accumulates is
 /// never touched. Third-party methods derive from this class as the built-in ones do.
 /// </summary>
 public abstract class Explainer : IExplainer
