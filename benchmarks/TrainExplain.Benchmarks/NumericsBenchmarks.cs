@@ -19,7 +19,7 @@ internal static class NumericsBenchmarks
 
     internal static IReadOnlyList<BenchmarkRow> Run(bool quick, string tempDir)
     {
-        var runs = Modes.ToDictionary(mode => mode, _ => new List<Dictionary<string, (double Value, string Unit, string Notes)>>());
+        var runs = Modes.ToDictionary(mode => mode, _ => new List<IReadOnlyList<BenchmarkRow>>());
         for (var round = 0; round < (quick ? 1 : 2); round++)
         {
             foreach (var mode in Modes)
@@ -31,7 +31,7 @@ internal static class NumericsBenchmarks
             }
         }
         var merged = Modes.ToDictionary(mode => mode, mode => Merge(runs[mode]));
-        return [.. merged["auto"].Select(row => Row(row.Key, merged, row.Value.Unit, row.Value.Notes))];
+        return [.. merged["auto"].Values.Select(row => Row(row, merged["on"][row.Name].Value, merged["off"][row.Name].Value))];
     }
 
     /// <summary>The guard's own row, for every explainer run: what the check found and what it cost at first use.</summary>
@@ -41,25 +41,29 @@ internal static class NumericsBenchmarks
         return new BenchmarkRow("numerics", "numerics/guard_check", report.Elapsed.TotalMilliseconds, "ms", $"first use, {report.Summary}");
     }
 
-    private static BenchmarkRow Row(string name, Dictionary<string, Dictionary<string, (double Value, string Unit, string Notes)>> merged, string unit, string notes)
+    /// <summary>The guard's row with oneDNN on and off in its notes (the guard's own row keeps its notes).</summary>
+    private static BenchmarkRow Row(BenchmarkRow auto, double on, double off)
     {
-        var (on, auto, off) = (merged["on"][name].Value, merged["auto"][name].Value, merged["off"][name].Value);
-        var rate = unit.EndsWith("/s", StringComparison.Ordinal);
+        if (auto.Name.StartsWith("numerics/", StringComparison.Ordinal))
+        {
+            return auto with { Suite = "numerics" };
+        }
+        var rate = auto.Unit.EndsWith("/s", StringComparison.Ordinal);
         // Ratios of time: for a rate, the inverse.
         string Ratio(double value) => (rate ? on / value : value / on).ToString("F2", CultureInfo.InvariantCulture);
-        var text = string.Create(CultureInfo.InvariantCulture, $"oneDNN on {on:G4}, off for the process {off:G4} {unit}; time vs on: guard {Ratio(auto)}x, off {Ratio(off)}x");
-        return new BenchmarkRow("numerics", name, auto, unit, name.StartsWith("numerics/", StringComparison.Ordinal) ? notes : text);
+        return new BenchmarkRow("numerics", auto.Name, auto.Value, auto.Unit, string.Create(CultureInfo.InvariantCulture,
+            $"oneDNN on {on:G4}, off for the process {off:G4} {auto.Unit}; time vs on: guard {Ratio(auto.Value)}x, off {Ratio(off)}x"));
     }
 
-    /// <summary>The median of each row over the rounds.</summary>
-    private static Dictionary<string, (double Value, string Unit, string Notes)> Merge(List<Dictionary<string, (double Value, string Unit, string Notes)>> rounds) =>
-        rounds.SelectMany(r => r).GroupBy(r => r.Key).ToDictionary(g => g.Key, g =>
+    /// <summary>Each row with the median of its values over the rounds.</summary>
+    private static Dictionary<string, BenchmarkRow> Merge(List<IReadOnlyList<BenchmarkRow>> rounds) =>
+        rounds.SelectMany(r => r).GroupBy(r => r.Name).ToDictionary(g => g.Key, g =>
         {
-            var values = g.Select(r => r.Value.Value).Order().ToList();
-            return (values[values.Count / 2], g.First().Value.Unit, g.First().Value.Notes);
+            var values = g.Select(r => r.Value).Order().ToList();
+            return g.First() with { Value = values[values.Count / 2] };
         });
 
-    private static Dictionary<string, (double Value, string Unit, string Notes)> RunChild(string mode, string suite, bool quick, string json)
+    private static IReadOnlyList<BenchmarkRow> RunChild(string mode, string suite, bool quick, string json)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
         foreach (var argument in (string[])["--suite", suite, "--no-reference", "--json", json, .. quick ? ["--quick"] : Array.Empty<string>()])
@@ -76,8 +80,7 @@ internal static class NumericsBenchmarks
             throw new InvalidOperationException($"the {suite} suite with {NumericsGuard.EnvironmentVariable}={mode} failed with exit code {process.ExitCode}");
         }
         using var document = JsonDocument.Parse(File.ReadAllText(json));
-        return document.RootElement.GetProperty("rows").EnumerateArray().ToDictionary(
-            row => row.GetProperty("Name").GetString()!,
-            row => (row.GetProperty("Value").GetDouble(), row.GetProperty("Unit").GetString()!, row.GetProperty("Notes").GetString()!));
+        return [.. document.RootElement.GetProperty("rows").EnumerateArray().Select(row => new BenchmarkRow(row.GetProperty("Suite").GetString()!,
+            row.GetProperty("Name").GetString()!, row.GetProperty("Value").GetDouble(), row.GetProperty("Unit").GetString()!, row.GetProperty("Notes").GetString()!))];
     }
 }

@@ -4,7 +4,7 @@ namespace TrainExplain.Build.Tests;
 
 /// <summary>
 /// Applications outside the solution reference the packed library from a local folder feed, as a user's would: one
-/// runs an explainer, which proves the buildTransitive step makes TorchSharp load on this machine's libstdc++ (Debian
+/// runs an explainer on a frozen model, which proves the buildTransitive step makes TorchSharp load on this machine's libstdc++ (Debian
 /// 12 stops at GLIBCXX_3.4.30) with no help from the repository's own build files; one compiles the README's sample.
 /// </summary>
 public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : IClassFixture<PackedLibrary>
@@ -19,9 +19,15 @@ public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : 
         torch.manual_seed(0);
         var model = nn.Sequential(("conv", nn.Conv2d(1, 4, 3, padding: 1)), ("relu", nn.ReLU()),
             ("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()), ("fc", nn.Linear(4, 3)));
+        foreach (var parameter in model.parameters())
+        {
+            parameter.requires_grad_(false);   // a frozen model: Grad-CAM still takes its layer's gradient
+        }
         using var images = torch.rand(2, 1, 8, 8);
         using var explanation = new GradCam(model, layer: "conv").Explain(images, Targets.Predicted);
         Console.WriteLine($"explained {explanation.Raw.shape[0]} heap-tuned={NativeHeap.Tuned}");
+        var numerics = TrainExplain.Numerics.NumericsGuard.Report!;
+        Console.WriteLine($"numerics checked={numerics.ShapesChecked > 0} right-after={numerics.ShapesWrongAfterRemedy == 0}");
         var figure = explanation.RenderFigure([new TileLabel("cat", "dog", 0.75f, null), new TileLabel("dog", "dog", 0.5f, null)]);
         Console.WriteLine($"figure {figure.Width}x{figure.Height}");
         """;
@@ -87,6 +93,8 @@ public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : 
         var printed = PackedLibrary.Run(Path.Combine(output, "Explain"), project);
 
         Assert.Contains("explained 2 heap-tuned=True", printed);
+        // The numerics guard reaches libtorch's switches from an application outside the solution too.
+        Assert.Contains("numerics checked=True right-after=True", printed);
         Assert.False(Directory.Exists(Path.Combine(output, "cpu")), "TorchSharp fell back to copying libtorch into cpu/");
         // Labels are drawn with SkiaSharp, whose Linux library comes with the package: two 8x8 tiles (x4, framed) under a caption, over two label lines
         // and a colour bar whose normalization note takes two lines in 480 px.

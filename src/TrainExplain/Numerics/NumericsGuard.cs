@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 
 namespace TrainExplain.Numerics;
 
@@ -28,6 +29,7 @@ public static class NumericsGuard
     private static readonly Lock RegionGate = new();
     private static OneDnnMode? configured;
     private static NumericsReport? report;
+    private static ExceptionDispatchInfo? failure;
     private static bool prepared;
     private static int oneDnnOffDepth;
     private static bool oneDnnBefore;
@@ -68,17 +70,25 @@ public static class NumericsGuard
     public static NumericsReport EnsureChecked(Device? device = null)
     {
         var cpu = device is null || device.type == DeviceType.CPU;
-        if (report is { } done && (!cpu || done.ShapesChecked > 0 || done.Mode != OneDnnMode.Auto))
+        if (Settled(cpu) is { } done)
         {
             return done;
         }
         lock (Gate)
         {
-            if (report is { } raced && (!cpu || raced.ShapesChecked > 0 || raced.Mode != OneDnnMode.Auto))
+            if (Settled(cpu) is { } raced)
             {
                 return raced;
             }
-            return report = Run(cpu);
+            try
+            {
+                return report = Run(cpu);
+            }
+            catch (NumericsException e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+                throw;
+            }
         }
     }
 
@@ -99,6 +109,16 @@ public static class NumericsGuard
             }
         }
         return new OneDnnOffRegion();
+    }
+
+    /// <summary>
+    /// The report that already answers for a model on the CPU (<paramref name="cpu"/>) or elsewhere, or null when the
+    /// guard has to run; the failure of an earlier run is thrown again rather than checked again.
+    /// </summary>
+    private static NumericsReport? Settled(bool cpu)
+    {
+        failure?.Throw();
+        return report is { } done && (!cpu || done.ShapesChecked > 0 || done.Mode != OneDnnMode.Auto) ? done : null;
     }
 
     /// <summary>The region a library backward pass runs in: without oneDNN when the guard chose that remedy, else nothing.</summary>
@@ -124,13 +144,14 @@ public static class NumericsGuard
         switch (mode)
         {
             case OneDnnMode.On:
-                return new(mode, 0, 0, 0, NumericsRemedy.None, 0, nnpackDisabled, clock.Elapsed);
+                return NumericsReport.Unchecked(mode, NumericsRemedy.None, nnpackDisabled, clock.Elapsed);
             case OneDnnMode.Off:
                 Reach(() => LibTorchContext.OneDnnEnabled = false, e => new NumericsException(
-                    $"{EnvironmentVariable}=off needs libtorch's oneDNN switch, which could not be reached ({e.Message}).", new(mode, 0, 0, 0, NumericsRemedy.None, 0, nnpackDisabled, TimeSpan.Zero), e));
-                return new(mode, 0, 0, 0, NumericsRemedy.OneDnnOffForProcess, 0, nnpackDisabled, clock.Elapsed);
+                    $"{EnvironmentVariable}=off needs libtorch's oneDNN switch, which could not be reached ({e.Message}).",
+                    NumericsReport.Unchecked(mode, NumericsRemedy.None, nnpackDisabled, clock.Elapsed), e));
+                return NumericsReport.Unchecked(mode, NumericsRemedy.OneDnnOffForProcess, nnpackDisabled, clock.Elapsed);
             case OneDnnMode.Auto when !cpu:
-                return new(mode, 0, 0, 0, NumericsRemedy.None, 0, nnpackDisabled, clock.Elapsed);
+                return NumericsReport.Unchecked(mode, NumericsRemedy.None, nnpackDisabled, clock.Elapsed);
         }
         checksRun++;
         var (shapes, wrong, largest) = ConvolutionGradientCheck.Run(() => NoRegion.Instance, Tolerance);

@@ -16,6 +16,10 @@ namespace TrainExplain.Numerics;
 public sealed record NumericsReport(OneDnnMode Mode, int ShapesChecked, int ShapesWrong, double LargestError, NumericsRemedy Remedy,
     int ShapesWrongAfterRemedy, bool NnpackDisabled, TimeSpan Elapsed)
 {
+    /// <summary>A report of a run that checked nothing: a mode that skips the check, or a model not on the CPU.</summary>
+    internal static NumericsReport Unchecked(OneDnnMode mode, NumericsRemedy remedy, bool nnpackDisabled, TimeSpan elapsed) =>
+        new(mode, 0, 0, 0, remedy, 0, nnpackDisabled, elapsed);
+
     /// <summary>Whether the check found oneDNN's gradients wrong on this machine.</summary>
     public bool OneDnnWrong => ShapesWrong > 0;
 
