@@ -6,8 +6,8 @@ namespace TrainExplain.Numerics;
 /// </summary>
 public sealed class NumericsException : Exception
 {
-    /// <summary>Creates the exception.</summary>
-    public NumericsException(string message, NumericsReport report, Exception? inner = null) : base(message, inner) => Report = report;
+    /// <summary>Creates the exception (only the guard throws it).</summary>
+    internal NumericsException(string message, NumericsReport report, Exception? inner = null) : base(message, inner) => Report = report;
 
     /// <summary>What was checked and found.</summary>
     public NumericsReport Report { get; }

@@ -164,6 +164,10 @@ public sealed class FlatMapTests
     }
 
     [Fact]
+    public void IsFlatNamesAMissingArgument() =>
+        Assert.Equal("maps", Assert.Throws<ArgumentNullException>(() => Heatmaps.IsFlat(null!)).ParamName);
+
+    [Fact]
     public void FiguresWithoutFlatMapsAreUnchangedAndTheFlagsAreCheckedOrFound()
     {
         torch.manual_seed(94);
