@@ -20,7 +20,8 @@ internal static class ExplainerCatalog
         ["smoothgrad_sq"] = (m, s) => new SmoothGradSquared(m, s.Samples ?? 20, s.Noise ?? 0.15, s.Seed ?? 0, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["vargrad"] = (m, s) => new VarGrad(m, s.Samples ?? 20, s.Noise ?? 0.15, s.Seed ?? 0, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["ig"] = (m, s) => new IntegratedGradients(m, s.Steps ?? 50, s.Rule ?? IntegrationRule.GaussLegendre,
-            s.Baseline is { } value ? tensor(value) : null, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
+            s.Baseline is { } value ? tensor(value) : null, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256)
+        { ComputeDelta = true },
         ["gradcam"] = (m, s) => new GradCam(m, s.Layer, guided: false, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["gradcampp"] = (m, s) => new GradCamPlusPlus(m, s.Layer, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
         ["occlusion"] = (m, s) => new OcclusionSensitivity(m, s.Patch, s.Stride, 0, s.Score ?? ScoreKind.Probability, s.InternalBatchSize ?? 256),

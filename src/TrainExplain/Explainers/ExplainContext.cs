@@ -85,6 +85,18 @@ public sealed class ExplainContext
     }
 
     /// <summary>
+    /// dS/dx at <paramref name="points"/> [M, C, H, W] (at most B of them) for their classes [M], and S at the points
+    /// [M] that the same forward computed: one forward and one backward.
+    /// </summary>
+    public (Tensor Gradient, Tensor Scores) InputGradientAndScores(Tensor points, Tensor pointClasses)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(pointClasses);
+        var pass = Pass(points, _ => pointClasses, [], needInputGradient: true);
+        return (pass.InputGradient, pass.Scores);
+    }
+
+    /// <summary>
     /// What <paramref name="request"/> asks for over all images: from the shared pass when there is one, else from one
     /// forward+backward pass per chunk of B images, which also finds the targets and scores when they are still unknown
     /// (so a one-pass method costs one pass).

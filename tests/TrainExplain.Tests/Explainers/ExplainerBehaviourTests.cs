@@ -170,7 +170,7 @@ public sealed class ExplainerBehaviourTests
         using var scope = torch.NewDisposeScope();
         using var model = ExplainerModels.NestedConvNet();
         var x = torch.rand([3, 1, 8, 8]);
-        using var explanation = (Attribution)new IntegratedGradients(model, steps: 4).Explain(x, Targets.Predicted);
+        using var explanation = (Attribution)new IntegratedGradients(model, steps: 4) { ComputeDelta = true }.Explain(x, Targets.Predicted);
         var grid = explanation.RenderGrid(new RenderOptions(Upscale: 2, Columns: 2, Padding: 1));
         Assert.Equal((1 + ((16 + 1) * 2), 1 + ((16 + 1) * 2), 3), (grid.Width, grid.Height, grid.Channels));
         var directory = Directory.CreateTempSubdirectory("explain").FullName;

@@ -22,7 +22,7 @@ public sealed class PyTorchOracleTests
         ("smoothgrad", "--samples 3 --seed 7", m => new SmoothGrad(m, samples: 3, seed: 7)),
         ("smoothgrad_sq", "--samples 3 --seed 7", m => new SmoothGradSquared(m, samples: 3, seed: 7)),
         ("vargrad", "--samples 3 --seed 7", m => new VarGrad(m, samples: 3, seed: 7)),
-        ("ig", "--steps 8", m => new IntegratedGradients(m, steps: 8)),
+        ("ig", "--steps 8", m => new IntegratedGradients(m, steps: 8) { ComputeDelta = true }),
         ("ig", "--steps 5 --rule riemann_trapezoid", m => new IntegratedGradients(m, steps: 5, rule: IntegrationRule.RiemannTrapezoid)),
         ("gradcam", "", m => new GradCam(m)),
         ("gradcam_guided", "", m => new GradCam(m, guided: true)),
