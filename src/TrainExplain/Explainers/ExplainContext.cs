@@ -26,6 +26,12 @@ public sealed class ExplainContext
         (classes, scores) = (shared?.Classes, shared?.Scores);
     }
 
+    /// <summary>
+    /// Where <see cref="Attribution"/> also hands the method's maps, on their device and in their dtype, before the host
+    /// copies: set on a <see cref="NoiseTunnel"/>'s calls of the method it wraps, null otherwise.
+    /// </summary>
+    internal Action<AttributionMaps>? MapsSink { get; init; }
+
     /// <summary>The dispose scope of this call: whatever the method makes and does not return dies with it.</summary>
     public DisposeScope Scope { get; }
 
@@ -162,6 +168,7 @@ public sealed class ExplainContext
     {
         ArgumentNullException.ThrowIfNull(normalize);
         ArgumentNullException.ThrowIfNull(saliency);
+        MapsSink?.Invoke(new AttributionMaps(raw, normalize, passes, layerMap, delta));
         var (hostRaw, hostSaliency, hostHeatmaps) = (Host(raw), Host(saliency), Host(normalize(saliency)));
         var flatMaps = Heatmaps.IsFlat(saliency).ToBools();
         var (hostLayerMap, hostDelta) = (layerMap is null ? null : Host(layerMap), delta is null ? null : Host(delta));

@@ -69,6 +69,15 @@ public abstract class Explainer : IExplainer
     /// <summary>The method: an explanation of <see cref="ExplainContext.Inputs"/> (inside a dispose scope, model in eval mode).</summary>
     protected abstract Explanation Compute(ExplainContext context);
 
+    /// <summary>
+    /// The saliency [N, H, W] (the map the heatmap normalizes and the faithfulness metrics order pixels by) of raw
+    /// attributions [N, C, H, W] of this method. The default, the channel reduction sum over C of |raw|, is that of the
+    /// input-space methods and equals any one-channel non-negative map (a CAM's, FullGrad's). A
+    /// <see cref="NoiseTunnel"/> takes the saliency of its aggregate from the method it wraps here; a method whose
+    /// saliency is another function of its raw map (occlusion: ReLU) overrides it.
+    /// </summary>
+    protected internal virtual Tensor SaliencyOf(Tensor raw) => Heatmaps.ChannelReduction(raw);
+
     /// <summary>The method's parameters as (name, value) text pairs.</summary>
     protected internal virtual IEnumerable<(string Name, string Value)> DescribeParameters() => [("internal_batch_size", Text(InternalBatchSize))];
 
@@ -85,6 +94,32 @@ public abstract class Explainer : IExplainer
             var resolved = request ?? SharedPassRequest(inputs);
             return Compute(new ExplainContext(this, scope, inputs, targets, resolved, shared, host, () => clock.Elapsed + sharedTime));
         });
+    }
+
+    /// <summary>
+    /// Runs the method on checked <paramref name="inputs"/> (a <see cref="NoiseTunnel"/>'s noisy copies, with the model
+    /// already in eval mode) and hands the maps its result is made from to <paramref name="sink"/>, on their device and
+    /// in their dtype; they and the result die with the call.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The method's result is not an attribution (<see cref="ExplainContext.Attribution"/> was not called).</exception>
+    internal void ComputeMaps(Tensor inputs, Targets targets, GradientRequest? request, Action<AttributionMaps> sink)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var host = new HostInputs(inputs);
+        var handed = false;
+        var context = new ExplainContext(this, scope, inputs, targets, request, shared: null, host, () => TimeSpan.Zero)
+        {
+            MapsSink = maps =>
+            {
+                handed = true;
+                sink(maps);
+            },
+        };
+        Compute(context).Dispose();
+        if (!handed)
+        {
+            throw new InvalidOperationException($"{Name} makes no attribution (its result is not built by ExplainContext.Attribution), so there is nothing per pixel for a noise tunnel to aggregate.");
+        }
     }
 
     /// <summary><see cref="SharedPassRequest"/> in eval mode, for a set that plans its passes.</summary>

@@ -71,8 +71,11 @@ public sealed class OcclusionSensitivity : Explainer
         var count = coverage.sum(dim: 0L);
         var mean = d.transpose(0, 1).matmul(coverage) / torch.where(count > 0, count, torch.ones_like(count));
         var raw = mean.view(n, 1, height, width);
-        return context.Attribution(raw, raw.relu().squeeze(1), Heatmaps.MinMax, (int)windows);
+        return context.Attribution(raw, SaliencyOf(raw), Heatmaps.MinMax, (int)windows);
     }
+
+    /// <summary>ReLU(raw) [N, H, W]: the windows whose occlusion lowers the score.</summary>
+    protected internal override Tensor SaliencyOf(Tensor raw) => raw.relu().squeeze(1);
 
     private static Tensor Indices(long start, long length, Func<long, long> map, Device device)
     {

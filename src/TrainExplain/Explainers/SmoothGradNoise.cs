@@ -1,7 +1,7 @@
 namespace TrainExplain.Explainers;
 
 /// <summary>
-/// SmoothGrad's noise, one standard normal [N, C, H, W] draw per sample i from a CPU generator seeded with
+/// The noise of SmoothGrad and every noise tunnel, one standard normal [N, C, H, W] draw per sample i from a CPU generator seeded with
 /// seed + i * 0x9E3779B97F4A7C15 (mod 2^64), so it depends neither on the chunking nor on the device. Chunks run in
 /// order, so only the last sample drawn is kept: each sample is drawn once.
 /// </summary>

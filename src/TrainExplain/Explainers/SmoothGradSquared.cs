@@ -1,10 +1,8 @@
-
 namespace TrainExplain.Explainers;
 
-/// <summary>SmoothGrad with squared gradients, raw = mean of g^2 (Hooker et al. 2019, "A Benchmark for Interpretability Methods in Deep Neural Networks").</summary>
+/// <summary>
+/// SmoothGrad², raw = mean of g^2 over the noisy copies (Hooker et al. 2019, "A Benchmark for Interpretability Methods
+/// in Deep Neural Networks"): the <see cref="NoiseTunnel"/> over <see cref="VanillaGradients"/> with the mean of squares.
+/// </summary>
 public sealed class SmoothGradSquared(nn.Module<Tensor, Tensor> model, int samples = 20, double noise = 0.15, long seed = 0, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
-    : SmoothGrad(model, samples, noise, seed, score, internalBatchSize)
-{
-    /// <inheritdoc />
-    protected override Tensor Combine(Tensor mean, Tensor meanOfSquares) => meanOfSquares;
-}
+    : NoiseTunnel(new VanillaGradients(model, score, internalBatchSize), NoiseAggregation.SmoothGradSquared, samples, noise, seed);

@@ -19,6 +19,7 @@ public sealed class ExplainerBehaviourTests
         new IntegratedGradients(model, steps: 6, internalBatchSize: internalBatchSize),
         new GradCam(model, internalBatchSize: internalBatchSize),
         new GradCamPlusPlus(model, internalBatchSize: internalBatchSize),
+        new NoiseTunnel(new IntegratedGradients(model, steps: 3, internalBatchSize: internalBatchSize), samples: 3),
         new OcclusionSensitivity(model, patch: 3, stride: 2, internalBatchSize: internalBatchSize),
         new FullGrad(model, internalBatchSize: internalBatchSize),
         new LayerActivations(model, internalBatchSize: internalBatchSize),
