@@ -5,9 +5,28 @@ namespace TrainExplain.Explainers;
 /// Grad-CAM++ (Chattopadhyay et al. 2018, "Grad-CAM++: Improved Visual Explanations for Deep Convolutional Networks"):
 /// s_k = sum over (h, w) of A_k, a = g^2 / (2 g^2 + s_k g^3 + 1e-7) where g != 0 (else 0), alpha_k = sum of a ReLU(g).
 /// </summary>
-public sealed class GradCamPlusPlus(nn.Module<Tensor, Tensor> model, string? layer = null, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
-    : CamExplainer(model, layer, score, internalBatchSize)
+public sealed class GradCamPlusPlus : CamExplainer
 {
+    /// <summary>Grad-CAM++ of one layer.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="layer">The dotted name of the layer, or null for the last Conv2d.</param>
+    /// <param name="score">What S_c is.</param>
+    /// <param name="internalBatchSize">The most images per pass.</param>
+    public GradCamPlusPlus(nn.Module<Tensor, Tensor> model, string? layer = null, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+        : base(model, layer is null ? null : [layer], score, internalBatchSize)
+    {
+    }
+
+    /// <summary>Grad-CAM++ over several layers from one pass: the mean of their normalized, upsampled maps (<see cref="CamExplainer"/>).</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="layers">The dotted names of the layers, at least one.</param>
+    /// <param name="score">What S_c is.</param>
+    /// <param name="internalBatchSize">The most images per pass.</param>
+    public GradCamPlusPlus(nn.Module<Tensor, Tensor> model, IReadOnlyList<string> layers, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+        : base(model, layers ?? throw new ArgumentNullException(nameof(layers)), score, internalBatchSize)
+    {
+    }
+
     /// <inheritdoc />
     protected override Tensor ChannelWeights(Tensor activations, Tensor gradients)
     {
