@@ -77,7 +77,7 @@ public sealed class UserModelExplainerTests
         UserModelZoo.RandomizeBatchNormStatistics(model);
         torch.manual_seed(41);
         using var x = torch.rand([4, 1, 8, 8]).mul_(4);
-        using var explanation = (Attribution)new IntegratedGradients(model, steps: 256).Explain(x, Targets.Predicted);
+        using var explanation = (Attribution)new IntegratedGradients(model, steps: 256) { ComputeDelta = true }.Explain(x, Targets.Predicted);
         var (logits, _) = EvalScores(model, x);
         using var zeros = torch.zeros_like(x);
         var (baselineLogits, _) = EvalScores(model, zeros);
