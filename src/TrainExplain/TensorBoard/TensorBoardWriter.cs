@@ -252,7 +252,11 @@ public sealed class TensorBoardWriter : IDisposable
         return new HistogramOutcome((long)histogram.Num, notFinite);
     }
 
-    /// <summary>Logs markdown text under the tag <c>&lt;tag&gt;/text_summary</c> (text plugin, shown under Text), as PyTorch's <c>add_text</c>.</summary>
+    /// <summary>
+    /// Logs markdown text under the tag <c>&lt;tag&gt;/text_summary</c> (text plugin, shown under Text), as PyTorch's
+    /// <c>add_text</c> does but as a rank-0 string tensor, which TensorBoard shows as the markdown itself (a markdown
+    /// table as one table), where <c>add_text</c>'s shape [1] gets an outer 1x1 table around it.
+    /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="markdown"/> is null.</exception>
     public void AddText(string tag, string markdown, long step, DateTimeOffset? wallTime = null, string? description = null)
     {
