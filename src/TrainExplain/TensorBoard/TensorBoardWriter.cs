@@ -43,10 +43,13 @@ public sealed class TensorBoardWriter : IDisposable
     private int disposed;
     private int hparamsState;
 
-    /// <summary>Creates <paramref name="logDir"/> if needed and a new event file in it.</summary>
+    /// <summary>
+    /// Creates <paramref name="logDir"/> if needed and a new event file in it. A folder that already holds a run (see
+    /// <see cref="HoldsRun"/>) is refused unless <see cref="TensorBoardWriterOptions.AppendToRun"/> is set.
+    /// </summary>
     /// <param name="logDir">The run directory, e.g. <c>runs/fashion</c>; TensorBoard shows it as a run of its parent directory.</param>
-    /// <param name="options">Flush interval, queue capacity, file suffix and clock; null for the defaults.</param>
-    /// <exception cref="ArgumentException"><paramref name="logDir"/> is empty, or an option is invalid.</exception>
+    /// <param name="options">Flush interval, queue capacity, file suffix, clock and whether to continue a run; null for the defaults.</param>
+    /// <exception cref="ArgumentException"><paramref name="logDir"/> is empty or holds another run, or an option is invalid.</exception>
     /// <exception cref="IOException">The directory or file cannot be created.</exception>
     public TensorBoardWriter(string logDir, TensorBoardWriterOptions? options = null)
         : this(logDir, options ?? new TensorBoardWriterOptions(), OpenEventFile)
@@ -62,6 +65,12 @@ public sealed class TensorBoardWriter : IDisposable
         this.options = options;
         this.openFile = openFile;
         LogDir = Path.GetFullPath(logDir);
+        if (!options.AppendToRun && EventFilesIn(LogDir).FirstOrDefault() is { } other)
+        {
+            throw new ArgumentException(
+                $"The folder {LogDir} already holds a run ({Path.GetFileName(other)}), whose curves TensorBoard would mix with this one's; write to a new folder, remove this one, or set {nameof(TensorBoardWriterOptions)}.{nameof(TensorBoardWriterOptions.AppendToRun)} to continue that run.",
+                nameof(logDir));
+        }
         Directory.CreateDirectory(LogDir);
         var now = options.TimeProvider.GetUtcNow();
         FilePath = Path.Combine(LogDir, EventFileName.Create(now, options.FileSuffix));
@@ -114,6 +123,18 @@ public sealed class TensorBoardWriter : IDisposable
             Claim(owner, tags);
             return true;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="directory"/> holds a run: an event file (a name containing <c>tfevents</c>) directly in it,
+    /// which is what makes TensorBoard read a folder as a run. A writer refuses such a folder unless told to append, and
+    /// the example's <c>train</c> command applies the same rule.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
+    public static bool HoldsRun(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return EventFilesIn(Path.GetFullPath(directory)).Any();
     }
 
     /// <summary>The full path of the run directory.</summary>
@@ -356,6 +377,9 @@ public sealed class TensorBoardWriter : IDisposable
             }
         }
     }
+
+    private static IEnumerable<string> EventFilesIn(string directory) =>
+        Directory.Exists(directory) ? Directory.EnumerateFiles(directory).Where(file => EventFileName.IsEventFile(Path.GetFileName(file))) : [];
 
     private static Stream OpenEventFile(string path) =>
         new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
