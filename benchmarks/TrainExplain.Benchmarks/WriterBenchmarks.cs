@@ -83,7 +83,7 @@ public static class WriterBenchmarks
         const int calls = 2_000;
         var images = Enumerable.Range(0, 8).Select(seed => GridImage(seed, tileCount)).ToArray();
         var microseconds = new double[calls];
-        using (var writer = new TensorBoardWriter(Path.Combine(logDir, "latency"), new TensorBoardWriterOptions { QueueCapacity = calls }))
+        using (var writer = new TensorBoardWriter(Path.Combine(logDir, $"latency-{tileCount}"), new TensorBoardWriterOptions { QueueCapacity = calls }))
         {
             for (var i = 0; i < 50; i++)
             {

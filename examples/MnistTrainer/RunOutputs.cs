@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TrainExplain.Data;
+using TrainExplain.TensorBoard;
 using static TorchSharp.torch;
 
 namespace MnistTrainer;
@@ -170,6 +171,8 @@ internal sealed partial class RunOutputs : IDisposable
         {
             throw new ArgumentException($"--logdir: cannot write files in {full} ({Reason(e, lockPath, full)}).", e);
         }
+        // Empty but for the lock: no run (TensorBoardWriter.HoldsRun, the library's rule, which its writer applies too), and
+        // nothing else that the run's weights and images could overwrite.
         if (Directory.EnumerateFileSystemEntries(full).Any(entry => Path.GetFileName(entry) != LockName))
         {
             runLock.Dispose();
@@ -194,7 +197,8 @@ internal sealed partial class RunOutputs : IDisposable
     private static ArgumentException Taken(string runDirectory, string runName)
     {
         var full = Path.GetFullPath(runDirectory);
-        var state = File.Exists(Path.Combine(full, LockName)) ? "is in use by another run" : "already holds a run";
+        var state = File.Exists(Path.Combine(full, LockName)) ? "is in use by another run"
+            : TensorBoardWriter.HoldsRun(full) ? "already holds a run" : "is not empty";
         return new ArgumentException($"--run-name {runName}: the folder {full} {state}; choose another --run-name, or remove the folder to start over.");
     }
 

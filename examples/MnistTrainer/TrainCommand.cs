@@ -127,7 +127,12 @@ internal static class TrainCommand
                 callbacks.Add(divergence);
             }
             callbacks.Add(new FlushCallback(writer));
+            // The callback measures the methods whose explanation is a saliency map: not layer activations.
+            var measured = explainerCallback?.Options.Faithfulness == true ? explainerCallback.Explainers.Where(e => e is not LayerActivations).ToList() : [];
+            writer.AddHParams(HParamsOf(settings), HParamMetricsOf(measured));
             history = Trainer.Fit(model, optimizer, loss, trainLoader, validationLoader, settings.Epochs, callbacks, cancellation: signals.Token);
+            // A run stopped by a signal neither ran to its end nor failed: the plugin's Unknown, with its end time.
+            writer.AddHParamsEnd(signals.Received is not null ? HParamsStatus.Unknown : divergence.Diverged ? HParamsStatus.Failure : HParamsStatus.Success);
         }
         var saveError = outputs.SaveWeights(model);
         var weights = saveError is null ? outputs.SavePath ?? outputs.ModelPath : outputs.ModelPath;
@@ -158,6 +163,31 @@ internal static class TrainCommand
         return saveError is null ? 0 : CommandLineErrors.UsageError;
     }
 
+    /// <summary>The settings that tell runs apart in TensorBoard's HParams tab.</summary>
+    private static HParam[] HParamsOf(TrainSettings settings) =>
+    [
+        new("learning_rate", settings.LearningRate) { Description = "--lr: Adam's learning rate." },
+        new("batch_size", settings.BatchSize) { Description = "--batch-size: training images per step." },
+        new("epochs", settings.Epochs) { Description = "--epochs: the epochs asked for (a stopped run trains fewer)." },
+        new("arch", settings.Architecture) { Description = "--arch: the model architecture." },
+        new("optimizer", "Adam") { Description = "The optimizer." },
+        new("seed", settings.Seed) { Description = "--seed: of initialization, shuffling and dropout." },
+        new("explainers", string.Join(",", settings.Explainers)) { Description = "--explainers: the methods explaining the model each explained epoch." },
+    ];
+
+    /// <summary>The validation loss and accuracy, and each measured method's deletion and insertion AUC, as the callbacks log them.</summary>
+    private static HParamMetric[] HParamMetricsOf(IReadOnlyList<IExplainer> measured) =>
+    [
+        .. new[] { TrainingLogKeys.ValidationLoss, TrainingLogKeys.ValidationAccuracy }.Select(key => ScalarsCallback.TagOf(key)).Select(scalar =>
+            new HParamMetric(scalar.Tag) { Description = scalar.Description, Dataset = HParamDataset.Validation }),
+        .. measured.SelectMany(explainer => new[] { "deletion_auc", "insertion_auc" }.Select(metric =>
+            new HParamMetric($"faithfulness/{explainer.Name}/{metric}")
+            {
+                Description = $"{explainer.Name}'s mean {metric.Replace('_', ' ')} on the explained batch ({(metric == "deletion_auc" ? "lower" : "higher")} is more faithful).",
+                Dataset = HParamDataset.Validation,
+            })),
+    ];
+
     /// <summary>One callback for the input explainers of <c>--explainers</c>, or null when there are none.</summary>
     private static ExplainerCallback? ExplainerCallbackOf(TrainSettings settings, nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels,
         TensorBoardWriter writer, string imageFolder)
@@ -174,6 +204,13 @@ internal static class TrainCommand
             });
     }
 
+    /// <summary>
+    /// The images per tag TensorBoard must keep to show every explained epoch: it keeps 10 by default, and 0 shows none
+    /// on today's TensorBoard (both loaders serve at most that many), so at least 1,000, as the README advises, and the
+    /// run's epochs if more (an image tag has one step per explained epoch at most).
+    /// </summary>
+    private static int ImageSamples(TrainSettings settings) => Math.Max(1000, settings.Epochs);
+
     private static void PrintSummary(TrainSettings settings, IReadOnlyList<IReadOnlyDictionary<string, double>> history, TimeSpan elapsed,
         ExplainerCallback? explainers, string runDirectory, string savePath)
     {
@@ -187,6 +224,6 @@ internal static class TrainCommand
         table.AddRow("explanation images", Markup.Escape(Path.GetFullPath(Path.Combine(runDirectory, "images"))));
         table.AddRow("weights", Markup.Escape(Path.GetFullPath(savePath)));
         AnsiConsole.Write(table);
-        Console.WriteLine($"View it: tensorboard --logdir {Path.GetFullPath(settings.LogDir)}");
+        Console.WriteLine($"View it: tensorboard --logdir {Path.GetFullPath(settings.LogDir)} --samples_per_plugin images={ImageSamples(settings)}");
     }
 }

@@ -5,7 +5,7 @@ namespace TrainExplain.Build.Tests;
 /// <summary>
 /// Applications outside the solution reference the packed library from a local folder feed, as a user's would: one
 /// runs an explainer on a frozen model, which proves the buildTransitive step makes TorchSharp load on this machine's libstdc++ (Debian
-/// 12 stops at GLIBCXX_3.4.30) with no help from the repository's own build files; one compiles the README's sample.
+/// 12 stops at GLIBCXX_3.4.30) with no help from the repository's own build files; one runs the README's sample.
 /// </summary>
 public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : IClassFixture<PackedLibrary>
 {
@@ -102,16 +102,37 @@ public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : 
         Assert.True(File.Exists(Path.Combine(output, "runtimes", "linux-x64", "native", "libSkiaSharp.so")), "libSkiaSharp.so did not reach the consumer");
     }
 
+    /// <summary>
+    /// Issue 24: the README's sample, as written, runs to the end in an empty folder (the consumer project's), on the
+    /// Fashion-MNIST that scripts/setup.sh installs, and leaves its run: an event file whose HParams session ended, the
+    /// callbacks' pictures, the SmoothGrad outputs and the weights.
+    /// </summary>
     [Fact]
-    public void The_READMEs_library_sample_compiles_against_the_packed_library()
+    public void The_READMEs_library_sample_runs_to_the_end_against_the_packed_library()
     {
+        Assert.SkipUnless(File.Exists(Path.Combine(FashionMnist, "train-images-idx3-ubyte.gz")), $"Fashion-MNIST is not in {FashionMnist}; scripts/setup.sh installs it.");
         var readme = File.ReadAllText(Path.Combine(BuildPaths.RepositoryRoot, "README.md"));
         var section = readme[readme.IndexOf("## Using the library", StringComparison.Ordinal)..];
         var sample = CSharpBlock().Match(section);
         Assert.True(sample.Success, "README.md has no ```csharp block under '## Using the library'");
+        var project = library.BuildConsumer("ReadmeSample", sample.Groups["code"].Value);
 
-        library.BuildConsumer("ReadmeSample", sample.Groups["code"].Value);
+        PackedLibrary.Run(Path.Combine(project, "bin", "Release", "net10.0", "ReadmeSample"), project);
+
+        var run = Assert.Single(Directory.GetDirectories(Path.Combine(project, "runs", "fashion")));
+        var eventFile = Assert.Single(Directory.GetFiles(run, "events.out.tfevents.*"));
+        Assert.True(File.ReadAllBytes(eventFile).AsSpan().IndexOf("_hparams_/session_end_info"u8) >= 0, $"{eventFile} has no HParams session end");
+        string[] outputs =
+        [
+            "images/integratedgradients/epoch_001.png", "images/integratedgradients/epoch_002.png", "images/integratedgradients/evolution.png",
+            "images/gradcam-conv1/epoch_002.png", "images/gradcamplusplus/epoch_002.png", "images/fullgrad/epoch_002.png",
+            "images/activationmaximization/epoch_001.png", "smoothgrad.png", "smoothgrad-figure.png", "smoothgrad.safetensors", "model.safetensors",
+        ];
+        Assert.All(outputs, output => Assert.True(new FileInfo(Path.Combine(run, output)) is { Exists: true, Length: > 0 }, $"{output} is missing or empty in {run}"));
     }
+
+    /// <summary>Where Debian's dataset-fashion-mnist package puts the data, as the README's sample reads it.</summary>
+    private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
 
     [GeneratedRegex("```csharp\\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();

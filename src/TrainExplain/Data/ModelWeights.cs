@@ -156,7 +156,7 @@ public static class ModelWeights
         catch (Exception e) when (e is not WeightsMismatchException)
         {
             // PyBridge, its unpickler, the zip reader and libtorch each throw their own types on a bad file.
-            throw new InvalidDataException($"{path}: not a readable weights file: {e.Message}", e);
+            throw new InvalidDataException($"{path}: not a readable weights file: {LibTorchMessages.WithoutBacktrace(e.Message)}", e);
         }
     }
 

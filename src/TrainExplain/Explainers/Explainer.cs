@@ -158,7 +158,7 @@ public abstract class Explainer : IExplainer
     /// <summary>
     /// Runs <paramref name="work"/> with the model in eval mode, restoring its mode after, exceptions included. An error
     /// that TorchSharp or libtorch raises inside the model (a wrong channel count, say) keeps its type and gains the
-    /// shape of the inputs, which its own message does not always name.
+    /// shape of the inputs, which its own message does not always name; libtorch's C++ backtrace stays in the inner exception only.
     /// </summary>
     private T InEvalMode<T>(Tensor inputs, Func<T> work)
     {
@@ -176,5 +176,5 @@ public abstract class Explainer : IExplainer
         }
     }
 
-    private string ModelFailure(Tensor inputs, Exception e) => $"{Name} failed on inputs of shape {inputs.ShapeText()}: {e.Message}";
+    private string ModelFailure(Tensor inputs, Exception e) => $"{Name} failed on inputs of shape {inputs.ShapeText()}: {LibTorchMessages.WithoutBacktrace(e.Message)}";
 }

@@ -13,6 +13,12 @@ internal static class EventFileName
 {
     private static int counter;
 
+    /// <summary>What makes a file an event file for TensorBoard, which reads a folder directly holding one as a run.</summary>
+    public const string Marker = "tfevents";
+
+    /// <summary>Whether TensorBoard reads <paramref name="fileName"/> as an event file.</summary>
+    public static bool IsEventFile(string fileName) => fileName.Contains(Marker, StringComparison.Ordinal);
+
     /// <summary>A new file name for a writer opened at <paramref name="now"/>.</summary>
     public static string Create(DateTimeOffset now, string suffix)
     {

@@ -82,13 +82,21 @@ internal static class SummaryValues
     public static SummaryMetadata ImagesMetadata(string? description) =>
         PluginMetadata(ImagesPlugin, DataClass.BlobSequence, ByteString.Empty, description);
 
-    /// <summary>Markdown text as a one-element string tensor of the text plugin (the tag must end in <see cref="TextTagSuffix"/>).</summary>
-    public static Summary.Types.Value Text(string tag, string markdown)
+    /// <summary>
+    /// Markdown text as a rank-0 string tensor of the text plugin (the tag must end in <see cref="TextTagSuffix"/>): the
+    /// plugin renders a scalar as the markdown itself, where a shape-[1] tensor (PyTorch's <c>add_text</c>) gets an outer
+    /// 1x1 table around it.
+    /// </summary>
+    public static Summary.Types.Value Text(string tag, string markdown) => new()
     {
-        var tensor = StringTensor(1);
-        tensor.StringVal.Add(ByteString.CopyFrom(Encoding.UTF8.GetBytes(markdown)));
-        return new Summary.Types.Value { Tag = tag, Tensor = tensor };
-    }
+        Tag = tag,
+        Tensor = new TensorProto
+        {
+            Dtype = DataType.DtString,
+            TensorShape = new TensorShapeProto(),
+            StringVal = { ByteString.CopyFrom(Encoding.UTF8.GetBytes(markdown)) },
+        },
+    };
 
     /// <summary>The first-value metadata of a text-plugin tensor: always written, it names the plugin.</summary>
     public static SummaryMetadata TextMetadata(string? description) =>

@@ -28,6 +28,9 @@ namespace TrainExplain.TensorBoard;
 public sealed class TensorBoardWriter : IDisposable
 {
     private const string FileVersion = "brain.Event:2";
+    private const int HParamsNone = 0;
+    private const int HParamsStarted = 1;
+    private const int HParamsEnded = 2;
 
     private readonly TensorBoardWriterOptions options;
     private readonly Func<string, Stream> openFile;
@@ -38,11 +41,15 @@ public sealed class TensorBoardWriter : IDisposable
     private readonly Lock scalarsWritersLock = new();
     private readonly Dictionary<string, object> claims = new(StringComparer.Ordinal);
     private int disposed;
+    private int hparamsState;
 
-    /// <summary>Creates <paramref name="logDir"/> if needed and a new event file in it.</summary>
+    /// <summary>
+    /// Creates <paramref name="logDir"/> if needed and a new event file in it. A folder that already holds a run (see
+    /// <see cref="HoldsRun"/>) is refused unless <see cref="TensorBoardWriterOptions.AppendToRun"/> is set.
+    /// </summary>
     /// <param name="logDir">The run directory, e.g. <c>runs/fashion</c>; TensorBoard shows it as a run of its parent directory.</param>
-    /// <param name="options">Flush interval, queue capacity, file suffix and clock; null for the defaults.</param>
-    /// <exception cref="ArgumentException"><paramref name="logDir"/> is empty, or an option is invalid.</exception>
+    /// <param name="options">Flush interval, queue capacity, file suffix, clock and whether to continue a run; null for the defaults.</param>
+    /// <exception cref="ArgumentException"><paramref name="logDir"/> is empty or holds another run, or an option is invalid.</exception>
     /// <exception cref="IOException">The directory or file cannot be created.</exception>
     public TensorBoardWriter(string logDir, TensorBoardWriterOptions? options = null)
         : this(logDir, options ?? new TensorBoardWriterOptions(), OpenEventFile)
@@ -58,6 +65,12 @@ public sealed class TensorBoardWriter : IDisposable
         this.options = options;
         this.openFile = openFile;
         LogDir = Path.GetFullPath(logDir);
+        if (!options.AppendToRun && EventFilesIn(LogDir).FirstOrDefault() is { } other)
+        {
+            throw new ArgumentException(
+                $"The folder {LogDir} already holds a run ({Path.GetFileName(other)}), whose curves TensorBoard would mix with this one's; write to a new folder, remove this one, or set {nameof(TensorBoardWriterOptions)}.{nameof(TensorBoardWriterOptions.AppendToRun)} to continue that run.",
+                nameof(logDir));
+        }
         Directory.CreateDirectory(LogDir);
         var now = options.TimeProvider.GetUtcNow();
         FilePath = Path.Combine(LogDir, EventFileName.Create(now, options.FileSuffix));
@@ -110,6 +123,18 @@ public sealed class TensorBoardWriter : IDisposable
             Claim(owner, tags);
             return true;
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="directory"/> holds a run: an event file (a name containing <c>tfevents</c>) directly in it,
+    /// which is what makes TensorBoard read a folder as a run. A writer refuses such a folder unless told to append, and
+    /// the example's <c>train</c> command applies the same rule.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
+    public static bool HoldsRun(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return EventFilesIn(Path.GetFullPath(directory)).Any();
     }
 
     /// <summary>The full path of the run directory.</summary>
@@ -248,13 +273,71 @@ public sealed class TensorBoardWriter : IDisposable
         return new HistogramOutcome((long)histogram.Num, notFinite);
     }
 
-    /// <summary>Logs markdown text under the tag <c>&lt;tag&gt;/text_summary</c> (text plugin, shown under Text), as PyTorch's <c>add_text</c>.</summary>
+    /// <summary>
+    /// Logs markdown text under the tag <c>&lt;tag&gt;/text_summary</c> (text plugin, shown under Text), as PyTorch's
+    /// <c>add_text</c> does but as a rank-0 string tensor, which TensorBoard shows as the markdown itself (a markdown
+    /// table as one table), where <c>add_text</c>'s shape [1] gets an outer 1x1 table around it.
+    /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="markdown"/> is null.</exception>
     public void AddText(string tag, string markdown, long step, DateTimeOffset? wallTime = null, string? description = null)
     {
         var fullTag = RequireTag(tag) + SummaryValues.TextTagSuffix;
         ArgumentNullException.ThrowIfNull(markdown);
         Add(SummaryValues.Text(fullTag, markdown), SummaryValues.TextMetadata(description), step, wallTime);
+    }
+
+    /// <summary>
+    /// Writes this run's hyperparameters for TensorBoard's HParams tab, which lists the runs of a log folder side by side
+    /// with their hyperparameters and the last value of each metric: the experiment (each hyperparameter's name, type and
+    /// description, and the metrics) under <c>_hparams_/experiment</c> and the run's values under
+    /// <c>_hparams_/session_start_info</c>, both at step 0, encoded as the plugin's own <c>summary_v2</c> writes them.
+    /// Call it once, at the start of training, with the same names in every run of an experiment; TensorBoard takes the
+    /// experiment from one of the runs. End the run with <see cref="AddHParamsEnd"/>.
+    /// </summary>
+    /// <param name="hparams">The hyperparameters and their values (names distinct; numbers finite).</param>
+    /// <param name="metrics">The scalars to show beside them (their tags, as logged with <see cref="AddScalar"/>).</param>
+    /// <param name="startTime">When the run started; null for now.</param>
+    /// <exception cref="ArgumentException">A hyperparameter or metric without a name or value, a non-finite number, or one given twice.</exception>
+    /// <exception cref="InvalidOperationException">The hyperparameters of this writer's run are already written.</exception>
+    public void AddHParams(IReadOnlyList<HParam> hparams, IReadOnlyList<HParamMetric> metrics, DateTimeOffset? startTime = null)
+    {
+        HParamsSummaries.Check(hparams, metrics);
+        ThrowIfDisposed();
+        if (Interlocked.CompareExchange(ref this.hparamsState, HParamsStarted, HParamsNone) != HParamsNone)
+        {
+            throw new InvalidOperationException($"The hyperparameters of {LogDir} are already written; TensorBoard reads them once per run.");
+        }
+
+        var start = startTime ?? this.options.TimeProvider.GetUtcNow();
+        AddHParamsSummary(HParamsSummaries.ExperimentTag, HParamsSummaries.Experiment(hparams, metrics, UnixSeconds(start)), start);
+        AddHParamsSummary(HParamsSummaries.SessionStartTag, HParamsSummaries.SessionStart(hparams, UnixSeconds(start)), start);
+    }
+
+    /// <summary>
+    /// Ends the run that <see cref="AddHParams"/> started, for TensorBoard's HParams tab: its status and end time under
+    /// <c>_hparams_/session_end_info</c> at step 0. A run that never writes it shows with the status Unknown and no end time.
+    /// </summary>
+    /// <param name="status">How the run ended.</param>
+    /// <param name="endTime">When it ended; null for now.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> is not a defined value.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="AddHParams"/> was not called, or the end is already written.</exception>
+    public void AddHParamsEnd(HParamsStatus status, DateTimeOffset? endTime = null)
+    {
+        if (!Enum.IsDefined(status))
+        {
+            throw new ArgumentOutOfRangeException(nameof(status), status, "Expected Unknown, Success, Failure or Running.");
+        }
+        ThrowIfDisposed();
+        switch (Interlocked.CompareExchange(ref this.hparamsState, HParamsEnded, HParamsStarted))
+        {
+            case HParamsNone:
+                throw new InvalidOperationException($"AddHParamsEnd ends the run that AddHParams starts, and {LogDir} has no hyperparameters yet; call AddHParams first.");
+            case HParamsEnded:
+                throw new InvalidOperationException($"The end of the run {LogDir} is already written.");
+        }
+
+        var end = endTime ?? this.options.TimeProvider.GetUtcNow();
+        AddHParamsSummary(HParamsSummaries.SessionEndTag, HParamsSummaries.SessionEnd(status, UnixSeconds(end)), end);
     }
 
     /// <summary>Returns once everything logged before the call (also by <see cref="AddScalars"/>) is written to the file.</summary>
@@ -294,6 +377,9 @@ public sealed class TensorBoardWriter : IDisposable
             }
         }
     }
+
+    private static IEnumerable<string> EventFilesIn(string directory) =>
+        Directory.Exists(directory) ? Directory.EnumerateFiles(directory).Where(file => EventFileName.IsEventFile(Path.GetFileName(file))) : [];
 
     private static Stream OpenEventFile(string path) =>
         new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
@@ -367,6 +453,9 @@ public sealed class TensorBoardWriter : IDisposable
 
         Enqueue(value, step, time);
     }
+
+    private void AddHParamsSummary(string tag, Proto.HParams.HParamsPluginData data, DateTimeOffset time) =>
+        Add(HParamsSummaries.NullTensorValue(tag), HParamsSummaries.Metadata(data), step: 0, time);
 
     private void Enqueue(Summary.Types.Value value, long step, double time) =>
         this.file.Enqueue(Record(new Event { WallTime = time, Step = step, Summary = new Summary { Value = { value } } }));

@@ -21,6 +21,13 @@ public sealed class TensorBoardWriterOptions
     /// <summary>The clock for default wall times and the file name's time stamp (default <see cref="TimeProvider.System"/>).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Whether the writer may add its event file to a folder that already holds a run's (default false: it refuses, so two
+    /// runs never mix their curves in one TensorBoard run). Set it to continue a run, e.g. when training resumes from a
+    /// checkpoint: TensorBoard reads a run's files in name order, so the new file follows the old ones.
+    /// </summary>
+    public bool AppendToRun { get; init; }
+
     /// <summary>Rejects settings that cannot work, naming the setting.</summary>
     internal void Validate()
     {

@@ -199,9 +199,10 @@ public sealed class DescriptionTests : IDisposable
 
     private static string FullTag(string kind, string tag) => kind == "text" ? tag + "/text_summary" : tag;
 
+    /// <summary>Logs with a new writer of the test's run (a second call continues the run in a second file).</summary>
     private List<LoggedEvent> Write(Action<TensorBoardWriter> log)
     {
-        using (var writer = new TensorBoardWriter(directory.Path))
+        using (var writer = new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { AppendToRun = true }))
         {
             log(writer);
         }

@@ -59,7 +59,7 @@ public sealed class EventFileReaderTests : IDisposable
             first.AddScalar("x", 1f, 1);
         }
 
-        using (var second = new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { TimeProvider = clock }))
+        using (var second = new TensorBoardWriter(directory.Path, new TensorBoardWriterOptions { TimeProvider = clock, AppendToRun = true }))
         {
             second.AddScalar("x", 2f, 2);
         }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
 using TrainExplain.TensorBoard.Proto;
@@ -146,6 +147,10 @@ public sealed class TensorBoardWriterRoundTripTests : IDisposable
         Assert.Equal([(1L, "**epoch 1**: ok ✓"), (2L, "")], values.Select(x => (x.Step, x.Value.Text!)));
         Assert.All(values, x => Assert.Equal((LoggedValueKind.Text, "text"), (x.Value.Kind, x.Value.PluginName)));
         Assert.Equal([true, false], RawValues("notes/text_summary").Select(v => v.Metadata is not null));
+        // Issue 24: a rank-0 string tensor, which the text plugin shows as the markdown itself, not inside a 1x1 table; the bytes
+        // are protoc's encoding of `dtype: DT_STRING tensor_shape {} string_val: "..."` with TensorBoard's tensor.proto.
+        Assert.All(RawValues("notes/text_summary"), v => Assert.Equal((DataType.DtString, 0, 1), (v.Tensor.Dtype, v.Tensor.TensorShape.Dim.Count, v.Tensor.StringVal.Count)));
+        Assert.Equal("0807120042132a2a65706f636820312a2a3a206f6b20e29c93", Convert.ToHexStringLower(RawValues("notes/text_summary")[0].Tensor.ToByteArray()));
     }
 
     private List<LoggedEvent> Write(Action<TensorBoardWriter> log)

@@ -27,7 +27,7 @@ public sealed class TensorBoardWriterTests
     public void FileName_FollowsTheConventionAndIsNewPerWriter()
     {
         using var directory = new TemporaryDirectory();
-        var options = new TensorBoardWriterOptions { TimeProvider = new FixedTimeProvider(OneSecond), FileSuffix = ".test" };
+        var options = new TensorBoardWriterOptions { TimeProvider = new FixedTimeProvider(OneSecond), FileSuffix = ".test", AppendToRun = true };
         using var first = new TensorBoardWriter(directory.Path, options);
         using var second = new TensorBoardWriter(directory.Path, options);
         var pattern = $@"^events\.out\.tfevents\.0000000001\.{Regex.Escape(Dns.GetHostName())}\.{Environment.ProcessId}\.\d+\.test$";
@@ -35,6 +35,43 @@ public sealed class TensorBoardWriterTests
         Assert.Matches(pattern, Path.GetFileName(second.FilePath));
         Assert.NotEqual(first.FilePath, second.FilePath);
         Assert.Equal(directory.Path, first.LogDir);
+    }
+
+    [Fact]
+    public void Constructor_RefusesAFolderThatHoldsAnotherRunUnlessAppending()
+    {
+        using var directory = new TemporaryDirectory();
+        var run = Path.Combine(directory.Path, "run");
+        Assert.False(TensorBoardWriter.HoldsRun(run));   // not there yet
+        string first;
+        using (var writer = new TensorBoardWriter(run))
+        {
+            writer.AddScalar("loss", 1f, 1);
+            first = Path.GetFileName(writer.FilePath);
+        }
+        Assert.True(TensorBoardWriter.HoldsRun(run));
+
+        var refused = Assert.Throws<ArgumentException>(() => new TensorBoardWriter(run));
+        Assert.Equal("logDir", refused.ParamName);
+        Assert.StartsWith($"The folder {run} already holds a run ({first}), whose curves TensorBoard would mix with this one's; write to a new folder, remove this one, or set TensorBoardWriterOptions.AppendToRun to continue that run.", refused.Message);
+        Assert.Single(Directory.GetFiles(run));
+
+        // Files that are not event files (pictures, weights, notes) do not make a run; a subfolder's run is its own.
+        var other = Path.Combine(directory.Path, "other");
+        Directory.CreateDirectory(Path.Combine(other, "images"));
+        File.WriteAllText(Path.Combine(other, "model.safetensors"), "");
+        File.WriteAllText(Path.Combine(other, "images", "events.out.tfevents.1.host.1.000001"), "");
+        Assert.False(TensorBoardWriter.HoldsRun(other));
+        using (new TensorBoardWriter(other))
+        {
+        }
+
+        using (var resumed = new TensorBoardWriter(run, new TensorBoardWriterOptions { AppendToRun = true }))
+        {
+            resumed.AddScalar("loss", 0.5f, 2);
+        }
+        Assert.Equal([(1L, 1f), (2L, 0.5f)], EventFileReader.ReadRun(run).Scalars("loss"));
+        Assert.Throws<ArgumentException>(() => TensorBoardWriter.HoldsRun(" "));
     }
 
     [Fact]
