@@ -64,10 +64,6 @@ public sealed class Image : IEquatable<Image>
         }
     }
 
-    /// <summary>A black (and, with alpha, fully transparent) image of the given size.</summary>
-    public static Image Blank(int width, int height, int channels) =>
-        new(width, height, channels, new byte[ByteCount(width, height, channels)]);
-
     /// <summary>
     /// A gray image from values in [0, 1] (row-major, <paramref name="width"/> x <paramref name="height"/>);
     /// values outside are clamped, and v maps to the byte round(255 v).

@@ -1,6 +1,7 @@
 using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
 using TrainExplain.TensorBoard.Proto;
+using TrainExplain.Testing;
 using TrainExplain.Tests.Imaging;
 
 namespace TrainExplain.Tests.TensorBoard;

@@ -1,6 +1,6 @@
 using TrainExplain.Imaging;
 
-namespace TrainExplain.TensorBoard;
+namespace TrainExplain.Testing;
 
 /// <summary>An image read from an event file: its stated size and its encoded bytes (PNG for images written here).</summary>
 /// <param name="Width">The width stated in the event.</param>
