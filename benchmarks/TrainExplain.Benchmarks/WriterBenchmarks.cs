@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using SkiaSharp;
 using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
 
@@ -171,39 +170,7 @@ public static class WriterBenchmarks
         return
         [
             EncodeRow(image, CompressionLevel.Fastest, repeats), EncodeRow(image, CompressionLevel.Optimal, repeats),
-            SkiaEncodeRow(image, zlibLevel: 1, repeats), SkiaEncodeRow(image, zlibLevel: 6, repeats),
         ];
-    }
-
-    /// <summary>SkiaSharp's PNG encoder (libpng, Sub filter) on the same image, the RGB to RGBX copy it needs included.</summary>
-    private static BenchmarkRow SkiaEncodeRow(Image image, int zlibLevel, int repeats)
-    {
-        var milliseconds = new double[repeats];
-        var size = 0L;
-        var options = new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, zlibLevel);
-        for (var i = 0; i < repeats; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            using var bitmap = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgb888x, SKAlphaType.Opaque));
-            var rgbx = Writable(bitmap);
-            var rgb = image.Pixels;
-            for (var p = 0; p < image.Width * image.Height; p++)
-            {
-                rgbx[p * 4] = rgb[p * 3];
-                rgbx[(p * 4) + 1] = rgb[(p * 3) + 1];
-                rgbx[(p * 4) + 2] = rgb[(p * 3) + 2];
-                rgbx[(p * 4) + 3] = 255;
-            }
-
-            using var pixmap = bitmap.PeekPixels();
-            using var png = pixmap.Encode(options);
-            size = png.Size;
-            milliseconds[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        Array.Sort(milliseconds);
-        return new(Suite, $"PNG encode 1024x1024 RGB (SkiaSharp Sub, zlib {zlibLevel})", Percentile(milliseconds, 0.5), "ms",
-            $"median of {repeats}, gradient image, RGB to RGBX copy included, {size / 1024} KiB output");
     }
 
     private static BenchmarkRow EncodeRow(Image image, CompressionLevel level, int repeats)
@@ -221,8 +188,6 @@ public static class WriterBenchmarks
         return new(Suite, $"PNG encode 1024x1024 RGB ({level})", Percentile(milliseconds, 0.5), "ms",
             $"median of {repeats}, gradient image, {size / 1024} KiB output");
     }
-
-    private static unsafe Span<byte> Writable(SKBitmap bitmap) => new((void*)bitmap.GetPixels(), bitmap.ByteCount);
 
     private static double Percentile(double[] sorted, double fraction) =>
         sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(fraction * sorted.Length) - 1)];

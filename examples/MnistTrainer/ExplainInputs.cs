@@ -24,7 +24,7 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
 
     /// <summary>
     /// Checks, before any model work, that exactly one input is given, its files exist and are files, the range parses,
-    /// and each PNG's header declares the model's 28x28 (read from its first 33 bytes, so a huge image costs nothing).
+    /// and each image's header declares the model's 28x28 (read without decoding pixels, so a huge image costs nothing).
     /// </summary>
     /// <exception cref="ArgumentException">The message names the flag, the file and what was expected.</exception>
     internal void Check()
@@ -45,7 +45,7 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         foreach (var path in Images)
         {
             InputPaths.RequireFile("--images", path);
-            var (width, height) = ReadPng(path, Png.ReadSize);
+            var (width, height) = ReadPng(path, ImageFile.ReadSize);
             if (width != ModelImageShape[2] || height != ModelImageShape[1])
             {
                 throw new ArgumentException($"--images {path} is {width}x{height}; the model takes {ModelImageShape[2]}x{ModelImageShape[1]} images.");
@@ -140,7 +140,7 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         var pixels = new float[paths.Count * pixelsPerImage];
         for (var i = 0; i < paths.Count; i++)
         {
-            var gray = ReadPng(paths[i], path => Png.Load(path)).ToChannels(1);
+            var gray = ReadPng(paths[i], path => ImageFile.Load(path)).ToChannels(1);
             if (gray.Pixels.Length != pixelsPerImage)
             {
                 throw new InvalidDataException($"--images {paths[i]} changed size after its header was checked.");

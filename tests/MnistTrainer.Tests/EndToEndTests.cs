@@ -2,7 +2,7 @@ using MnistTrainer.Models;
 using MnistTrainer.Tests.Support;
 using TrainExplain.Data;
 using TrainExplain.Data.SafeTensors;
-using TrainExplain.TensorBoard;
+using TrainExplain.Testing;
 
 namespace MnistTrainer.Tests;
 

@@ -103,7 +103,7 @@ public sealed class ExplainCommandTests : IDisposable
         ModelWeights.Load(model, weights);
         using var pictures = ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings(Steps: 2)).Visualize();
         var expected = pictures.RenderFigure(TileLabels.ForClassImages(pictures, FashionMnistClasses.Names));
-        Assert.Equal(expected.Pixels, TrainExplain.Imaging.Png.Load(Path.Combine(output, "actmax.png")).ToChannels(3).Pixels);
+        Assert.Equal(expected.Pixels, TrainExplain.Imaging.ImageFile.Load(Path.Combine(output, "actmax.png")).ToChannels(3).Pixels);
     }
 
     /// <summary>
@@ -120,7 +120,7 @@ public sealed class ExplainCommandTests : IDisposable
         using var explanation = ExplainerCatalog.CreateExplainer(method, model, new ExplainerSettings()).Explain(images, targets);
         var labels = TileLabels.ForInputs(model, images, explanation.Targets, truth, names);
         var expected = explanation.RenderFigure(labels);
-        var picture = TrainExplain.Imaging.Png.Load(path).ToChannels(3);
+        var picture = TrainExplain.Imaging.ImageFile.Load(path).ToChannels(3);
         Assert.Equal((expected.Width, expected.Height), (picture.Width, picture.Height));
         Assert.Equal(expected.Pixels, picture.Pixels);
         Assert.Contains(picture.Pixels.Take(picture.Width * 3 * 20), b => b > 0);   // the caption band is drawn
@@ -232,7 +232,7 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Contains($"error: --input {folder} is a folder; expected a file.", FailsWithOneLine(Explain("vanilla", "--input", folder, "--out", output)));
         Assert.Contains($"error: --weights {folder} is a folder; expected a file.",
             FailsWithOneLine("explain", "--weights", folder, "--method", "vanilla", "--input", Inputs(1), "--out", output));
-        Assert.Contains("error: --images /dev/zero: Not a PNG file: the 8-byte PNG signature is missing.", FailsWithOneLine(Explain("vanilla", "--images", "/dev/zero", "--out", output)));
+        Assert.Contains("error: --images /dev/zero: Not a PNG, JPEG or WebP file: it starts with none of their signatures.", FailsWithOneLine(Explain("vanilla", "--images", "/dev/zero", "--out", output)));
         var huge = Png("huge.png", 5000, 5000);
         Assert.Contains($"error: --images {huge} is 5000x5000; the model takes 28x28 images.", FailsWithOneLine(Explain("vanilla", "--images", Png("ok.png", 28, 28), huge, "--out", output)));
 

@@ -1,7 +1,7 @@
 using MnistTrainer.Models;
 using MnistTrainer.Tests.Support;
 using TrainExplain.Data;
-using TrainExplain.TensorBoard;
+using TrainExplain.Testing;
 
 namespace MnistTrainer.Tests;
 

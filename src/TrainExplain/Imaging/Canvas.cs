@@ -32,26 +32,10 @@ internal sealed class Canvas : IDisposable
     /// <summary>Copies <paramref name="image"/> (any channel count, alpha ignored) with its top left corner at (<paramref name="left"/>, <paramref name="top"/>), clipped to the surface.</summary>
     internal void DrawImage(Image image, int left, int top)
     {
-        canvas.Flush();
-        var rgb = image.ToChannels(3).Pixels;
-        var target = Pixels();
-        var (first, last) = (Math.Max(0, -left), Math.Min(image.Width, Width - left));
-        if (last <= first)
-        {
-            return;
-        }
-        for (var y = Math.Max(0, -top); y < image.Height && top + y < Height; y++)
-        {
-            var source = rgb.AsSpan(((y * image.Width) + first) * 3);
-            var row = target[((((top + y) * Width) + left + first) * 4)..];
-            for (var x = 0; x < last - first; x++)
-            {
-                row[(x * 4) + 0] = source[(x * 3) + 0];
-                row[(x * 4) + 1] = source[(x * 3) + 1];
-                row[(x * 4) + 2] = source[(x * 3) + 2];
-                row[(x * 4) + 3] = byte.MaxValue;
-            }
-        }
+        // Copied, not blended: without its alpha the image is opaque.
+        using var pixels = new ImagePixmap(image.HasAlpha ? image.ToChannels(image.Channels - 1) : image);
+        using var picture = SKImage.FromPixels(pixels.Pixmap);
+        canvas.DrawImage(picture, left, top);
     }
 
     /// <summary>Fills the rectangle at (<paramref name="left"/>, <paramref name="top"/>) of the given size.</summary>
@@ -141,15 +125,9 @@ internal sealed class Canvas : IDisposable
     internal Image ToImage()
     {
         canvas.Flush();
-        var source = Pixels();
-        var pixelCount = Width * Height;
-        var rgb = new byte[pixelCount * 3];
-        for (var i = 0; i < pixelCount; i++)
-        {
-            rgb[i * 3] = source[i * 4];
-            rgb[(i * 3) + 1] = source[(i * 4) + 1];
-            rgb[(i * 3) + 2] = source[(i * 4) + 2];
-        }
+        // Skia has no 3-byte color type: the surface is opaque RGBA, whose alpha is dropped.
+        var rgb = new byte[Image.ByteCount(Width, Height, 3)];
+        Image.ConvertChannels(bitmap.GetPixelSpan(), 4, rgb, 3);
         return new Image(Width, Height, 3, rgb);
     }
 
@@ -178,6 +156,4 @@ internal sealed class Canvas : IDisposable
 
     /// <summary>How every text is drawn and measured, so that what <see cref="Wrap"/> measures is what <see cref="Text"/> draws.</summary>
     private static SKPaint TextPaint() => new() { Typeface = LabelFont.Typeface, IsAntialias = true, SubpixelText = true };
-
-    private unsafe Span<byte> Pixels() => new((void*)bitmap.GetPixels(), Width * Height * 4);
 }

@@ -72,8 +72,8 @@ public sealed class Colormap
     /// <summary>Gray: entry i is (i, i, i), black for 0 and white for 1.</summary>
     public static Colormap Gray { get; } = new("gray", Enumerable.Range(0, Entries).SelectMany(i => new[] { (byte)i, (byte)i, (byte)i }).ToArray());
 
-    /// <summary>The built-in colormaps, by name.</summary>
-    public static IReadOnlyList<Colormap> All { get; } = [Viridis, Inferno, Jet, Gray];
+    /// <summary>The built-in colormaps, which <see cref="FromName"/> looks up.</summary>
+    private static IReadOnlyList<Colormap> BuiltIn { get; } = [Viridis, Inferno, Jet, Gray];
 
     /// <summary>The colormap's name as matplotlib spells it (viridis, inferno, jet, gray).</summary>
     public string Name { get; }
@@ -83,9 +83,9 @@ public sealed class Colormap
     public static Colormap FromName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return All.FirstOrDefault(map => string.Equals(map.Name, name, StringComparison.OrdinalIgnoreCase))
+        return BuiltIn.FirstOrDefault(map => string.Equals(map.Name, name, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException(
-                $"Unknown colormap '{name}'; expected one of {string.Join(", ", All.Select(map => map.Name))}.", nameof(name));
+                $"Unknown colormap '{name}'; expected one of {string.Join(", ", BuiltIn.Select(map => map.Name))}.", nameof(name));
     }
 
     /// <summary>The color of entry <paramref name="index"/> (0 to 255).</summary>

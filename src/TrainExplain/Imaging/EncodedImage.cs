@@ -25,7 +25,7 @@ public sealed class EncodedImage
     /// <summary>Height in pixels.</summary>
     public int Height { get; }
 
-    /// <summary>Channels of the encoded pixels: 1 gray, 2 gray+alpha, 3 RGB, 4 RGBA (TensorBoard's colorspace).</summary>
+    /// <summary>Channels of the encoded pixels: 1 gray, 3 RGB, 4 RGBA (TensorBoard's colorspace); a gray+alpha image is encoded as RGBA.</summary>
     public int Channels { get; }
 
     /// <summary>The PNG file's bytes, signature first.</summary>
@@ -36,7 +36,7 @@ public sealed class EncodedImage
     public static EncodedImage Encode(Image image, CompressionLevel compression = CompressionLevel.Fastest)
     {
         ArgumentNullException.ThrowIfNull(image);
-        return new(image.Width, image.Height, image.Channels, PngEncoder.Encode(image, compression));
+        return new(image.Width, image.Height, image.Channels == 2 ? 4 : image.Channels, Png.Encode(image, compression));
     }
 
     /// <inheritdoc />

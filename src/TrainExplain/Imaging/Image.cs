@@ -64,10 +64,6 @@ public sealed class Image : IEquatable<Image>
         }
     }
 
-    /// <summary>A black (and, with alpha, fully transparent) image of the given size.</summary>
-    public static Image Blank(int width, int height, int channels) =>
-        new(width, height, channels, new byte[ByteCount(width, height, channels)]);
-
     /// <summary>
     /// A gray image from values in [0, 1] (row-major, <paramref name="width"/> x <paramref name="height"/>);
     /// values outside are clamped, and v maps to the byte round(255 v).
@@ -157,30 +153,7 @@ public sealed class Image : IEquatable<Image>
         }
 
         var result = new byte[ByteCount(Width, Height, channels)];
-        var pixelCount = Width * Height;
-        var sourceColor = Channels >= 3;
-        var targetColor = channels >= 3;
-        for (var i = 0; i < pixelCount; i++)
-        {
-            var source = this.pixels.AsSpan(i * Channels, Channels);
-            var target = result.AsSpan(i * channels, channels);
-            if (targetColor)
-            {
-                target[0] = source[0];
-                target[1] = sourceColor ? source[1] : source[0];
-                target[2] = sourceColor ? source[2] : source[0];
-            }
-            else
-            {
-                target[0] = sourceColor ? Luma(source[0], source[1], source[2]) : source[0];
-            }
-
-            if (channels is 2 or 4)
-            {
-                target[^1] = HasAlpha ? source[^1] : byte.MaxValue;
-            }
-        }
-
+        ConvertChannels(this.pixels, Channels, result, channels);
         return new Image(Width, Height, channels, result);
     }
 
@@ -223,6 +196,35 @@ public sealed class Image : IEquatable<Image>
         }
 
         return (byte)((Math.Clamp(value01, 0f, 1f) * 255f) + 0.5f);
+    }
+
+    /// <summary>
+    /// Writes the pixels of <paramref name="source"/> (<paramref name="sourceChannels"/> per pixel) into
+    /// <paramref name="target"/> with <paramref name="targetChannels"/>, as <see cref="ToChannels"/> describes. The target
+    /// may be a pooled buffer: Skia's 4-byte pixels of a large picture then need no fresh memory.
+    /// </summary>
+    internal static void ConvertChannels(ReadOnlySpan<byte> source, int sourceChannels, Span<byte> target, int targetChannels)
+    {
+        var (sourceColor, targetColor) = (sourceChannels >= 3, targetChannels >= 3);
+        var (sourceAlpha, targetAlpha) = (sourceChannels is 2 or 4 ? sourceChannels - 1 : 0, targetChannels is 2 or 4 ? targetChannels - 1 : 0);
+        for (int s = 0, t = 0; t < target.Length; s += sourceChannels, t += targetChannels)
+        {
+            if (targetColor)
+            {
+                target[t] = source[s];
+                target[t + 1] = sourceColor ? source[s + 1] : source[s];
+                target[t + 2] = sourceColor ? source[s + 2] : source[s];
+            }
+            else
+            {
+                target[t] = sourceColor ? Luma(source[s], source[s + 1], source[s + 2]) : source[s];
+            }
+
+            if (targetAlpha > 0)
+            {
+                target[t + targetAlpha] = sourceAlpha > 0 ? source[s + sourceAlpha] : byte.MaxValue;
+            }
+        }
     }
 
     /// <summary>Rejects a value span whose length does not match the pixel count.</summary>

@@ -56,13 +56,4 @@ internal static class TfRecord
         BinaryPrimitives.WriteUInt32LittleEndian(record[8..], MaskedCrc32C(record[..8]));
         BinaryPrimitives.WriteUInt32LittleEndian(record[^FooterLength..], MaskedCrc32C(record.Slice(HeaderLength, dataLength)));
     }
-
-    /// <summary>The complete record bytes framing <paramref name="data"/>.</summary>
-    public static byte[] Frame(ReadOnlySpan<byte> data)
-    {
-        var record = new byte[HeaderLength + data.Length + FooterLength];
-        data.CopyTo(record.AsSpan(HeaderLength));
-        Seal(record);
-        return record;
-    }
 }

@@ -2,6 +2,7 @@ using TrainExplain.Callbacks;
 using TrainExplain.Explainers;
 using TrainExplain.Metrics;
 using TrainExplain.TensorBoard;
+using TrainExplain.Testing;
 using TrainExplain.Tests.TensorBoard;
 using TrainExplain.Tests.Training;
 using TrainExplain.Training;

@@ -2,6 +2,7 @@ using TrainExplain.Callbacks;
 using TrainExplain.Explainers;
 using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
+using TrainExplain.Testing;
 using TrainExplain.Tests.Imaging;
 using TrainExplain.Tests.TensorBoard;
 using TrainExplain.Tests.Training;
@@ -39,7 +40,7 @@ public sealed class FigureOutputTests : IDisposable
             using var argmax = logits.argmax(1);
             predicted = argmax.data<long>().ToArray();
         }
-        var figure = Png.Decode(EventFileReader.ReadRun(run.Path).ToList().ValuesOf("explain/GradCam")[^1].Value.Image!.Encoded);
+        var figure = ImageFile.Decode(EventFileReader.ReadRun(run.Path).ToList().ValuesOf("explain/GradCam")[^1].Value.Image!.Encoded);
         var truth = labels.data<long>().ToArray();
         // 6x6 inputs upscaled 4x with a 3 px frame: 30 px tiles, 6 to a row, 2 px apart, under the caption, whose
         // epoch, method and 5 parameters wrap onto a second line in the figure's 480 px (20 + 15 px).
@@ -85,7 +86,7 @@ public sealed class FigureOutputTests : IDisposable
         }
         // Vanilla gradients' evolution: 8 of the 10 images, 3 epochs of 24 px cells (6 px inputs enlarged 4x), under header and caption, over the bar;
         // 480 px wide, the caption and the bar's normalization note each wrap onto a second line (15 and 13 px) rather than end in an ellipsis.
-        var vanilla = Png.Decode(events.ValuesOf("explain/VanillaGradients/evolution")[0].Value.Image!.Encoded);
+        var vanilla = ImageFile.Decode(events.ValuesOf("explain/VanillaGradients/evolution")[0].Value.Image!.Encoded);
         Assert.Equal((480, 20 + 15 + 16 + (8 * 26) + 22 + 13), (vanilla.Width, vanilla.Height));
         Assert.Contains("'pred' the model's prediction", events.ValuesOf("explain/VanillaGradients")[0].Value.Description, StringComparison.Ordinal);
         Assert.Contains("the image's 99th percentile", events.ValuesOf("explain/VanillaGradients")[0].Value.Description, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using TrainExplain.Callbacks;
 using TrainExplain.TensorBoard;
+using TrainExplain.Testing;
 using TrainExplain.Tests.Training;
 using TrainExplain.Training;
 

@@ -1,6 +1,7 @@
 using TrainExplain.Callbacks;
 using TrainExplain.Explainers;
 using TrainExplain.TensorBoard;
+using TrainExplain.Testing;
 using TrainExplain.Tests.Explainers;
 using TrainExplain.Tests.TensorBoard;
 using TrainExplain.Tests.Training;

@@ -178,7 +178,7 @@ public sealed class ExplainerBehaviourTests
         try
         {
             explanation.SaveGrid(Path.Combine(directory, "ig.png"), new RenderOptions(Upscale: 2, Columns: 2, Padding: 1));
-            Assert.Equal(grid, Png.Load(Path.Combine(directory, "ig.png")));
+            Assert.Equal(grid, ImageFile.Load(Path.Combine(directory, "ig.png")));
             explanation.SaveTensors(Path.Combine(directory, "ig.safetensors"));
             var saved = TensorSafeTensors.Load(Path.Combine(directory, "ig.safetensors"));
             Assert.Equal(explanation.Raw.ToFloats(), saved["attributions"].ToFloats());

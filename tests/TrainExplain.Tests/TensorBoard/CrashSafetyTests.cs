@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
-using TrainExplain.TensorBoard;
+using TrainExplain.Testing;
 
 namespace TrainExplain.Tests.TensorBoard;
 

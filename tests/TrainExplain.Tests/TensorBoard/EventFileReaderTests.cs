@@ -1,4 +1,5 @@
 using TrainExplain.TensorBoard;
+using TrainExplain.Testing;
 
 namespace TrainExplain.Tests.TensorBoard;
 
@@ -45,7 +46,7 @@ public sealed class EventFileReaderTests : IDisposable
     public void ReadFile_ReportsARecordThatIsNotAnEvent()
     {
         var path = Path.Combine(directory.Path, "events.out.tfevents.garbage");
-        File.WriteAllBytes(path, TfRecord.Frame([0xFF, 0xFF, 0xFF]));
+        File.WriteAllBytes(path, TfRecordFraming.Frame([0xFF, 0xFF, 0xFF]));
         var e = Assert.Throws<InvalidDataException>(() => EventFileReader.ReadFile(path).ToList());
         Assert.Contains("record at byte offset 0 does not hold a valid Event", e.Message, StringComparison.Ordinal);
     }

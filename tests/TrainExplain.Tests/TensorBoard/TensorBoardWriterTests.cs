@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
+using TrainExplain.Testing;
 
 namespace TrainExplain.Tests.TensorBoard;
 

@@ -1,5 +1,6 @@
 using TrainExplain.TensorBoard;
 using TrainExplain.TensorBoard.Proto;
+using TrainExplain.Testing;
 using TrainExplain.Tests.Support;
 
 namespace TrainExplain.Tests.TensorBoard;

@@ -29,7 +29,7 @@ public sealed class TfRecordTests
     public void Frame_OfFileVersionEvent_MatchesTheVector()
     {
         var logged = new Event { WallTime = 1.0, FileVersion = "brain.Event:2" };
-        Assert.Equal(FileVersionRecord, Convert.ToHexStringLower(TfRecord.Frame(logged.ToByteArray())));
+        Assert.Equal(FileVersionRecord, Convert.ToHexStringLower(TfRecordFraming.Frame(logged.ToByteArray())));
     }
 
     [Fact]
@@ -41,6 +41,6 @@ public sealed class TfRecordTests
             Step = 5,
             Summary = new Summary { Value = { new Summary.Types.Value { Tag = "loss", SimpleValue = 0.5f } } },
         };
-        Assert.Equal(LossRecord, Convert.ToHexStringLower(TfRecord.Frame(logged.ToByteArray())));
+        Assert.Equal(LossRecord, Convert.ToHexStringLower(TfRecordFraming.Frame(logged.ToByteArray())));
     }
 }

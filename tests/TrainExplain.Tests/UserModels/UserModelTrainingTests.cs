@@ -2,6 +2,7 @@ using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
 using TrainExplain.TensorBoard;
+using TrainExplain.Testing;
 using TrainExplain.Tests.Training;
 using TrainExplain.Training;
 

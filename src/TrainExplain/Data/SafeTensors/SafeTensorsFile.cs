@@ -27,7 +27,7 @@ public static class SafeTensorsFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var prepared = SafeTensorsHeaderWriter.Prepare(tensors, metadata);
-        AtomicFile.Write(path, stream => WritePrepared(stream, prepared), flushToDisk: true);
+        AtomicFile.Write(path, stream => Write(stream, prepared), flushToDisk: true);
     }
 
     /// <summary>Reads the safetensors file at <paramref name="path"/>.</summary>
@@ -42,55 +42,13 @@ public static class SafeTensorsFile
         return Read(stream);
     }
 
-    /// <summary>Encodes <paramref name="tensors"/> as the bytes of a safetensors file.</summary>
-    /// <param name="tensors">The tensors; names must be unique.</param>
-    /// <param name="metadata">Optional <c>__metadata__</c> strings; omitted from the header when null or empty.</param>
-    /// <returns>The file's bytes.</returns>
-    /// <exception cref="ArgumentException">Two tensors share a name, a tensor or metadata value is null, or the file would exceed an array.</exception>
-    public static byte[] Serialize(IEnumerable<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        var prepared = SafeTensorsHeaderWriter.Prepare(tensors, metadata);
-        if (prepared.FileLength > Array.MaxLength)
-        {
-            throw new ArgumentException($"The file would have {prepared.FileLength} bytes, more than one array holds; use Save or Write.", nameof(tensors));
-        }
-
-        byte[] file = new byte[prepared.FileLength];
-        using var stream = new MemoryStream(file);
-        WritePrepared(stream, prepared);
-        return file;
-    }
-
-    /// <summary>Writes <paramref name="tensors"/> as a safetensors file to <paramref name="stream"/> at its position.</summary>
-    /// <param name="stream">A writable stream; it is left open.</param>
-    /// <param name="tensors">The tensors; names must be unique.</param>
-    /// <param name="metadata">Optional <c>__metadata__</c> strings; omitted from the header when null or empty.</param>
-    /// <exception cref="ArgumentException">Two tensors share a name, or a tensor or metadata value is null.</exception>
-    public static void Write(Stream stream, IEnumerable<SafeTensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        WritePrepared(stream, SafeTensorsHeaderWriter.Prepare(tensors, metadata));
-    }
-
-    /// <summary>Decodes the bytes of a whole safetensors file; the entries' data are slices of <paramref name="file"/>, not copies.</summary>
-    /// <param name="file">The file's bytes.</param>
-    /// <returns>The tensors and the metadata.</returns>
-    /// <exception cref="InvalidDataException">The bytes are truncated or not a valid safetensors file; the message says where.</exception>
-    public static SafeTensorsContent Deserialize(ReadOnlyMemory<byte> file)
-    {
-        long headerLength = CheckHeaderLength(file.Span, file.Length);
-        int bufferStart = LengthPrefixSize + (int)headerLength;
-        var header = SafeTensorsHeaderParser.Parse(file.Span[LengthPrefixSize..bufferStart], file.Length - bufferStart);
-        return ToContent(header, layout => file.Slice(bufferStart + (int)layout.Begin, (int)layout.Length));
-    }
-
     /// <summary>Reads a safetensors file from <paramref name="stream"/>, from its position to its end.</summary>
     /// <param name="stream">A readable, seekable stream (its length bounds what the header may claim); it is left open.</param>
     /// <returns>The tensors, each with its own byte array, and the metadata.</returns>
     /// <exception cref="ArgumentException">The stream cannot seek.</exception>
     /// <exception cref="InvalidDataException">The file is truncated or not a valid safetensors file; the message says where.</exception>
     /// <exception cref="NotSupportedException">One tensor has more bytes than a .NET array holds.</exception>
-    public static SafeTensorsContent Read(Stream stream)
+    internal static SafeTensorsContent Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanSeek)
@@ -106,7 +64,10 @@ public static class SafeTensorsFile
         var header = SafeTensorsHeaderParser.Parse(headerBytes, fileLength - LengthPrefixSize - headerLength);
 
         // The header was checked to tile the data buffer in offset order, so the tensors follow one another in the stream.
-        return ToContent(header, layout => ReadBytes(stream, layout.Length, $"tensor '{layout.Name}'"));
+        var entries = header.Tensors
+            .Select(layout => new SafeTensorEntry(layout.Name, layout.DType, layout.Shape, ReadBytes(stream, layout.Length, $"tensor '{layout.Name}'")))
+            .ToList();
+        return new SafeTensorsContent(entries, header.Metadata);
     }
 
     /// <summary>Reads and validates only the header of the file at <paramref name="path"/>: each tensor's name, dtype and shape, no data.</summary>
@@ -121,7 +82,8 @@ public static class SafeTensorsFile
         return SafeTensorsHeaderParser.Parse(ReadBytes(stream, headerLength, "the header"), fileLength - LengthPrefixSize - headerLength);
     }
 
-    private static void WritePrepared(Stream stream, PreparedSafeTensors prepared)
+    /// <summary>Writes the prepared file to <paramref name="stream"/> at its position: length prefix, header, then the data buffer.</summary>
+    internal static void Write(Stream stream, PreparedSafeTensors prepared)
     {
         Span<byte> prefix = stackalloc byte[LengthPrefixSize];
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)prepared.Header.Length);
@@ -174,11 +136,5 @@ public static class SafeTensorsFile
         }
 
         return bytes;
-    }
-
-    private static SafeTensorsContent ToContent(SafeTensorsHeader header, Func<SafeTensorLayout, ReadOnlyMemory<byte>> data)
-    {
-        var entries = header.Tensors.Select(layout => new SafeTensorEntry(layout.Name, layout.DType, layout.Shape, data(layout))).ToList();
-        return new SafeTensorsContent(entries, header.Metadata);
     }
 }

@@ -79,7 +79,7 @@ public sealed class SafeTensorEntryTests
     [Fact]
     public void Two_tensors_with_the_same_name_are_refused()
     {
-        var exception = Assert.Throws<ArgumentException>(() => SafeTensorsFile.Serialize(
+        var exception = Assert.Throws<ArgumentException>(() => SafeTensorBytes.Serialize(
             [SafeTensorTestValues.Entry("w", SafeTensorDType.U8, 1), SafeTensorTestValues.Entry("w", SafeTensorDType.F32, 1)]));
         Assert.Contains("Two tensors are named 'w'", exception.Message, StringComparison.Ordinal);
     }
@@ -87,8 +87,8 @@ public sealed class SafeTensorEntryTests
     [Fact]
     public void A_null_tensor_or_metadata_value_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => SafeTensorsFile.Serialize([null!]));
-        var exception = Assert.Throws<ArgumentException>(() => SafeTensorsFile.Serialize([], new Dictionary<string, string> { ["k"] = null! }));
+        Assert.Throws<ArgumentException>(() => SafeTensorBytes.Serialize([null!]));
+        var exception = Assert.Throws<ArgumentException>(() => SafeTensorBytes.Serialize([], new Dictionary<string, string> { ["k"] = null! }));
         Assert.Contains("Metadata key 'k' has a null value", exception.Message, StringComparison.Ordinal);
     }
 

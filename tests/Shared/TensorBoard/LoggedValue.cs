@@ -1,4 +1,4 @@
-namespace TrainExplain.TensorBoard;
+namespace TrainExplain.Testing;
 
 /// <summary>
 /// One value of a logged event: a tag and, by <see cref="Kind"/>, exactly one of <see cref="Scalar"/>,

@@ -1,4 +1,4 @@
-namespace TrainExplain.TensorBoard;
+namespace TrainExplain.Testing;
 
 /// <summary>One event read from an event file.</summary>
 /// <param name="WallTime">Unix time in seconds, with sub-second precision.</param>

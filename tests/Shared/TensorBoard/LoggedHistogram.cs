@@ -1,4 +1,4 @@
-namespace TrainExplain.TensorBoard;
+namespace TrainExplain.Testing;
 
 /// <summary>A histogram read from an event file (TensorBoard's legacy <c>HistogramProto</c>).</summary>
 /// <param name="Min">The smallest value.</param>

@@ -1,4 +1,4 @@
-namespace TrainExplain.TensorBoard;
+namespace TrainExplain.Testing;
 
 /// <summary>What a <see cref="LoggedValue"/> holds.</summary>
 internal enum LoggedValueKind

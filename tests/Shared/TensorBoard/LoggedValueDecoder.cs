@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using TrainExplain.TensorBoard;
 using TrainExplain.TensorBoard.Proto;
 
-namespace TrainExplain.TensorBoard;
+namespace TrainExplain.Testing;
 
 /// <summary>
 /// Turns the protobuf values of one event file into <see cref="LoggedValue"/>s. As TensorBoard does, the decoder takes

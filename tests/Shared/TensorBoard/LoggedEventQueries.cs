@@ -1,4 +1,4 @@
-namespace TrainExplain.TensorBoard;
+namespace TrainExplain.Testing;
 
 /// <summary>Queries over read events, for assertions such as <c>Assert.Equal([(0L, 1f), (1L, 0.5f)], events.Scalars("loss"))</c>.</summary>
 internal static class LoggedEventQueries

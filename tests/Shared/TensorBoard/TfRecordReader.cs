@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using TrainExplain.TensorBoard;
 
-namespace TrainExplain.TensorBoard;
+namespace TrainExplain.Testing;
 
 /// <summary>
 /// Reads the records of a TFRecord file, checking both CRCs. A truncated last record (a writer still appending, or a

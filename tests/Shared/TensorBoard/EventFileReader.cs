@@ -1,12 +1,12 @@
 using Google.Protobuf;
 using TrainExplain.TensorBoard.Proto;
 
-namespace TrainExplain.TensorBoard;
+namespace TrainExplain.Testing;
 
 /// <summary>
-/// Test support, not public API: reads TensorBoard event files back so the project's tests can assert what a run
-/// logged, e.g. <c>EventFileReader.ReadRun("runs/fashion").Scalars("loss")</c>. It and its <c>Logged*</c> types are
-/// internal, visible to the test assemblies named in InternalsVisibleTo.cs.
+/// Test support: reads TensorBoard event files back so the project's tests can assert what a run logged, e.g.
+/// <c>EventFileReader.ReadRun("runs/fashion").Scalars("loss")</c>. It and its <c>Logged*</c> types are shared as source
+/// by the test projects; they read the library's internal protobuf types, which the library makes visible to them.
 /// </summary>
 /// <remarks>
 /// Like TensorBoard, it takes a tag's plugin and description from the tag's first value in each file.
