@@ -1,5 +1,4 @@
 using MnistTrainer.Tests.Support;
-using TrainExplain.TensorBoard;
 using TrainExplain.TensorBoard.Proto.HParams;
 using TrainExplain.Testing;
 

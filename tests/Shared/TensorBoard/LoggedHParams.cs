@@ -1,4 +1,3 @@
-using TrainExplain.TensorBoard;
 using TrainExplain.TensorBoard.Proto;
 using TrainExplain.TensorBoard.Proto.HParams;
 
