@@ -101,7 +101,7 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
     public void OnEpochEnd(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if ((context.Epoch - 1) % Options.Every != 0)
+        if (!context.IsEveryEpochs(Options.Every))
         {
             return;
         }
