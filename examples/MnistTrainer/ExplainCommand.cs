@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using MnistTrainer.Models;
 using TorchSharp;
-using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
 using TrainExplain.Imaging;

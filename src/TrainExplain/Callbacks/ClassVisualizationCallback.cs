@@ -1,4 +1,5 @@
 using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
 using TrainExplain.Training;
 
