@@ -5,6 +5,7 @@ using MnistTrainer.Models;
 using Spectre.Console;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 using TrainExplain.Training;
 
 namespace TrainExplain.Benchmarks;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using MnistTrainer.Models;
 using TorchSharp;
-using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
 using TrainExplain.Imaging;
@@ -109,10 +108,10 @@ internal static class ExplainCommand
         var explanation = ExplainerCatalog.CreateExplainer(method, model, settings).Explain(images, ParseTarget(target, labels));
         tileLabels = TileLabels.ForInputs(model, images, explanation.Targets, labels, source.ClassNames);
         metrics = null;
-        if (metricSteps is { } steps && explanation is Attribution attribution)
+        if (metricSteps is { } steps && explanation is Attribution)
         {
-            var scores = new DeletionInsertion(model, steps, internalBatchSize: settings.InternalBatchSize ?? 256)
-                .Measure(images, attribution.Saliency, tensor(attribution.Targets, device: device));
+            // The monitor the training callback logs from, on this one explanation: its per-image AUCs.
+            var scores = new ExplanationMonitor(steps, settings.InternalBatchSize).Measure(model, images, [explanation]).Faithfulness[explanation.Method];
             metrics = new() { ["deletion_auc"] = tensor(scores.Deletion.ToArray()), ["insertion_auc"] = tensor(scores.Insertion.ToArray()) };
         }
         else if (metricSteps is not null)

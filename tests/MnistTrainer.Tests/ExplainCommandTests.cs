@@ -1,7 +1,6 @@
 using System.Globalization;
 using MnistTrainer.Models;
 using MnistTrainer.Tests.Support;
-using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Data.SafeTensors;
 using TrainExplain.Explainers;

@@ -1,15 +1,22 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using TrainExplain.Tests.Support;
 
 namespace TrainExplain.Tests;
 
 /// <summary>
-/// <see cref="NativeHeap"/> tunes glibc's heap when TrainExplain loads, unless the user chose glibc's settings or opted
-/// out. The setting is made once per process, so the opt-outs are checked in child processes: this test executable
-/// run again with one test, <see cref="TunedFollowsTheEnvironment"/>, and the variable set.
+/// <see cref="NativeHeap.Tune"/> tunes glibc's heap when the application calls it (this test executable does, at start:
+/// <see cref="TunedHeap"/>), unless the user chose glibc's settings or opted out. The setting is made once per process,
+/// so the opt-outs are checked in child processes: this test executable run again with one test,
+/// <see cref="TunedFollowsTheEnvironment"/>, and the variable set. That the library alone leaves the heap as it was is
+/// checked by the packed library's consumer (TrainExplain.Build.Tests), a process that never calls it.
 /// </summary>
 public sealed partial class NativeHeapTests
 {
+    /// <summary>A buffer between glibc's default mmap threshold (128 KiB, which rises only as far as a freed mapped block) and the tuned one (32 MiB).</summary>
+    private const int BufferBytes = 24 << 20;
+
     [Fact]
     public void TunedFollowsTheEnvironment()
     {
@@ -17,6 +24,10 @@ public sealed partial class NativeHeapTests
             || Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null
             || Environment.GetEnvironmentVariable("MALLOC_TRIM_THRESHOLD_") is not null;
         Assert.Equal(!chosen, NativeHeap.Tuned);
+        Assert.Equal(NativeHeap.Tuned, NativeHeap.Tune());
+        // The thresholds' effect: a 24 MiB buffer comes from the heap when tuned, from a mapping of its own otherwise.
+        Assert.SkipUnless(NativeHeapInUse.Available, "glibc's mallinfo2 is needed to see which buffers are mapped");
+        Assert.Equal(!chosen, !IsMappedOnItsOwn(BufferBytes));
     }
 
     [Fact]
@@ -49,6 +60,20 @@ public sealed partial class NativeHeapTests
         await child.WaitForExitAsync(cancellation);
         Assert.True(child.ExitCode == 0, $"the child failed ({child.ExitCode}): {output}{await error}");
         Assert.Matches(OneTestPassed(), output);
+    }
+
+    private static unsafe bool IsMappedOnItsOwn(int bytes)
+    {
+        var before = NativeHeapInUse.MappedBytes();
+        var buffer = NativeMemory.Alloc((nuint)bytes);
+        try
+        {
+            return NativeHeapInUse.MappedBytes() - before >= bytes;
+        }
+        finally
+        {
+            NativeMemory.Free(buffer);
+        }
     }
 
     [GeneratedRegex(@"Total: 1, Errors: 0, Failed: 0, Skipped: 0")]

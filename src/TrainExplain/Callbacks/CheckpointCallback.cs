@@ -5,7 +5,9 @@ namespace TrainExplain.Callbacks;
 
 /// <summary>
 /// Saves the model's state dict as safetensors after every epoch (<c>last.safetensors</c>) and whenever the monitored
-/// metric improves (<c>best.safetensors</c>); each file is written to a temporary name and renamed.
+/// metric improves (<c>best.safetensors</c>); each file goes through <see cref="AtomicFile"/> (a fresh temporary name
+/// beside it, forced to the disk, then renamed), so a crash leaves the previous file whole and two runs never share a
+/// temporary file.
 /// </summary>
 public sealed class CheckpointCallback : ITrainingCallback
 {
@@ -43,8 +45,11 @@ public sealed class CheckpointCallback : ITrainingCallback
             (double.IsNaN(best) || (higherIsBetter ? value > best : value < best)))
         {
             best = value;
-            File.Copy(LastPath, BestPath + ".tmp", overwrite: true);
-            File.Move(BestPath + ".tmp", BestPath, overwrite: true);
+            AtomicFile.Write(BestPath, stream =>
+            {
+                using var last = File.OpenRead(LastPath);
+                last.CopyTo(stream);
+            }, flushToDisk: true);
         }
     }
 }

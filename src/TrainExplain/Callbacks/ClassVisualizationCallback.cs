@@ -1,4 +1,5 @@
 using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 using TrainExplain.TensorBoard;
 using TrainExplain.Training;
 
@@ -55,7 +56,7 @@ public sealed class ClassVisualizationCallback : ITrainingCallback
     public void OnEpochEnd(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if ((context.Epoch - 1) % every != 0)
+        if (!context.IsEveryEpochs(every))
         {
             return;
         }

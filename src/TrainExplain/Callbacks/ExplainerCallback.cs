@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TrainExplain.Explainers;
 using TrainExplain.Imaging;
 using TrainExplain.Metrics;
@@ -12,22 +11,21 @@ namespace TrainExplain.Callbacks;
 /// epochs and writes the pictures: for each method one grid of overlays per step under the tag
 /// <c>explain/&lt;Name&gt;</c>, the method's time as <c>time/explain/&lt;Name&gt;</c>, and, given an image folder, a PNG per
 /// epoch under <c>&lt;folder&gt;/&lt;name&gt;/</c> (the tag's name in lower case, <c>[layer]</c> as <c>-layer</c>). It also
-/// measures how faithful (deletion and insertion AUC, Petsiuk et al. 2018) and how settled (Spearman rank correlation
-/// with the previous explained epoch) each method's maps are. This one class replaces tf-explain's seven near-identical
+/// logs what an <see cref="ExplanationMonitor"/> finds: how faithful (deletion and insertion AUC, Petsiuk et al. 2018) and
+/// how settled (Spearman rank correlation with the previous explained epoch) each method's maps are. This one class replaces tf-explain's seven near-identical
 /// callbacks; it owns its outputs (writer, folder). Given several methods, it runs them as an <see cref="ExplainerSet"/>,
 /// so the one-pass methods share a single forward+backward pass. The explainers leave the model's mode and gradients as
 /// they were; the callback frees everything it made.
 /// </summary>
 public sealed class ExplainerCallback : ITrainingCallback, IDisposable
 {
-    private const string RandomName = "random";
     private const string ClassNamesOption = $"{nameof(ExplainerCallbackOptions)}.{nameof(ExplainerCallbackOptions.ClassNames)}";
     private readonly ExplainerSet explainers;
     private readonly Tensor inputs;
     private readonly Targets targets;
     private readonly TensorBoardWriter? writer;
     private readonly ExplanationOutputs outputs;
-    private readonly Dictionary<string, float[]> previousSaliency = [];
+    private readonly ExplanationMonitor? monitor;
     private readonly bool logsRandomBaseline;
     private Tensor? inputsOnDevice;
 
@@ -51,10 +49,12 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         ClassNames.Check(Options.ClassNames, ClassNamesOption);
         (this.inputs, this.targets, this.writer) = (inputs, targets, writer);
         outputs = new ExplanationOutputs(writer, imageFolder, Options.Render, Options.WriteSamples);
+        monitor = Options.Faithfulness ? new ExplanationMonitor(Options.FaithfulnessSteps) : null;
         writer?.Claim(this, [.. Tags()]);
         // The chance level is the same for every method of a run: the first callback of a writer logs it.
+        const string random = ExplanationMonitor.RandomName;
         logsRandomBaseline = Options.Faithfulness && Options.RandomBaseline &&
-            (writer?.TryClaim(this, [FaithfulnessTag(RandomName, "deletion_auc"), FaithfulnessTag(RandomName, "insertion_auc")]) ?? true);
+            (writer?.TryClaim(this, [ExplanationMonitor.DeletionTag(random), ExplanationMonitor.InsertionTag(random)]) ?? true);
     }
 
     /// <summary>Creates the callback for one method.</summary>
@@ -101,7 +101,7 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
     public void OnEpochEnd(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if ((context.Epoch - 1) % Options.Every != 0)
+        if (!context.IsEveryEpochs(Options.Every))
         {
             return;
         }
@@ -121,9 +121,9 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
                 outputs.Write(TagOf(Explainers[i]), explanations[i], context.Epoch, GridDescription(explanations[i], labels is not null), labels);
                 WarnNotFinite(explanations[i], context.Epoch);
             }
-            if (Options.Faithfulness && !targets.IsOutputFunction)
+            if (monitor is not null && !targets.IsOutputFunction)
             {
-                Measure(context, explanations);
+                Measure(monitor, context, explanations);
             }
         }
         finally
@@ -158,70 +158,22 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
             yield return ExplanationOutputs.EvolutionTagOf(tag);
             if (Options.Faithfulness)
             {
-                yield return FaithfulnessTag(explainer.Name, "deletion_auc");
-                yield return FaithfulnessTag(explainer.Name, "insertion_auc");
-                yield return $"stability/{explainer.Name}";
+                yield return ExplanationMonitor.DeletionTag(explainer.Name);
+                yield return ExplanationMonitor.InsertionTag(explainer.Name);
+                yield return ExplanationMonitor.StabilityTag(explainer.Name);
             }
         }
     }
 
-    /// <summary>Deletion and insertion AUCs of every attribution and of the random order, and each attribution's stability.</summary>
-    private void Measure(TrainingContext context, IReadOnlyList<Explanation> explanations)
+    /// <summary>Logs the monitor's figures of the attributions (and of the random order, if this callback logs it).</summary>
+    private void Measure(ExplanationMonitor explanationMonitor, TrainingContext context, IReadOnlyList<Explanation> explanations)
     {
-        var attributions = explanations.OfType<Attribution>().ToList();
-        if (attributions.Count == 0)
+        var measured = explanationMonitor.Measure(context.Model, inputsOnDevice!, explanations, logsRandomBaseline);
+        foreach (var (tag, value, description) in measured.Scalars)
         {
-            return;
+            writer?.AddScalar(tag, (float)value, context.Epoch, description: description);
         }
-        using var scope = torch.NewDisposeScope();
-        var metric = new DeletionInsertion(context.Model, Options.FaithfulnessSteps);
-        var classes = torch.tensor(attributions[0].Targets, device: context.Device);
-        var faithfulness = new Dictionary<string, FaithfulnessScores>();
-        var stability = new Dictionary<string, double>();
-        foreach (var attribution in attributions)
-        {
-            var clock = Stopwatch.StartNew();
-            faithfulness[attribution.Method] = metric.Measure(inputsOnDevice!, attribution.Saliency, classes);
-            LogFaithfulness(attribution.Method, faithfulness[attribution.Method], clock.Elapsed, context.Epoch);
-            if (Stability(attribution) is { } settled)
-            {
-                stability[attribution.Method] = settled;
-                writer?.AddScalar($"stability/{attribution.Method}", (float)settled, context.Epoch,
-                    description: $"Mean over the images of Spearman's rank correlation between {attribution.Method}'s saliency at this explained epoch and at the previous one (images with a constant map left out). Near 1: the explanation has settled; a drop: the model now relies on other pixels.");
-            }
-        }
-        if (logsRandomBaseline)
-        {
-            var clock = Stopwatch.StartNew();
-            faithfulness[RandomName] = metric.MeasureRandomOrder(inputsOnDevice!, classes);
-            LogFaithfulness(RandomName, faithfulness[RandomName], clock.Elapsed, context.Epoch);
-        }
-        (LastFaithfulness, LastStability) = (faithfulness, stability);
-    }
-
-    private void LogFaithfulness(string name, FaithfulnessScores scores, TimeSpan elapsed, int epoch)
-    {
-        if (writer is null)
-        {
-            return;
-        }
-        var order = name == RandomName ? "a random pixel order (one fixed permutation per image, seed 0): the chance level" : $"{name}'s saliency, most salient first";
-        writer.AddScalar(FaithfulnessTag(name, "deletion_auc"), (float)scores.MeanDeletion, epoch,
-            description: $"Deletion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are set to 0 in {order}, {Options.FaithfulnessSteps} steps. Lower is more faithful.");
-        writer.AddScalar(FaithfulnessTag(name, "insertion_auc"), (float)scores.MeanInsertion, epoch,
-            description: $"Insertion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are restored from 0 in {order}, {Options.FaithfulnessSteps} steps. Higher is more faithful.");
-        writer.AddScalar($"time/faithfulness/{name}", (float)elapsed.TotalMilliseconds, epoch,
-            description: $"Milliseconds spent measuring the deletion and insertion AUCs of {name} (2 (S + 1) forward passes per image).");
-    }
-
-    /// <summary>The mean Spearman correlation with the previous explained epoch's saliency, or null at the first.</summary>
-    private double? Stability(Attribution attribution)
-    {
-        var current = attribution.Saliency.ToFloats();
-        var pixels = (int)(attribution.Saliency.size(1) * attribution.Saliency.size(2));
-        var had = previousSaliency.TryGetValue(attribution.Method, out var previous);
-        previousSaliency[attribution.Method] = current;
-        return had && previous!.Length == current.Length ? RankStability.Mean(RankStability.PerImage(previous, current, pixels)) : null;
+        (LastFaithfulness, LastStability) = (measured.Faithfulness, measured.Stability);
     }
 
     /// <summary>Says when a method's saliency holds NaN or infinities, which its heatmap draws as 0.</summary>
@@ -237,8 +189,6 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
                 $"epoch {epoch}: {explanation.Method} has {count} NaN or infinite saliency values of {attribution.Saliency.numel()}; its heatmaps show them as 0.");
         }
     }
-
-    private static string FaithfulnessTag(string name, string metric) => $"faithfulness/{name}/{metric}";
 
     /// <summary>Each image's label (<see cref="TileLabels.ForInputs(nn.Module{Tensor, Tensor}, Tensor, IReadOnlyList{long}, Tensor?, IReadOnlyList{string}?)"/>); null for output-function targets.</summary>
     private IReadOnlyList<TileLabel>? TileLabelsOf(TrainingContext context, long[] explained) =>

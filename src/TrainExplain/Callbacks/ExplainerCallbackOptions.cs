@@ -1,4 +1,4 @@
-using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 
 namespace TrainExplain.Callbacks;
 

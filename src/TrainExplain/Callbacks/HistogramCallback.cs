@@ -29,7 +29,7 @@ public sealed class HistogramCallback : ITrainingCallback
     public void OnEpochEnd(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if ((context.Epoch - 1) % every != 0)
+        if (!context.IsEveryEpochs(every))
         {
             return;
         }

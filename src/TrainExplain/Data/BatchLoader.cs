@@ -3,10 +3,10 @@ namespace TrainExplain.Data;
 
 /// <summary>
 /// Batches of an <see cref="ImageDataset"/>, as <c>torch.utils.data.BatchLoader</c>: optional seeded shuffling (a new
-/// order every epoch, the same sequence of orders for the same seed) and drop_last. Each batch is a pair of new tensors
+/// order every epoch, that is every enumeration, the same sequence of orders for the same seed) and drop_last. Each batch is a pair of new tensors
 /// on <see cref="Device"/> that the caller disposes (or that a dispose scope frees).
 /// </summary>
-public sealed class BatchLoader : IEnumerable<(Tensor images, Tensor labels)>
+public sealed class BatchLoader : IBatchSource
 {
     private readonly Random? random;
 
@@ -32,14 +32,14 @@ public sealed class BatchLoader : IEnumerable<(Tensor images, Tensor labels)>
     /// <summary>Whether a last, smaller batch is left out.</summary>
     public bool DropLast { get; }
 
-    /// <summary>Where the batches are put.</summary>
+    /// <inheritdoc />
     public Device Device { get; }
 
-    /// <summary>Batches per epoch.</summary>
+    /// <inheritdoc />
     public int BatchCount => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
 
     /// <inheritdoc />
-    public IEnumerator<(Tensor images, Tensor labels)> GetEnumerator()
+    public IEnumerator<(Tensor Inputs, Tensor Labels)> GetEnumerator()
     {
         var order = Order();
         for (var batch = 0; batch < BatchCount; batch++)

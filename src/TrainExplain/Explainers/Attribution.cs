@@ -1,5 +1,3 @@
-using TrainExplain.Imaging;
-
 namespace TrainExplain.Explainers;
 
 /// <summary>
@@ -8,9 +6,6 @@ namespace TrainExplain.Explainers;
 /// </summary>
 public sealed class Attribution : Explanation
 {
-    /// <summary>The note under the tile of an image whose saliency is flat (<see cref="FlatMaps"/>).</summary>
-    internal const string FlatNote = "flat map";
-
     /// <summary>Creates the result from CPU tensors, which it takes over (see <see cref="ExplainContext.Attribution"/>, which makes them).</summary>
     /// <param name="info">The call that made it: method, cost, parameters, time.</param>
     /// <param name="raw">The raw attributions, [N, C, H, W] or [N, 1, H, W].</param>
@@ -59,7 +54,7 @@ public sealed class Attribution : Explanation
 
     /// <summary>
     /// Whether each image's <see cref="Saliency"/> is flat (constant up to float rounding, METHODS.md): its heatmap is
-    /// all 0 and its tile in <see cref="Explanation.RenderFigure"/> says <c>flat map</c>.
+    /// all 0 and its tile in a figure (<c>TrainExplain.Imaging.ExplanationFigure.RenderFigure</c>) says <c>flat map</c>.
     /// </summary>
     public IReadOnlyList<bool> FlatMaps { get; }
 
@@ -72,25 +67,6 @@ public sealed class Attribution : Explanation
     /// <summary>Integrated gradients' completeness error per image, sum(raw) - (S(x) - S(x')), else null.</summary>
     public Tensor? Delta { get; }
 
-    /// <summary>Each heatmap blended over its input (inputs are shown as they are, clamped to [0, 1]).</summary>
-    public override IReadOnlyList<Image> RenderImages(RenderOptions? options = null)
-    {
-        var o = options ?? new RenderOptions();
-        var (n, c, h, w) = ((int)Inputs.size(0), (int)Inputs.size(1), (int)Inputs.size(2), (int)Inputs.size(3));
-        var pixels = Inputs.ToFloats();
-        var heat = Heatmaps.ToFloats();
-        var images = new Image[n];
-        for (var i = 0; i < n; i++)
-        {
-            var input = Image.FromPlanar(pixels.AsSpan(i * c * h * w, c * h * w), c, h, w);
-            images[i] = Overlay.Blend(input, heat.AsSpan(i * h * w, h * w), o.Palette, o.Alpha).UpscaleNearest(o.Upscale);
-        }
-        return images;
-    }
-
-    /// <summary>The colormap from heat 0 to 1, and <see cref="Normalization"/>.</summary>
-    public override ColorLegend Legend(RenderOptions? options = null) => new((options ?? new RenderOptions()).Palette, "0", "1", $"heat, {Normalization}");
-
     /// <summary>Which of the maps are flat, found on the CPU in a dispose scope of its own.</summary>
     private static bool[] FlatOf(Tensor saliency)
     {
@@ -98,11 +74,8 @@ public sealed class Attribution : Explanation
         return Explainers.Heatmaps.IsFlat(saliency).ToBools();
     }
 
-    /// <summary><c>flat map</c> under the tile of an image whose saliency is flat.</summary>
-    protected override string? TileNote(int index) => FlatMaps[index] ? FlatNote : null;
-
     /// <inheritdoc />
-    protected override IEnumerable<(string Name, Tensor Tensor)> ExtraTensors()
+    internal override IEnumerable<(string Name, Tensor Tensor)> ExtraTensors()
     {
         yield return ("saliency", Saliency);
         yield return ("heatmaps", Heatmaps);

@@ -16,7 +16,7 @@ public static class Trainer
     /// <param name="model">The model; its parameters' device is where training runs.</param>
     /// <param name="optimizer">The optimizer over the model's parameters.</param>
     /// <param name="loss">The loss, e.g. <c>nn.CrossEntropyLoss()</c>.</param>
-    /// <param name="trainLoader">The training batches, on the model's device.</param>
+    /// <param name="trainLoader">The training batches, on the model's device (a <see cref="BatchLoader"/>, or any <see cref="IBatchSource"/>); enumerated once per epoch.</param>
     /// <param name="validationLoader">The validation batches, on the model's device, or null.</param>
     /// <param name="epochs">Epochs to train (fewer when a callback asks to stop).</param>
     /// <param name="callbacks">Called at each moment, in order.</param>
@@ -29,7 +29,7 @@ public static class Trainer
     /// <returns>The logs of every finished epoch (an epoch ended early by <see cref="TrainingContext.RequestStop"/> included).</returns>
     /// <exception cref="ArgumentException">A loader puts its batches on another device than the model's.</exception>
     public static IReadOnlyList<IReadOnlyDictionary<string, double>> Fit(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer,
-        nn.Module<Tensor, Tensor, Tensor> loss, BatchLoader trainLoader, BatchLoader? validationLoader, int epochs,
+        nn.Module<Tensor, Tensor, Tensor> loss, IBatchSource trainLoader, IBatchSource? validationLoader, int epochs,
         IReadOnlyList<ITrainingCallback>? callbacks = null, TrainerOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -78,7 +78,7 @@ public static class Trainer
     /// the mode is restored.
     /// </summary>
     /// <returns><c>loss</c> and each metric by name.</returns>
-    public static IReadOnlyDictionary<string, double> Evaluate(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> loss, BatchLoader loader,
+    public static IReadOnlyDictionary<string, double> Evaluate(nn.Module<Tensor, Tensor> model, nn.Module<Tensor, Tensor, Tensor> loss, IBatchSource loader,
         IReadOnlyList<ITrainingMetric>? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -106,7 +106,7 @@ public static class Trainer
     }
 
     /// <summary>One epoch's training batches and their logs; null when <paramref name="cancellation"/> cut it short.</summary>
-    private static Dictionary<string, double>? TrainEpoch(TrainingContext context, nn.Module<Tensor, Tensor, Tensor> loss, BatchLoader loader,
+    private static Dictionary<string, double>? TrainEpoch(TrainingContext context, nn.Module<Tensor, Tensor, Tensor> loss, IBatchSource loader,
         IReadOnlyList<ITrainingMetric> metrics, RunningMean runningLoss, IReadOnlyList<ITrainingCallback> callbacks, CancellationToken cancellation)
     {
         context.Model.train();
@@ -174,7 +174,7 @@ public static class Trainer
         return means;
     }
 
-    private static void CheckDevice(BatchLoader loader, Device device, string parameter)
+    private static void CheckDevice(IBatchSource loader, Device device, string parameter)
     {
         if (!loader.Device.IsSameAs(device))
         {

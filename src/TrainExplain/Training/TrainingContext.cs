@@ -60,6 +60,17 @@ public sealed class TrainingContext
     /// <summary>Whether a callback asked the loop to stop (see <see cref="RequestStop"/>).</summary>
     public bool StopRequested { get; private set; }
 
+    /// <summary>
+    /// Whether a callback that runs every <paramref name="every"/> epochs runs at the current one: at the first epoch and
+    /// every <paramref name="every"/> epochs after it (1, 1 + every, 1 + 2 every, ...), so the first picture is the untrained model's.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="every"/> is not positive.</exception>
+    public bool IsEveryEpochs(int every)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(every);
+        return (Epoch - 1) % every == 0;
+    }
+
     /// <summary>The mean loss of the epoch so far; reading it waits for the device, so progress displays call it sparingly.</summary>
     public double RunningLoss() => runningLoss();
 

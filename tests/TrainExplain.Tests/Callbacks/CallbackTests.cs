@@ -117,10 +117,12 @@ public sealed class CallbackTests : IDisposable
     public void CheckpointKeepsLastAndBest()
     {
         using var model = TrainingFixtures.SmallConvNet();
-        var checkpoints = new CheckpointCallback(Path.Combine(directory, "ckpt"));
+        var folder = Path.Combine(directory, "ckpt");
+        // A folder where the old fixed temporary name was: the checkpoint's temporary files must not depend on any name being free.
+        Directory.CreateDirectory(Path.Combine(folder, "best.safetensors.tmp"));
+        var checkpoints = new CheckpointCallback(folder);
         var history = Fit(model, 3, checkpoints);
-        Assert.True(File.Exists(checkpoints.LastPath));
-        Assert.True(File.Exists(checkpoints.BestPath));
+        Assert.Equal(["best.safetensors", "last.safetensors"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
         Assert.Equal(history.Max(h => h[TrainingLogKeys.ValidationAccuracy]), checkpoints.Best);
         using var scope = torch.NewDisposeScope();
         using var restored = TrainingFixtures.SmallConvNet();

@@ -30,7 +30,7 @@ public sealed class FaithfulnessCallbackTests : IDisposable
 
         public void OnEpochEnd(TrainingContext context)
         {
-            if ((context.Epoch - 1) % every != 0)
+            if (!context.IsEveryEpochs(every))
             {
                 return;
             }

@@ -1,5 +1,6 @@
 using TrainExplain.Data.SafeTensors;
 using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 using TrainExplain.Tests.Support;
 
 namespace TrainExplain.Tests.Explainers;

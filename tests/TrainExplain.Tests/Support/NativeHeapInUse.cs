@@ -39,6 +39,9 @@ internal static class NativeHeapInUse
         return (long)(info.Uordblks + info.Hblkhd);
     }
 
+    /// <summary>The bytes of the blocks malloc mapped on their own (<c>hblkhd</c>): allocations at or above the mmap threshold.</summary>
+    internal static long MappedBytes() => (long)mallinfo2().Hblkhd;
+
     [DllImport("libc", ExactSpelling = true)]
     private static extern MallInfo2 mallinfo2();
 

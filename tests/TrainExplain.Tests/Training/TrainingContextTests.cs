@@ -58,9 +58,9 @@ public sealed class TrainingContextTests
         Assert.DoesNotContain(fields, f => f.IsPublic);
         Assert.DoesNotContain(fields, f => typeof(torch.Tensor).IsAssignableFrom(f.FieldType));
         Assert.False(typeof(IDisposable).IsAssignableFrom(type), "it holds no tensors, so there is nothing to dispose");
-        // What a callback may do besides reading: ask to stop. The rest of its public methods are the loop's.
+        // What a callback may do besides reading (RunningLoss, IsEveryEpochs): ask to stop. The rest of its public methods are the loop's.
         var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly).Where(m => !m.IsSpecialName).Select(m => m.Name).Order();
-        Assert.Equal(["BeginEpoch", "EndBatch", "EndEpoch", "RequestStop", "RunningLoss"], methods);
+        Assert.Equal(["BeginEpoch", "EndBatch", "EndEpoch", "IsEveryEpochs", "RequestStop", "RunningLoss"], methods);
     }
 
     [Fact]
@@ -110,5 +110,27 @@ public sealed class TrainingContextTests
         var context = new TrainingContext(model, optimizer, 1, 1);
         Assert.Equal("epoch", Assert.Throws<ArgumentOutOfRangeException>(() => context.BeginEpoch(0)).ParamName);
         Assert.Equal("epochLogs", Assert.Throws<ArgumentNullException>(() => context.EndEpoch(null!)).ParamName);
+        Assert.Equal("every", Assert.Throws<ArgumentOutOfRangeException>(() => context.IsEveryEpochs(0)).ParamName);
+    }
+
+    [Theory]
+    [InlineData(1, new[] { 1, 2, 3, 4, 5, 6, 7 })]
+    [InlineData(3, new[] { 1, 4, 7 })]
+    [InlineData(10, new[] { 1 })]
+    public void EveryNEpochsMeansTheFirstAndEveryNthAfterIt(int every, int[] due)
+    {
+        using var model = torch.nn.Linear(2, 2);
+        using var optimizer = optim.SGD(model.parameters(), learningRate: 0.1);
+        var context = new TrainingContext(model, optimizer, epochs: 7, batchesPerEpoch: 1);
+        var chosen = new List<int>();
+        for (var epoch = 1; epoch <= 7; epoch++)
+        {
+            context.BeginEpoch(epoch);
+            if (context.IsEveryEpochs(every))
+            {
+                chosen.Add(epoch);
+            }
+        }
+        Assert.Equal(due, chosen);
     }
 }

@@ -1,10 +1,9 @@
-using TrainExplain.Callbacks;
 using TrainExplain.Explainers;
 using TrainExplain.Imaging;
 using TrainExplain.Tests.Support;
 using TrainExplain.Tests.Training;
 
-namespace TrainExplain.Tests.Callbacks;
+namespace TrainExplain.Tests.Imaging;
 
 /// <summary>The labels under the tiles, shared by the explainer callback and post-training callers (the example's explain command).</summary>
 public sealed class TileLabelsTests

@@ -1,10 +1,9 @@
 using TrainExplain.Explainers;
-using TrainExplain.Imaging;
 
-namespace TrainExplain.Callbacks;
+namespace TrainExplain.Imaging;
 
 /// <summary>
-/// What goes under each tile of a figure (<see cref="Explanation.RenderFigure"/>): the labels the callbacks write during
+/// What goes under each tile of a figure (<see cref="ExplanationFigure.RenderFigure"/>): the labels the callbacks write during
 /// training, for callers that explain after it and want the same pictures.
 /// </summary>
 public static class TileLabels
@@ -61,8 +60,8 @@ public static class TileLabels
     }
 
     /// <summary>
-    /// Each synthesized picture's label (activation maximization): the class it was made for and, for <see cref="ClassImages"/>,
-    /// the softmax probability the model gives that class for it; no true or predicted class.
+    /// Each synthesized picture's label (activation maximization): the class it was made for and, where the result knows
+    /// it (<see cref="Explanation.TargetProbabilities"/>), the softmax probability the model gives that class for it; no true or predicted class.
     /// </summary>
     /// <param name="pictures">One picture per class, the class in <see cref="Explanation.Targets"/>.</param>
     /// <param name="classNames">The class names, index by index; null shows class indices.</param>
@@ -71,6 +70,6 @@ public static class TileLabels
     {
         ArgumentNullException.ThrowIfNull(pictures);
         ClassNames.Check(classNames, nameof(classNames));
-        return [.. pictures.Targets.Select((c, i) => new TileLabel(null, null, (pictures as ClassImages)?.ProbabilitiesAfter[i], ClassNames.Of(classNames, c, nameof(classNames))))];
+        return [.. pictures.Targets.Select((c, i) => new TileLabel(null, null, pictures.TargetProbabilities?[i], ClassNames.Of(classNames, c, nameof(classNames))))];
     }
 }

@@ -1,6 +1,4 @@
-using TrainExplain.Imaging;
-
-namespace TrainExplain.Explainers;
+namespace TrainExplain.Imaging;
 
 /// <summary>How explanations are drawn.</summary>
 /// <param name="Colormap">Heatmap colors (default jet, tf-explain's and pytorch-grad-cam's choice).</param>

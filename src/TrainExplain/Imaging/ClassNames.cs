@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace TrainExplain.Callbacks;
+namespace TrainExplain.Imaging;
 
 /// <summary>A class index as the user named it, or as its number when no names were given.</summary>
 internal static class ClassNames

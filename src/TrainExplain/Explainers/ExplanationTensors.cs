@@ -1,0 +1,33 @@
+using TrainExplain.Data.SafeTensors;
+
+namespace TrainExplain.Explainers;
+
+/// <summary>Writes an <see cref="Explanation"/>'s tensors to a file, for PyTorch or a later look.</summary>
+public static class ExplanationTensors
+{
+    /// <summary>
+    /// Saves the tensors as safetensors (written to a temporary name, then renamed): <c>attributions</c> (raw),
+    /// <c>targets</c> (int64), <c>scores</c>, each result's extras (an attribution's <c>saliency</c>, <c>heatmaps</c>,
+    /// <c>inputs</c> and, where it has them, <c>layer_map</c> and <c>delta</c>; class images' scores and probabilities
+    /// before and after), and <paramref name="extra"/> tensors of the caller's (e.g. faithfulness figures), with the
+    /// parameters and the method's name as metadata.
+    /// </summary>
+    public static void SaveTensors(this Explanation explanation, string path, IReadOnlyDictionary<string, Tensor>? extra = null)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        using var scope = torch.NewDisposeScope();
+        var tensors = new Dictionary<string, Tensor>
+        {
+            ["attributions"] = explanation.Raw,
+            ["targets"] = torch.tensor(explanation.Targets),
+            ["scores"] = torch.tensor(explanation.Scores),
+        };
+        foreach (var (name, tensor) in explanation.ExtraTensors().Concat(extra?.Select(p => (p.Key, p.Value)) ?? []))
+        {
+            tensors[name] = tensor;
+        }
+        var metadata = explanation.Parameters.ToDictionary(p => p.Key, p => p.Value);
+        metadata["method"] = explanation.Method;
+        TensorSafeTensors.Save(path, tensors, metadata);
+    }
+}
