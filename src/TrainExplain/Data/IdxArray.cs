@@ -1,7 +1,7 @@
 namespace TrainExplain.Data;
 
 /// <summary>The contents of one IDX file: its element type, its dimensions and its elements in row-major order.</summary>
-public sealed class IdxArray
+internal sealed class IdxArray
 {
     /// <summary>Creates an array from parts already checked by <see cref="IdxFile.Read"/>.</summary>
     /// <param name="elementType">The element type (a one-byte type).</param>

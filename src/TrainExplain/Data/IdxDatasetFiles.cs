@@ -8,7 +8,7 @@ namespace TrainExplain.Data;
 /// <param name="TrainLabels">Path of <c>train-labels-idx1-ubyte</c>.</param>
 /// <param name="TestImages">Path of <c>t10k-images-idx3-ubyte</c>.</param>
 /// <param name="TestLabels">Path of <c>t10k-labels-idx1-ubyte</c>.</param>
-public sealed record IdxDatasetFiles(string TrainImages, string TrainLabels, string TestImages, string TestLabels)
+internal sealed record IdxDatasetFiles(string TrainImages, string TrainLabels, string TestImages, string TestLabels)
 {
     /// <summary>Standard name of the training images file.</summary>
     public const string TrainImagesName = "train-images-idx3-ubyte";

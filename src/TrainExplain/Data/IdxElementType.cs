@@ -4,7 +4,7 @@ namespace TrainExplain.Data;
 /// Element type codes of the IDX format (third byte of the magic number), as defined with the MNIST
 /// database (LeCun et al., http://yann.lecun.com/exdb/mnist/).
 /// </summary>
-public enum IdxElementType : byte
+internal enum IdxElementType : byte
 {
     /// <summary>Unsigned byte (0x08), the type of every MNIST and Fashion-MNIST file.</summary>
     UnsignedByte = 0x08,

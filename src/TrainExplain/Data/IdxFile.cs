@@ -8,7 +8,7 @@ namespace TrainExplain.Data;
 /// <c>0x00 0x00 type ndims</c>, <c>ndims</c> big-endian int32 dimensions, then the elements in row-major order.
 /// Files may be plain or gzip-compressed; gzip is recognized by its magic bytes <c>0x1f 0x8b</c>, not by the name.
 /// </summary>
-public static class IdxFile
+internal static class IdxFile
 {
     /// <summary>The most elements (bytes) one file may hold: 1 GiB, twenty times MNIST's training images.</summary>
     public const long MaxElements = 1L << 30;

@@ -5,4 +5,4 @@ namespace TrainExplain.Data;
 /// <param name="Count">The number of images.</param>
 /// <param name="Rows">The height of every image.</param>
 /// <param name="Columns">The width of every image.</param>
-public readonly record struct IdxImages(byte[] Pixels, int Count, int Rows, int Columns);
+internal readonly record struct IdxImages(byte[] Pixels, int Count, int Rows, int Columns);

@@ -1,7 +1,7 @@
 namespace TrainExplain.Explainers;
 
 /// <summary>The points a_k in [0, 1] and weights w_k of each <see cref="IntegrationRule"/>, in double precision.</summary>
-public static class Quadrature
+internal static class Quadrature
 {
     /// <summary>Roots this close to either end (m sin(theta) below about 60) use the exact recurrence; the series needs more terms there.</summary>
     private const int RecurrenceRoots = 20;

@@ -5,4 +5,4 @@ namespace TrainExplain.Imaging;
 /// <param name="Low">The text at the low end, e.g. <c>0</c>.</param>
 /// <param name="High">The text at the high end, e.g. <c>1</c>.</param>
 /// <param name="Normalization">How values were mapped to the bar, e.g. <c>per image: 0 = min, 1 = max</c>.</param>
-public sealed record ColorLegend(Colormap Colormap, string Low, string High, string Normalization);
+internal sealed record ColorLegend(Colormap Colormap, string Low, string High, string Normalization);

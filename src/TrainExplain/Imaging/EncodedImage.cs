@@ -7,7 +7,7 @@ namespace TrainExplain.Imaging;
 /// (<c>TensorBoardWriter.AddImage</c>) and save it (<see cref="Png.Save(EncodedImage, string)"/>) without encoding again.
 /// Immutable: the PNG bytes are shared, never copied, by everything that writes them.
 /// </summary>
-public sealed class EncodedImage
+internal sealed class EncodedImage
 {
     private readonly byte[] png;
 

@@ -7,7 +7,7 @@ namespace TrainExplain.Imaging;
 /// One picture of how explanations changed while a model learned: a row per image, a column per explained epoch
 /// (labelled on top), each row labelled on the left, under a caption and over a colour bar.
 /// </summary>
-public static class EvolutionFigure
+internal static class EvolutionFigure
 {
     /// <summary>The most rows (images) an evolution figure shows.</summary>
     public const int MaxRows = 8;

@@ -17,7 +17,7 @@ public static class ExplanationFigure
     }
 
     /// <summary>What the colors of <see cref="RenderImages"/> mean, for a figure's colour bar.</summary>
-    public static ColorLegend Legend(this Explanation explanation, RenderOptions? options = null)
+    internal static ColorLegend Legend(this Explanation explanation, RenderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(explanation);
         return ExplanationPictures.Legend(explanation, options ?? new RenderOptions());

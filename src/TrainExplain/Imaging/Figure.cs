@@ -7,7 +7,7 @@ namespace TrainExplain.Imaging;
 /// width), the tiles in a grid laid out for their count (<see cref="GridLayout"/>), and a colour bar under it saying what
 /// the colors mean.
 /// </summary>
-public static class Figure
+internal static class Figure
 {
     /// <summary>The caption's text height in pixels.</summary>
     internal const float CaptionSize = 12;

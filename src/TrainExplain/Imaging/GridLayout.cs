@@ -1,7 +1,7 @@
 namespace TrainExplain.Imaging;
 
 /// <summary>How many columns a grid of tiles gets: as few rows as the column limit allows, then the columns balanced over them, so no row is left mostly empty.</summary>
-public static class GridLayout
+internal static class GridLayout
 {
     /// <summary>The widest a figure's grid should grow, in pixels, before it wraps to more rows.</summary>
     public const int MaxWidth = 1600;

@@ -1,7 +1,7 @@
 namespace TrainExplain.Imaging;
 
 /// <summary>Tiles images into one grid image, like torchvision's <c>make_grid</c>.</summary>
-public static class ImageGrid
+internal static class ImageGrid
 {
     /// <summary>
     /// Places <paramref name="tiles"/> row by row, <paramref name="columns"/> per row, with <paramref name="padding"/>

@@ -4,7 +4,7 @@ using SkiaSharp;
 namespace TrainExplain.Imaging;
 
 /// <summary>Tiles with a label band under each picture and a frame whose color says whether the prediction was right.</summary>
-public static class LabelledTiles
+internal static class LabelledTiles
 {
     /// <summary>The frame's width in pixels.</summary>
     public const int FrameWidth = 3;

@@ -1,7 +1,7 @@
 namespace TrainExplain.Imaging;
 
 /// <summary>Heatmap-over-image rendering, as Grad-CAM and saliency papers show their maps.</summary>
-public static class Overlay
+internal static class Overlay
 {
     /// <summary>
     /// Colors <paramref name="heat01"/> with <paramref name="colormap"/> and blends it over <paramref name="baseImage"/>:

@@ -51,7 +51,7 @@ public static class Png
     /// <exception cref="ArgumentNullException"><paramref name="image"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
     /// <exception cref="IOException">The file cannot be written, e.g. the directory does not exist.</exception>
-    public static void Save(EncodedImage image, string path)
+    internal static void Save(EncodedImage image, string path)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentException.ThrowIfNullOrEmpty(path);

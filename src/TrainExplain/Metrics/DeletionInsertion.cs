@@ -10,7 +10,7 @@ namespace TrainExplain.Metrics;
 /// a random order (<see cref="MeasureRandomOrder"/>) is the chance level. Cost: 2 (S + 1) forward passes per image and
 /// no backward, chunked by the internal batch size, which also bounds the memory of the masked images.
 /// </summary>
-public sealed class DeletionInsertion
+internal sealed class DeletionInsertion
 {
     /// <summary>Creates the metric.</summary>
     /// <param name="model">The classifier, returning logits [N, K].</param>

@@ -6,7 +6,7 @@ namespace TrainExplain.Metrics;
 /// mean over images, leaving out an image whose map is constant at either epoch (its correlation is undefined). High
 /// values mean the explanation has settled; a drop marks a change in what the model relies on.
 /// </summary>
-public static class RankStability
+internal static class RankStability
 {
     /// <summary>The per-image correlations of two batches of maps, each [N, H, W] flattened to N rows of <paramref name="pixels"/> values (NaN for a constant map).</summary>
     public static double[] PerImage(ReadOnlySpan<float> previous, ReadOnlySpan<float> current, int pixels)

@@ -194,7 +194,7 @@ public sealed class TensorBoardWriter : IDisposable
     /// <param name="wallTime">The time of the event; null for now.</param>
     /// <param name="description">What the image shows (markdown); see the remarks of <see cref="TensorBoardWriter"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="image"/> is null.</exception>
-    public void AddImage(string tag, EncodedImage image, long step, DateTimeOffset? wallTime = null, string? description = null)
+    internal void AddImage(string tag, EncodedImage image, long step, DateTimeOffset? wallTime = null, string? description = null)
     {
         RequireTag(tag);
         ArgumentNullException.ThrowIfNull(image);
@@ -219,7 +219,7 @@ public sealed class TensorBoardWriter : IDisposable
     /// bytes are written as they are, not copied first.
     /// </summary>
     /// <exception cref="ArgumentException">No images, a null image, or images of different sizes.</exception>
-    public void AddImageSamples(string tag, IReadOnlyList<EncodedImage> images, long step, DateTimeOffset? wallTime = null, string? description = null)
+    internal void AddImageSamples(string tag, IReadOnlyList<EncodedImage> images, long step, DateTimeOffset? wallTime = null, string? description = null)
     {
         RequireTag(tag);
         RequireSameSize(images, image => (image.Width, image.Height));

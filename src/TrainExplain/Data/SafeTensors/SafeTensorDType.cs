@@ -5,7 +5,7 @@ namespace TrainExplain.Data.SafeTensors;
 /// (https://github.com/huggingface/safetensors, "Format"). Only the types the binding has are mapped;
 /// the other safetensors types (I8, I16, U16, U32, U64, F8_*) are refused on read.
 /// </summary>
-public enum SafeTensorDType
+internal enum SafeTensorDType
 {
     /// <summary>IEEE float32, 4 bytes (<c>torch.float32</c>).</summary>
     F32,

@@ -1,7 +1,7 @@
 namespace TrainExplain.Data.SafeTensors;
 
 /// <summary>Sizes and header names of <see cref="SafeTensorDType"/>.</summary>
-public static class SafeTensorDTypeExtensions
+internal static class SafeTensorDTypeExtensions
 {
     /// <summary>The header names this library reads and writes, for error messages.</summary>
     internal const string SupportedNames = "F32, F64, F16, BF16, I64, I32, U8, BOOL";

@@ -1,7 +1,7 @@
 namespace TrainExplain.Data.SafeTensors;
 
 /// <summary>One named tensor of a safetensors file: element type, shape and raw little-endian row-major bytes.</summary>
-public sealed class SafeTensorEntry
+internal sealed class SafeTensorEntry
 {
     /// <summary>The key that <c>safetensors</c> reserves for the file's string-to-string metadata.</summary>
     public const string MetadataKey = "__metadata__";

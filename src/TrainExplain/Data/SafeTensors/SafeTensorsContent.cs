@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace TrainExplain.Data.SafeTensors;
 
 /// <summary>What a safetensors file holds: its tensors, in data-buffer order, and its <c>__metadata__</c>.</summary>
-public sealed class SafeTensorsContent
+internal sealed class SafeTensorsContent
 {
     private readonly Dictionary<string, SafeTensorEntry> byName;
 

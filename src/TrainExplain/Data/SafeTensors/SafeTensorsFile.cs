@@ -10,7 +10,7 @@ namespace TrainExplain.Data.SafeTensors;
 /// Writing orders tensors as the official writer does (element size descending, then name) and pads the header
 /// with spaces to a multiple of 8 bytes.
 /// </summary>
-public static class SafeTensorsFile
+internal static class SafeTensorsFile
 {
     private const int LengthPrefixSize = sizeof(ulong);
 
