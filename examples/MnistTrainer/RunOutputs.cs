@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using TrainExplain;
 using TrainExplain.Data;
 using static TorchSharp.torch;
 
@@ -125,6 +126,15 @@ internal sealed partial class RunOutputs : IDisposable
         }
         var folder = Path.GetDirectoryName(full)!;
         CreateFolder(folder, "--save");
+        try
+        {
+            // A device, FIFO or socket would be replaced by a plain file; a symbolic link's target is what gets replaced.
+            folder = Path.GetDirectoryName(AtomicFile.ResolveTarget(save))!;
+        }
+        catch (IOException e)
+        {
+            throw new ArgumentException($"--save {e.Message}", e);
+        }
         var probe = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.probe");
         try
         {

@@ -89,8 +89,8 @@ internal static class TrainCommand
         var numerics = NumericsGuard.EnsureChecked(settings.Device);
         Console.WriteLine($"data {settings.Data}, arch {settings.Architecture}, device {settings.Device}, {get_num_threads()} threads, {OneDnnStatus(numerics)}");
 
-        using var train = ImageDataset.LoadMnist(settings.Data, train: true, settings.LimitTrain);
-        using var validation = ImageDataset.LoadMnist(settings.Data, train: false, settings.LimitValidation);
+        using var train = DataDirectory.Load(settings.Data, train: true, settings.LimitTrain);
+        using var validation = DataDirectory.Load(settings.Data, train: false, settings.LimitValidation);
         using var model = Architectures.Create(settings.Architecture);
         model.to(settings.Device);
         using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);

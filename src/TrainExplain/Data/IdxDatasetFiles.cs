@@ -30,14 +30,16 @@ public sealed record IdxDatasetFiles(string TrainImages, string TrainLabels, str
     /// </summary>
     /// <param name="directory">The directory to search (for example <c>/usr/share/datasets/fashion-mnist</c>).</param>
     /// <returns>The full paths of the four files.</returns>
-    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist, or the path names a file.</exception>
     /// <exception cref="FileNotFoundException">One or more files are missing; the message lists all of them.</exception>
     public static IdxDatasetFiles Locate(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        if (!Directory.Exists(directory))
+        if (FileKinds.Of(directory) is var kind and not FileKind.Directory)
         {
-            throw new DirectoryNotFoundException($"IDX dataset directory '{directory}' does not exist.");
+            throw new DirectoryNotFoundException(kind == FileKind.Missing
+                ? $"IDX dataset directory '{directory}' does not exist."
+                : $"'{directory}' is {kind.Describe()}, not a folder of IDX files.");
         }
 
         string[] names = [TrainImagesName, TrainLabelsName, TestImagesName, TestLabelsName];
