@@ -135,7 +135,14 @@ internal static class TrainCommand
         {
             PrintSummary(settings, history, clock.Elapsed, explainerCallback, runDirectory, weights);
         }
-        return Outcome(settings, history.Count, signals.Received, divergence.Diverged, weights, saveError);
+        // With --no-terminate-on-nan the run trains on; weights that ended NaN or infinite still make it a diverged run.
+        return Outcome(settings, history.Count, signals.Received, divergence.Diverged || HoldsNonFinite(model), weights, saveError);
+    }
+
+    private static bool HoldsNonFinite(nn.Module model)
+    {
+        using var scope = NewDisposeScope();
+        return model.parameters().Any(p => !p.isfinite().all().item<bool>());
     }
 
     /// <summary>Says how the run ended and what was kept; the exit code: 0, 2 (--save failed), 3 (diverged), 130/143 (signal).</summary>
