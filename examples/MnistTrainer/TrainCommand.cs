@@ -38,12 +38,13 @@ internal static class TrainCommand
         var explainCount = new Option<int>("--explain-count") { Description = "Images in the fixed validation batch that is explained.", DefaultValueFactory = _ => 16 };
         var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not log the explanations' deletion/insertion AUC and stability." };
         var metricSteps = new Option<int>("--metric-steps") { Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 };
+        var saveEvery = new Option<int>("--save-every") { Description = "Save the weights to <logdir>/<run>/model.safetensors every N epochs as well as at the end, so a killed run keeps its last saved epoch.", DefaultValueFactory = _ => 1 };
         var keepOnNaN = new Option<bool>("--no-terminate-on-nan") { Description = $"Keep training when the loss turns NaN or infinite (by default the run stops there, exit code {DivergedExitCode})." };
 
         var command = new Command("train", "Train a ConvNet on MNIST-format data, explaining it every epoch in TensorBoard.")
         {
             data, arch, epochs, batchSize, lr, seed, device, limitTrain, limitVal, logdir, runName, save, explainers, explainEvery, explainCount,
-            noMetrics, metricSteps, keepOnNaN,
+            noMetrics, metricSteps, keepOnNaN, saveEvery,
         };
         command.SetAction(result => Run(new TrainSettings(
             DataDirectory.Resolve(result.GetValue(data)), result.GetValue(arch)!, Positive(result.GetValue(epochs), "--epochs"),
@@ -52,7 +53,8 @@ internal static class TrainCommand
             Positive(result.GetValue(limitVal), "--limit-val"), result.GetValue(logdir)!, result.GetValue(runName),
             result.GetValue(save), ExplainerCatalog.ParseList(result.GetValue(explainers)!),
             Positive(result.GetValue(explainEvery), "--explain-every"), Positive(result.GetValue(explainCount), "--explain-count"),
-            !result.GetValue(noMetrics), Positive(result.GetValue(metricSteps), "--metric-steps"), !result.GetValue(keepOnNaN))));
+            !result.GetValue(noMetrics), Positive(result.GetValue(metricSteps), "--metric-steps"), !result.GetValue(keepOnNaN),
+            Positive(result.GetValue(saveEvery), "--save-every"))));
         return command;
     }
 
@@ -111,7 +113,13 @@ internal static class TrainCommand
             var imageFolder = Path.Combine(runDirectory, "images");
             explainerCallback = ExplainerCallbackOf(settings, model, images, labels, writer, imageFolder);
             using var disposeExplainers = explainerCallback;
-            var callbacks = new List<ITrainingCallback> { new ProgressCallback(), new ScalarsCallback(writer), new HistogramCallback(writer, settings.ExplainEvery) };
+            // The epoch's scalars reach the file and its weights the run folder before the epoch line is printed, and
+            // before the long explainer work: a run killed after an epoch line has kept that epoch.
+            var callbacks = new List<ITrainingCallback>
+            {
+                new ScalarsCallback(writer), new HistogramCallback(writer, settings.ExplainEvery), new FlushCallback(writer),
+                new EpochWeightsCallback(outputs.ModelPath, settings.SaveEvery), new ProgressCallback(),
+            };
             if (explainerCallback is not null)
             {
                 callbacks.Add(explainerCallback);
