@@ -1,3 +1,5 @@
+using TrainExplain.Data;
+
 namespace MnistTrainer;
 
 /// <summary>Where the MNIST-format files are: --data, else $MNIST_DIR, else ./data/mnist, else Debian's Fashion-MNIST.</summary>
@@ -5,10 +7,20 @@ internal static class DataDirectory
 {
     internal const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
 
+    /// <exception cref="ArgumentException">--data names no folder holding the four files; the message names the flag.</exception>
     internal static string Resolve(string? option)
     {
         if (!string.IsNullOrEmpty(option))
         {
+            // Checked before any output is created or any work done, so a wrong --data is said at once and leaves no run folder.
+            try
+            {
+                ImageDataset.CheckMnistFolder(option);
+            }
+            catch (IOException e)
+            {
+                throw new ArgumentException($"--data: {e.Message}", e);
+            }
             return option;
         }
         var fromEnvironment = Environment.GetEnvironmentVariable("MNIST_DIR");
@@ -27,5 +39,19 @@ internal static class DataDirectory
         }
         throw new DirectoryNotFoundException(
             $"No MNIST-format data: pass --data DIR, set MNIST_DIR, create ./data/mnist, or run scripts/setup.sh (installs {DebianFashionMnist}).");
+    }
+
+    /// <summary>Loads a split of the MNIST-format folder; a file that cannot be read is named with the flag.</summary>
+    /// <exception cref="InvalidDataException">A file is not IDX, or not a regular file; the message names --data and the file.</exception>
+    internal static ImageDataset Load(string directory, bool train, int? limit)
+    {
+        try
+        {
+            return ImageDataset.LoadMnist(directory, train, limit);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
+        {
+            throw new InvalidDataException($"--data {directory}: {e.Message}", e);
+        }
     }
 }

@@ -77,6 +77,9 @@ internal static class ExplainCommand
             source.Check();
         }
         OutputFolder.Prepare("--out", output);
+        var png = Path.Combine(output, $"{method}.png");
+        var tensors = Path.Combine(output, $"{method}.safetensors");
+        OutputFolder.Targets("--out", [png, tensors]);
         using var model = Architectures.Create(arch);
         LoadWeights(model, weights, arch);
         CheckLayer(model, settings.Layer);
@@ -86,8 +89,6 @@ internal static class ExplainCommand
         using var explanation = ExplainerCatalog.ExplainsInputs(method)
             ? ExplainImages(method, model, settings, source, target, device, metricSteps, out var metrics, out var labels)
             : VisualizeClasses(model, settings, source, metricSteps, out metrics, out labels);
-        var png = Path.Combine(output, $"{method}.png");
-        var tensors = Path.Combine(output, $"{method}.safetensors");
         OutputFolder.Publish("--out", [(tensors, path => explanation.SaveTensors(path, metrics)), (png, path => explanation.SaveFigure(path, labels))]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{explanation.Method}: {explanation.Targets.Length} {(ExplainerCatalog.ExplainsInputs(method) ? "images" : "classes")}, targets [{string.Join(", ", explanation.Targets)}], {explanation.Elapsed.TotalMilliseconds:F0} ms"));

@@ -1,5 +1,4 @@
 using System.Globalization;
-using TrainExplain.Data;
 using TrainExplain.Data.SafeTensors;
 using TrainExplain.Imaging;
 using static TorchSharp.torch;
@@ -111,7 +110,7 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
     {
         var (first, last) = ParseRange(range);
         // last + 1 overflows at int.MaxValue: such a limit only has to be past the split's end.
-        using var test = ImageDataset.LoadMnist(directory, train: false, limit: (int)Math.Min(last + 1L, int.MaxValue));
+        using var test = DataDirectory.Load(directory, train: false, limit: (int)Math.Min(last + 1L, int.MaxValue));
         if (last >= test.Count)
         {
             throw new ArgumentException($"--indices {range} goes past the test split's {test.Count} images (0-{test.Count - 1}).");

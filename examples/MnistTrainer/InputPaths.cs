@@ -1,18 +1,21 @@
+using TrainExplain;
+
 namespace MnistTrainer;
 
 /// <summary>Checks input paths by flag before any work, so a missing file or a folder is named with the flag that gave it.</summary>
 internal static class InputPaths
 {
-    /// <exception cref="ArgumentException">The path is empty, a folder, or does not exist.</exception>
+    /// <exception cref="ArgumentException">The path is empty, a folder, a device, a FIFO or a socket, or does not exist.</exception>
     internal static void RequireFile(string flag, string path)
     {
         if (string.IsNullOrWhiteSpace(path))
         {
             throw new ArgumentException($"{flag} needs a file path, got an empty one.");
         }
-        if (Directory.Exists(path))
+        if (FileKinds.Of(path) is var kind and not (FileKind.Regular or FileKind.Missing))
         {
-            throw new ArgumentException($"{flag} {path} is a folder; expected a file.");
+            // A FIFO would block the first read until a writer comes; a device such as /dev/zero never ends.
+            throw new ArgumentException($"{flag} {path} is {kind.Describe()}; expected a regular file.");
         }
         if (!File.Exists(path))
         {

@@ -33,12 +33,15 @@ internal static class OutputFolder
 
     /// <summary>
     /// Writes every file to a temporary name beside it first and renames them into place only once all are written,
-    /// so a failed write leaves the old files as they were rather than a new one beside an old one.
+    /// so a failed write leaves the old files as they were rather than a new one beside an old one. Only regular files
+    /// are written: a name taken by a folder, device, FIFO or socket is refused before anything is written, and a symbolic
+    /// link's target is replaced (<see cref="AtomicFile.ResolveTarget"/>).
     /// </summary>
-    /// <exception cref="IOException">A write or rename failed; the message names the flag and the file.</exception>
+    /// <exception cref="IOException">A check, write or rename failed; the message names the flag and the file.</exception>
     internal static void Publish(string flag, IReadOnlyList<(string Path, Action<string> Write)> files)
     {
-        var temporaries = files.Select(f => AtomicFile.TemporaryPathBeside(f.Path)).ToArray();
+        var targets = Targets(flag, files.Select(f => f.Path));
+        var temporaries = targets.Select(AtomicFile.TemporaryPathBeside).ToArray();
         var current = "";
         try
         {
@@ -50,7 +53,7 @@ internal static class OutputFolder
             for (var i = 0; i < files.Count; i++)
             {
                 current = files[i].Path;
-                File.Move(temporaries[i], files[i].Path, overwrite: true);
+                File.Move(temporaries[i], targets[i], overwrite: true);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -63,6 +66,20 @@ internal static class OutputFolder
             {
                 File.Delete(temporary);
             }
+        }
+    }
+
+    /// <summary>The files that <paramref name="paths"/> will replace, each checked to be a regular file or nothing yet.</summary>
+    /// <exception cref="IOException">A path names a folder, device, FIFO or socket; the message names the flag.</exception>
+    internal static string[] Targets(string flag, IEnumerable<string> paths)
+    {
+        try
+        {
+            return [.. paths.Select(AtomicFile.ResolveTarget)];
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{flag}: {e.Message}", e);
         }
     }
 }

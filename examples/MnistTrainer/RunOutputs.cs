@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
+using TrainExplain;
 using TrainExplain.Data;
 using TrainExplain.TensorBoard;
 using static TorchSharp.torch;
@@ -20,10 +22,11 @@ internal sealed partial class RunOutputs : IDisposable
     private const int MaxDefaultSuffix = 100;
 
     private readonly FileStream runLock;
+    private readonly bool takenOver;
 
-    private RunOutputs(string runDirectory, FileStream runLock, string? savePath)
+    private RunOutputs(string runDirectory, FileStream runLock, bool takenOver, string? savePath)
     {
-        (RunDirectory, this.runLock, SavePath) = (runDirectory, runLock, savePath);
+        (RunDirectory, this.runLock, this.takenOver, SavePath) = (runDirectory, runLock, takenOver, savePath);
         ModelPath = Path.Combine(runDirectory, "model.safetensors");
     }
 
@@ -96,6 +99,11 @@ internal sealed partial class RunOutputs : IDisposable
     /// <summary>Releases the run folder (and removes it if the run wrote nothing into it).</summary>
     public void Dispose()
     {
+        if (takenOver)
+        {
+            // Opened without DeleteOnClose (see OpenLock): removed while still held, as a new lock removes itself.
+            File.Delete(Path.Combine(RunDirectory, LockName));
+        }
         runLock.Dispose();
         if (Directory.Exists(RunDirectory) && !Directory.EnumerateFileSystemEntries(RunDirectory).Any())
         {
@@ -126,6 +134,15 @@ internal sealed partial class RunOutputs : IDisposable
         }
         var folder = Path.GetDirectoryName(full)!;
         CreateFolder(folder, "--save");
+        try
+        {
+            // A device, FIFO or socket would be replaced by a plain file; a symbolic link's target is what gets replaced.
+            folder = Path.GetDirectoryName(AtomicFile.ResolveTarget(save))!;
+        }
+        catch (IOException e)
+        {
+            throw new ArgumentException($"--save {e.Message}", e);
+        }
         var probe = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.probe");
         try
         {
@@ -150,18 +167,24 @@ internal sealed partial class RunOutputs : IDisposable
         }
     }
 
-    /// <summary>Claims an empty (or new) folder with the lock file; null when another run has it or had it.</summary>
+    /// <summary>
+    /// Claims an empty (or new) folder with the lock file, which holds this process's id; null when another run has it
+    /// or had it. A lock left by a killed run is no longer held (the system releases a dead process's locks): in an
+    /// otherwise empty folder it is taken over, and said so.
+    /// </summary>
     private static RunOutputs? TryClaim(string runDirectory, string? savePath)
     {
         var full = Path.GetFullPath(runDirectory);
         CreateFolder(full, "--logdir");
         var lockPath = Path.Combine(full, LockName);
         FileStream runLock;
+        string? stale;
         try
         {
             // CreateNew is atomic: of two runs racing for one folder, one gets the lock and the other an IOException.
-            // A lock left by a run that was killed is no longer held (FileShare.None locks the file while it is open): take it over.
-            runLock = OpenLock(lockPath, FileMode.CreateNew) ?? OpenLock(lockPath, FileMode.Open)!;
+            var created = OpenLock(lockPath, FileMode.CreateNew);
+            runLock = created ?? OpenLock(lockPath, FileMode.Open)!;
+            stale = created is null ? StaleLockNote(runLock, lockPath) : null;
         }
         catch (IOException) when (File.Exists(lockPath))
         {
@@ -178,15 +201,26 @@ internal sealed partial class RunOutputs : IDisposable
             runLock.Dispose();
             return null;
         }
-        return new RunOutputs(full, runLock, savePath);
+        runLock.SetLength(0);
+        runLock.Write(Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
+        runLock.Flush();
+        if (stale is not null)
+        {
+            Console.Error.WriteLine($"note: {stale}; this run takes the empty folder {full} over.");
+        }
+        return new RunOutputs(full, runLock, stale is not null, savePath);
     }
 
-    /// <summary>The lock file opened for this run alone (deleted when closed); null when <see cref="FileMode.CreateNew"/> finds one.</summary>
+    /// <summary>
+    /// The lock file opened for this run alone; null when <see cref="FileMode.CreateNew"/> finds one. A new lock is deleted
+    /// when closed, even by a crash of .NET; a stale one is kept when closed, since it stays the record of a killed run
+    /// unless this run takes its folder over.
+    /// </summary>
     private static FileStream? OpenLock(string path, FileMode mode)
     {
         try
         {
-            return new FileStream(path, mode, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return new FileStream(path, mode, FileAccess.ReadWrite, FileShare.None, 1, mode == FileMode.CreateNew ? FileOptions.DeleteOnClose : FileOptions.None);
         }
         catch (IOException) when (mode == FileMode.CreateNew && File.Exists(path))
         {
@@ -194,11 +228,33 @@ internal sealed partial class RunOutputs : IDisposable
         }
     }
 
+    /// <summary>What a lock file that nobody holds says: the id of the process that left it, which is no longer running it.</summary>
+    private static string StaleLockNote(Stream staleLock, string path)
+    {
+        var text = new StreamReader(staleLock, Encoding.ASCII, leaveOpen: true).ReadToEnd().Trim();
+        var process = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? $"process {id}" : "a process";
+        return $"the lock {path} is stale: {process}, which left it, was stopped before it could remove it (killed, say)";
+    }
+
     private static ArgumentException Taken(string runDirectory, string runName)
     {
         var full = Path.GetFullPath(runDirectory);
-        var state = File.Exists(Path.Combine(full, LockName)) ? "is in use by another run"
-            : TensorBoardWriter.HoldsRun(full) ? "already holds a run" : "is not empty";
+        var lockPath = Path.Combine(full, LockName);
+        string state;
+        try
+        {
+            // Opened only to read, and kept: a run folder with a stale lock records a run that did not finish.
+            using var stale = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.None);
+            state = $"holds a run that did not finish ({StaleLockNote(stale, lockPath)})";
+        }
+        catch (FileNotFoundException)
+        {
+            state = TensorBoardWriter.HoldsRun(full) ? "already holds a run" : "is not empty";
+        }
+        catch (IOException)
+        {
+            state = "is in use by another run";
+        }
         return new ArgumentException($"--run-name {runName}: the folder {full} {state}; choose another --run-name, or remove the folder to start over.");
     }
 

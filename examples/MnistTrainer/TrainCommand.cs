@@ -38,12 +38,13 @@ internal static class TrainCommand
         var explainCount = new Option<int>("--explain-count") { Description = "Images in the fixed validation batch that is explained.", DefaultValueFactory = _ => 16 };
         var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not log the explanations' deletion/insertion AUC and stability." };
         var metricSteps = new Option<int>("--metric-steps") { Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 };
+        var saveEvery = new Option<int>("--save-every") { Description = "Save the weights to <logdir>/<run>/model.safetensors every N epochs as well as at the end, so a killed run keeps its last saved epoch.", DefaultValueFactory = _ => 1 };
         var keepOnNaN = new Option<bool>("--no-terminate-on-nan") { Description = $"Keep training when the loss turns NaN or infinite (by default the run stops there, exit code {DivergedExitCode})." };
 
         var command = new Command("train", "Train a ConvNet on MNIST-format data, explaining it every epoch in TensorBoard.")
         {
             data, arch, epochs, batchSize, lr, seed, device, limitTrain, limitVal, logdir, runName, save, explainers, explainEvery, explainCount,
-            noMetrics, metricSteps, keepOnNaN,
+            noMetrics, metricSteps, keepOnNaN, saveEvery,
         };
         command.SetAction(result => Run(new TrainSettings(
             DataDirectory.Resolve(result.GetValue(data)), result.GetValue(arch)!, Positive(result.GetValue(epochs), "--epochs"),
@@ -52,7 +53,8 @@ internal static class TrainCommand
             Positive(result.GetValue(limitVal), "--limit-val"), result.GetValue(logdir)!, result.GetValue(runName),
             result.GetValue(save), ExplainerCatalog.ParseList(result.GetValue(explainers)!),
             Positive(result.GetValue(explainEvery), "--explain-every"), Positive(result.GetValue(explainCount), "--explain-count"),
-            !result.GetValue(noMetrics), Positive(result.GetValue(metricSteps), "--metric-steps"), !result.GetValue(keepOnNaN))));
+            !result.GetValue(noMetrics), Positive(result.GetValue(metricSteps), "--metric-steps"), !result.GetValue(keepOnNaN),
+            Positive(result.GetValue(saveEvery), "--save-every"))));
         return command;
     }
 
@@ -89,8 +91,8 @@ internal static class TrainCommand
         var numerics = NumericsGuard.EnsureChecked(settings.Device);
         Console.WriteLine($"data {settings.Data}, arch {settings.Architecture}, device {settings.Device}, {get_num_threads()} threads, {OneDnnStatus(numerics)}");
 
-        using var train = ImageDataset.LoadMnist(settings.Data, train: true, settings.LimitTrain);
-        using var validation = ImageDataset.LoadMnist(settings.Data, train: false, settings.LimitValidation);
+        using var train = DataDirectory.Load(settings.Data, train: true, settings.LimitTrain);
+        using var validation = DataDirectory.Load(settings.Data, train: false, settings.LimitValidation);
         using var model = Architectures.Create(settings.Architecture);
         model.to(settings.Device);
         using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
@@ -111,7 +113,13 @@ internal static class TrainCommand
             var imageFolder = Path.Combine(runDirectory, "images");
             explainerCallback = ExplainerCallbackOf(settings, model, images, labels, writer, imageFolder);
             using var disposeExplainers = explainerCallback;
-            var callbacks = new List<ITrainingCallback> { new ProgressCallback(), new ScalarsCallback(writer), new HistogramCallback(writer, settings.ExplainEvery) };
+            // The epoch's scalars reach the file and its weights the run folder before the epoch line is printed, and
+            // before the long explainer work: a run killed after an epoch line has kept that epoch.
+            var callbacks = new List<ITrainingCallback>
+            {
+                new ScalarsCallback(writer), new HistogramCallback(writer, settings.ExplainEvery), new FlushCallback(writer),
+                new EpochWeightsCallback(outputs.ModelPath, settings.SaveEvery), new ProgressCallback(),
+            };
             if (explainerCallback is not null)
             {
                 callbacks.Add(explainerCallback);
@@ -140,7 +148,14 @@ internal static class TrainCommand
         {
             PrintSummary(settings, history, clock.Elapsed, explainerCallback, runDirectory, weights);
         }
-        return Outcome(settings, history.Count, signals.Received, divergence.Diverged, weights, saveError);
+        // With --no-terminate-on-nan the run trains on; weights that ended NaN or infinite still make it a diverged run.
+        return Outcome(settings, history.Count, signals.Received, divergence.Diverged || HoldsNonFinite(model), weights, saveError);
+    }
+
+    private static bool HoldsNonFinite(nn.Module model)
+    {
+        using var scope = NewDisposeScope();
+        return model.parameters().Any(p => !p.isfinite().all().item<bool>());
     }
 
     /// <summary>Says how the run ended and what was kept; the exit code: 0, 2 (--save failed), 3 (diverged), 130/143 (signal).</summary>

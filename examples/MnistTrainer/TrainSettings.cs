@@ -6,7 +6,8 @@ namespace MnistTrainer;
 /// <summary>The validated options of one <c>train</c> run (a null <see cref="RunName"/> means a time stamp).</summary>
 internal sealed record TrainSettings(string Data, string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed,
     Device Device, int? LimitTrain, int? LimitValidation, string LogDir, string? RunName, string? SavePath,
-    IReadOnlyList<string> Explainers, int ExplainEvery, int ExplainCount, bool Metrics = true, int MetricSteps = 16, bool TerminateOnNaN = true)
+    IReadOnlyList<string> Explainers, int ExplainEvery, int ExplainCount, bool Metrics = true, int MetricSteps = 16, bool TerminateOnNaN = true,
+    int SaveEvery = 1)
 {
     /// <summary>The settings as a markdown table, logged as the run's text summary.</summary>
     internal string ToMarkdown()
@@ -18,7 +19,7 @@ internal sealed record TrainSettings(string Data, string Architecture, int Epoch
             ("seed", Seed), ("device", Device), ("limit train", LimitTrain), ("limit val", LimitValidation),
             ("explainers", string.Join(", ", Explainers)), ("explain every", ExplainEvery), ("explain count", ExplainCount),
             ("faithfulness metrics", Metrics ? $"on, {MetricSteps} steps" : "off"),
-            ("terminate on NaN", TerminateOnNaN ? "on" : "off"),
+            ("terminate on NaN", TerminateOnNaN ? "on" : "off"), ("save every", SaveEvery),
         })
         {
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"| {name} | {value?.ToString() ?? "all"} |\n");

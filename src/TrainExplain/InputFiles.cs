@@ -1,19 +1,31 @@
 namespace TrainExplain;
 
-/// <summary>Opens input files so that a folder, a missing file or a stream with no end gets a message naming the file.</summary>
+/// <summary>
+/// Opens input files so that a folder, a device, a FIFO, a socket, a missing file or a stream with no end gets a message
+/// naming the file.
+/// </summary>
 internal static class InputFiles
 {
     /// <summary>Opens <paramref name="path"/> for reading; <paramref name="what"/> (say "a PNG file") names what was expected in errors.</summary>
-    /// <exception cref="IOException">The path is a folder, or the file cannot be opened.</exception>
+    /// <exception cref="IOException">The path is not a regular file (see <see cref="RequireRegular"/>), or the file cannot be opened.</exception>
     internal static FileStream OpenRead(string path, string what)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path))
-        {
-            // Opening a folder fails with "Access to the path is denied", which sends a user after permissions.
-            throw new IOException($"'{path}' is a folder, not {what}.");
-        }
+        RequireRegular(path, what);
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+    }
+
+    /// <summary>
+    /// Refuses a path that exists but is no regular file, before anything opens it: opening a folder fails with "Access to
+    /// the path is denied", which sends a user after permissions, and opening a FIFO waits for a writer forever.
+    /// </summary>
+    /// <exception cref="IOException">The path names a folder, a device, a FIFO or a socket.</exception>
+    internal static void RequireRegular(string path, string what)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (FileKinds.Of(path) is var kind and not (FileKind.Regular or FileKind.Missing))
+        {
+            throw new IOException($"'{path}' is {kind.Describe()}, not {what}.");
+        }
     }
 
     /// <summary>

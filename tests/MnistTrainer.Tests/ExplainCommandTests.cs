@@ -228,10 +228,10 @@ public sealed class ExplainCommandTests : IDisposable
     {
         var folder = Directory.CreateDirectory(Path.Combine(root, "folder")).FullName;
         var output = Path.Combine(root, "o");
-        Assert.Contains($"error: --input {folder} is a folder; expected a file.", FailsWithOneLine(Explain("vanilla", "--input", folder, "--out", output)));
-        Assert.Contains($"error: --weights {folder} is a folder; expected a file.",
+        Assert.Contains($"error: --input {folder} is a folder; expected a regular file.", FailsWithOneLine(Explain("vanilla", "--input", folder, "--out", output)));
+        Assert.Contains($"error: --weights {folder} is a folder; expected a regular file.",
             FailsWithOneLine("explain", "--weights", folder, "--method", "vanilla", "--input", Inputs(1), "--out", output));
-        Assert.Contains("error: --images /dev/zero: Not a PNG, JPEG or WebP file: it starts with none of their signatures.", FailsWithOneLine(Explain("vanilla", "--images", "/dev/zero", "--out", output)));
+        Assert.Contains("error: --images /dev/zero is a character device; expected a regular file.", FailsWithOneLine(Explain("vanilla", "--images", "/dev/zero", "--out", output)));
         var huge = Png("huge.png", 5000, 5000);
         Assert.Contains($"error: --images {huge} is 5000x5000; the model takes 28x28 images.", FailsWithOneLine(Explain("vanilla", "--images", Png("ok.png", 28, 28), huge, "--out", output)));
 
@@ -303,15 +303,15 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
-    public void AFailedWriteLeavesTheOldPairAndNoTemporaryFiles()
+    public void AFolderInThePlaceOfAnOutputFileLeavesTheOldPairAndNoTemporaryFiles()
     {
         var output = Directory.CreateDirectory(Path.Combine(root, "pair")).FullName;
         var png = Path.Combine(output, "vanilla.png");
         File.WriteAllText(png, "old picture");
-        // A folder where the safetensors file goes: its rename fails after both files were written to temporary names.
+        // A folder where the safetensors file goes: refused before any work, as a device or FIFO would be (issue 22).
         Directory.CreateDirectory(Path.Combine(output, "vanilla.safetensors"));
         var error = FailsWithOneLine(Explain("vanilla", "--input", Inputs(1), "--out", output));
-        Assert.StartsWith($"error: --out: could not write {Path.Combine(output, "vanilla.safetensors")}: ", error);
+        Assert.Equal($"error: --out: '{Path.Combine(output, "vanilla.safetensors")}' is a folder, not a regular file; give the path of a file to write.", error.TrimEnd());
         Assert.Equal("old picture", File.ReadAllText(png));
         Assert.Equal(["vanilla.png"], Directory.GetFiles(output).Select(Path.GetFileName));
     }

@@ -5,13 +5,12 @@ using TrainExplain.Data;
 namespace MnistTrainer.Tests;
 
 /// <summary>
-/// Issue 13, items 4, 6 and 7: train's output paths and flags are checked before any work (the data folder here does not
-/// exist, so an error about anything else proves the order), runs never share a folder, and errors name the flag.
+/// Issue 13, items 4, 6 and 7: train's output paths and flags are checked before any work (nothing is written, and the
+/// run would otherwise load the data and train), runs never share a folder, and errors name the flag.
 /// </summary>
 public sealed class TrainOutputTests : IDisposable
 {
     private const string Data = FashionMnist.Directory;
-    private const string NoData = "/nonexistent-mnist";
     private readonly string root = Directory.CreateTempSubdirectory("mnisttrainer-outputs").FullName;
 
     [Theory]
@@ -29,8 +28,9 @@ public sealed class TrainOutputTests : IDisposable
     [InlineData("--batch-size", "0", "--batch-size must be positive, got 0")]
     public void BadOutputsAndFlagsAreRefusedBeforeAnyWork(string flag, string value, string expected)
     {
+        FashionMnist.Require();
         var logdir = Path.Combine(root, "runs");
-        string[] args = flag == "--logdir" ? ["train", "--data", NoData, flag, value] : ["train", "--data", NoData, "--logdir", logdir, flag, value];
+        string[] args = flag == "--logdir" ? ["train", "--data", Data, flag, value] : ["train", "--data", Data, "--logdir", logdir, flag, value];
 
         var (exitCode, _, error) = Cli.Run(args);
 
@@ -44,11 +44,12 @@ public sealed class TrainOutputTests : IDisposable
     [Fact]
     public void SaveNamingAFolderOrBelowAFileIsRefusedNamingSave()
     {
+        FashionMnist.Require();
         var file = Path.Combine(root, "plain.txt");
         File.WriteAllText(file, "not a folder");
 
-        var (folderCode, _, folderError) = Cli.Run("train", "--data", NoData, "--logdir", Path.Combine(root, "runs"), "--save", root);
-        var (fileCode, _, fileError) = Cli.Run("train", "--data", NoData, "--logdir", Path.Combine(root, "runs"), "--save", Path.Combine(file, "sub", "m.safetensors"));
+        var (folderCode, _, folderError) = Cli.Run("train", "--data", Data, "--logdir", Path.Combine(root, "runs"), "--save", root);
+        var (fileCode, _, fileError) = Cli.Run("train", "--data", Data, "--logdir", Path.Combine(root, "runs"), "--save", Path.Combine(file, "sub", "m.safetensors"));
 
         Assert.Equal((CommandLineErrors.UsageError, CommandLineErrors.UsageError), (folderCode, fileCode));
         Assert.Contains($"--save {root} is a folder; give a file path such as {Path.Combine(root, "model.safetensors")}", folderError);
@@ -81,10 +82,11 @@ public sealed class TrainOutputTests : IDisposable
     [Fact]
     public void ARunNameInUseIsRefusedAndDefaultNamesGetASuffix()
     {
+        FashionMnist.Require();
         var logdir = Path.Combine(root, "runs");
         using (var first = RunOutputs.Claim(logdir, "busy", null))
         {
-            var (exitCode, _, error) = Cli.Run("train", "--data", NoData, "--logdir", logdir, "--run-name", "busy");
+            var (exitCode, _, error) = Cli.Run("train", "--data", Data, "--logdir", logdir, "--run-name", "busy");
             Assert.Equal(CommandLineErrors.UsageError, exitCode);
             Assert.Contains("--run-name busy: the folder", error);
             Assert.Contains("is in use by another run", error);

@@ -78,5 +78,42 @@ public sealed class TrainStopTests : IDisposable
         ModelWeights.Load(model, Path.Combine(run, "model.safetensors"));
     }
 
+    [Fact]
+    public void EveryExplainerDrawsThroughADivergenceAndTheRunExitsThreeWithItsWeights()
+    {
+        FashionMnist.Require();
+        var logdir = Path.Combine(root, "runs");
+
+        var (exitCode, _, error) = Cli.Run("train", "--data", Data, "--epochs", "2", "--limit-train", "64", "--limit-val", "16", "--lr", "1e20",
+            "--explainers", "all", "--explain-count", "1", "--metric-steps", "2", "--logdir", logdir, "--run-name", "all", "--device", "cpu");
+
+        Assert.True(exitCode == TrainCommand.DivergedExitCode, error);
+        Assert.DoesNotContain("error:", error);
+        Assert.Contains("ActivationMaximization has 7840 NaN or infinite pixel values of 7840; its pictures show NaN as black.", error);
+        var events = EventFileReader.ReadRun(Path.Combine(logdir, "all"));
+        var tags = events.Tags().ToHashSet();
+        using var model = new SimpleConvNet();
+        Assert.All(ExplainerCatalog.Names.Select(name => ExplainerCatalog.ExplainsInputs(name)
+            ? ExplainerCatalog.CreateExplainer(name, model, new ExplainerSettings()).Name
+            : "ActivationMaximization"), method => Assert.Contains($"explain/{method}", tags));
+        ModelWeights.Load(model, Path.Combine(logdir, "all", "model.safetensors"));
+    }
+
+    [Fact]
+    public void TrainingOnThroughNaNStillSavesTheWeightsAndExitsThree()
+    {
+        FashionMnist.Require();
+        var logdir = Path.Combine(root, "runs");
+
+        var (exitCode, _, error) = Cli.Run("train", "--data", Data, "--epochs", "2", "--limit-train", "64", "--limit-val", "16", "--lr", "1e20",
+            "--no-terminate-on-nan", "--explainers", "vanilla,actmax", "--explain-count", "1", "--metric-steps", "2", "--logdir", logdir, "--run-name", "on", "--device", "cpu");
+
+        Assert.True(exitCode == TrainCommand.DivergedExitCode, error);
+        Assert.Contains("diverged model", error);
+        Assert.Equal([1L, 2L], EventFileReader.ReadRun(Path.Combine(logdir, "on")).Scalars("loss/train").Select(s => s.Step));
+        using var model = new SimpleConvNet();
+        ModelWeights.Load(model, Path.Combine(logdir, "on", "model.safetensors"));
+    }
+
     public void Dispose() => Directory.Delete(root, recursive: true);
 }

@@ -61,6 +61,11 @@ public sealed class ClassVisualizationCallback : ITrainingCallback
             return;
         }
         using var pictures = visualizer.Visualize();
+        if (pictures.Raw.CountNotFinite() is var notFinite and > 0)
+        {
+            // A diverged model synthesizes NaN: the pictures draw it black rather than stop the run.
+            LibraryWarnings.Write($"epoch {context.Epoch}: {visualizer.Name} has {notFinite} NaN or infinite pixel values of {pictures.Raw.numel()}; its pictures show NaN as black.");
+        }
         var labels = TileLabels.ForClassImages(pictures, classNames);
         outputs.Write(Tag, pictures, context.Epoch,
             $"{visualizer.Name}: one synthesized image per class ({string.Join(", ", labels.Select(l => l.ExplainedClass))}), in that order, left to right then top to bottom. " +

@@ -30,14 +30,17 @@ internal sealed record IdxDatasetFiles(string TrainImages, string TrainLabels, s
     /// </summary>
     /// <param name="directory">The directory to search (for example <c>/usr/share/datasets/fashion-mnist</c>).</param>
     /// <returns>The full paths of the four files.</returns>
-    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist, or the path names a file.</exception>
     /// <exception cref="FileNotFoundException">One or more files are missing; the message lists all of them.</exception>
+    /// <exception cref="IOException">A file is not a regular file (a folder, device, FIFO or socket).</exception>
     public static IdxDatasetFiles Locate(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        if (!Directory.Exists(directory))
+        if (FileKinds.Of(directory) is var kind and not FileKind.Directory)
         {
-            throw new DirectoryNotFoundException($"IDX dataset directory '{directory}' does not exist.");
+            throw new DirectoryNotFoundException(kind == FileKind.Missing
+                ? $"IDX dataset directory '{directory}' does not exist."
+                : $"'{directory}' is {kind.Describe()}, not a folder of IDX files.");
         }
 
         string[] names = [TrainImagesName, TrainLabelsName, TestImagesName, TestLabelsName];
@@ -50,6 +53,14 @@ internal sealed record IdxDatasetFiles(string TrainImages, string TrainLabels, s
                 $"IDX dataset directory '{directory}' lacks {missing.Length} of the 4 files: {list}.");
         }
 
+        // Refused by kind before anything opens them: reading a FIFO waits for a writer forever.
+        foreach (var file in found)
+        {
+            if (FileKinds.Of(file!) is var fileKind and not FileKind.Regular)
+            {
+                throw new IOException($"'{file}' is {fileKind.Describe()}, not an IDX file.");
+            }
+        }
         return new IdxDatasetFiles(found[0]!, found[1]!, found[2]!, found[3]!);
     }
 

@@ -48,6 +48,13 @@ public sealed class ImageDataset : IDisposable
         return FromIdx(train ? files.TrainImages : files.TestImages, train ? files.TrainLabels : files.TestLabels, limit, MnistClasses);
     }
 
+    /// <summary>
+    /// Checks that <paramref name="directory"/> holds the four MNIST-format files as regular files, without reading
+    /// them, so a command line can refuse a wrong folder before it creates any output.
+    /// </summary>
+    /// <exception cref="IOException">The folder is missing or not a folder, a file is missing, or one is not a regular file.</exception>
+    public static void CheckMnistFolder(string directory) => IdxDatasetFiles.Locate(directory);
+
     /// <summary>Reads an IDX image file [N, rows, cols] of bytes and its IDX label file [N], whose labels must be below <paramref name="classes"/> where given.</summary>
     /// <exception cref="InvalidDataException">The files are malformed, their counts differ, or a kept label is not below <paramref name="classes"/>.</exception>
     public static ImageDataset FromIdx(string imagesPath, string labelsPath, int? limit = null, int? classes = null)

@@ -28,9 +28,9 @@ public static class ModelWeights
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path))
+        if (FileKinds.Of(path) is var kind and not (FileKind.Regular or FileKind.Missing))
         {
-            throw new InvalidDataException($"{path}: is a folder; expected a .safetensors or .pt weights file.");
+            throw new InvalidDataException($"{path}: is {kind.Describe()}; expected a .safetensors or .pt weights file.");
         }
         if (!File.Exists(path))
         {

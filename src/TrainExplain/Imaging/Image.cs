@@ -66,16 +66,17 @@ public sealed class Image : IEquatable<Image>
 
     /// <summary>
     /// A gray image from values in [0, 1] (row-major, <paramref name="width"/> x <paramref name="height"/>);
-    /// values outside are clamped, and v maps to the byte round(255 v).
+    /// values outside are clamped, v maps to the byte round(255 v), and NaN is drawn as 0 (black), as heatmaps draw it: a
+    /// diverged model's pictures still draw, and the caller says how many values were NaN.
     /// </summary>
-    /// <exception cref="ArgumentException">The value count is not width x height, or a value is NaN.</exception>
+    /// <exception cref="ArgumentException">The value count is not width x height.</exception>
     public static Image FromGray(ReadOnlySpan<float> values01, int width, int height)
     {
         var pixels = new byte[ByteCount(width, height, 1)];
         RequireLength(values01.Length, pixels.Length, $"{width}x{height}", nameof(values01));
         for (var i = 0; i < pixels.Length; i++)
         {
-            pixels[i] = ToByte(values01[i], i, nameof(values01));
+            pixels[i] = ToByte(values01[i]);
         }
 
         return new Image(width, height, 1, pixels);
@@ -83,13 +84,14 @@ public sealed class Image : IEquatable<Image>
 
     /// <summary>
     /// An image from planar values in [0, 1] laid out as [channels, height, width] (one sample of an NCHW batch,
-    /// as PyTorch stores it); values outside are clamped, and v maps to the byte round(255 v).
+    /// as PyTorch stores it); values outside are clamped, v maps to the byte round(255 v), and NaN is drawn as 0 (black),
+    /// as in <see cref="FromGray"/>.
     /// </summary>
     /// <param name="chw01">channels x height x width values, channel planes one after another.</param>
     /// <param name="channels">1 (gray) or 3 (RGB) planes; 2 and 4 (with alpha) are accepted as well.</param>
     /// <param name="height">Height in pixels.</param>
     /// <param name="width">Width in pixels.</param>
-    /// <exception cref="ArgumentException">The value count is not channels x height x width, or a value is NaN.</exception>
+    /// <exception cref="ArgumentException">The value count is not channels x height x width.</exception>
     public static Image FromPlanar(ReadOnlySpan<float> chw01, int channels, int height, int width)
     {
         var pixels = new byte[ByteCount(width, height, channels)];
@@ -99,7 +101,7 @@ public sealed class Image : IEquatable<Image>
         {
             for (var i = 0; i < plane; i++)
             {
-                pixels[(i * channels) + c] = ToByte(chw01[(c * plane) + i], (c * plane) + i, nameof(chw01));
+                pixels[(i * channels) + c] = ToByte(chw01[(c * plane) + i]);
             }
         }
 
@@ -187,16 +189,9 @@ public sealed class Image : IEquatable<Image>
         return (int)count;
     }
 
-    /// <summary>Maps a value in [0, 1] to a byte, clamping, and rejects NaN naming its index.</summary>
-    internal static byte ToByte(float value01, int index, string parameterName)
-    {
-        if (float.IsNaN(value01))
-        {
-            throw new ArgumentException($"Value {index} is NaN; expected values in [0, 1].", parameterName);
-        }
-
-        return (byte)((Math.Clamp(value01, 0f, 1f) * 255f) + 0.5f);
-    }
+    /// <summary>Maps a value in [0, 1] to a byte, clamping; NaN maps to 0.</summary>
+    internal static byte ToByte(float value01) =>
+        float.IsNaN(value01) ? (byte)0 : (byte)((Math.Clamp(value01, 0f, 1f) * 255f) + 0.5f);
 
     /// <summary>
     /// Writes the pixels of <paramref name="source"/> (<paramref name="sourceChannels"/> per pixel) into

@@ -12,7 +12,10 @@ internal sealed class TrainerProcess : IDisposable
     private TrainerProcess(Process process) => this.process = process;
 
     /// <summary>Starts <c>MnistTrainer</c> (the apphost built beside the tests) with <paramref name="args"/>, capturing both streams.</summary>
-    public static TrainerProcess Start(params string[] args)
+    public static TrainerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>MnistTrainer</c> with <paramref name="args"/> and these environment variables set.</summary>
+    public static TrainerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "MnistTrainer"))
         {
@@ -20,6 +23,10 @@ internal sealed class TrainerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -56,6 +63,21 @@ internal sealed class TrainerProcess : IDisposable
             lock (error)
             {
                 return error.ToString();
+            }
+        }
+    }
+
+    /// <summary>The process's id.</summary>
+    public int Id => process.Id;
+
+    /// <summary>The lines of standard output so far.</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (output)
+            {
+                return [.. output];
             }
         }
     }

@@ -41,11 +41,19 @@ public sealed class ImageTests
     }
 
     [Fact]
-    public void FromGray_RejectsWrongLengthAndNaN()
+    public void FromGray_RejectsWrongLength()
     {
         Assert.Throws<ArgumentException>(() => Image.FromGray([0f, 0f, 0f], 2, 2));
-        var e = Assert.Throws<ArgumentException>(() => Image.FromGray([0f, float.NaN], 2, 1));
-        Assert.Contains("Value 1 is NaN", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NaNIsDrawnBlackAndInfinitiesClamp()
+    {
+        // A diverged model's values still draw (issue 22): NaN as 0, as heatmaps draw it; infinities clamp to the ends.
+        var gray = Image.FromGray([float.NaN, 0.5f, float.PositiveInfinity, float.NegativeInfinity], 4, 1);
+        Assert.Equal([0, 128, 255, 0], Enumerable.Range(0, 4).Select(x => gray[x, 0, 0]));
+        var rgb = Image.FromPlanar([float.NaN, 1f, 0.2f, float.NaN, 1f, float.NaN], 3, 1, 2);
+        Assert.Equal([0, 51, 255, 255, 0, 0], Enumerable.Range(0, 2).SelectMany(x => Enumerable.Range(0, 3).Select(c => rgb[x, 0, c])));
     }
 
     [Fact]

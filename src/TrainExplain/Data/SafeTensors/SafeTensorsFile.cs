@@ -37,7 +37,7 @@ internal static class SafeTensorsFile
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static SafeTensorsContent Load(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
+        InputFiles.RequireRegular(path, "a safetensors file");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         return Read(stream);
     }
@@ -74,6 +74,7 @@ internal static class SafeTensorsFile
     /// <exception cref="InvalidDataException">The file is truncated or not a valid safetensors file; the message says where.</exception>
     internal static SafeTensorsHeader ReadHeader(string path)
     {
+        InputFiles.RequireRegular(path, "a safetensors file");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         long fileLength = stream.Length;
         Span<byte> prefix = stackalloc byte[LengthPrefixSize];
