@@ -27,19 +27,19 @@ internal static class ExplainCommand
         var images = new Option<string[]>("--images") { HelpName = "file.png", Description = "PNG files (gray or RGB, 28x28).", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { HelpName = "folder", Description = "Folder for <method>.png and <method>.safetensors (created if missing).", DefaultValueFactory = _ => "explanations" };
         var device = new Option<string>("--device") { HelpName = "device", Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
-        var steps = new Option<int?>("--steps") { HelpName = "n", Description = $"ig: points on the path (default 50, at most {IntegratedGradients.MaxSteps}); actmax: ascent steps (default 200)." };
+        var steps = (new Option<int?>("--steps") { HelpName = "n", Description = $"ig: points on the path (default 50, at most {IntegratedGradients.MaxSteps}); actmax: ascent steps (default 200)." }).WholeNumber();
         var rule = new Option<string?>("--rule") { HelpName = "rule", Description = "ig: riemann_left, riemann_right, riemann_middle, riemann_trapezoid or gauss_legendre (default)." };
-        var baseline = new Option<float?>("--baseline") { HelpName = "value", Description = "ig: the baseline image's value everywhere (default 0)." };
-        var samples = new Option<int?>("--samples") { HelpName = "n", Description = $"smoothgrad, smoothgrad_sq, vargrad: noisy samples (default 20, at most {SmoothGrad.MaxSamples})." };
-        var noise = new Option<double?>("--noise") { HelpName = "level", Description = "smoothgrad, smoothgrad_sq, vargrad: noise level as a fraction of the input range (default 0.15)." };
+        var baseline = (new Option<float?>("--baseline") { HelpName = "value", Description = "ig: the baseline image's value everywhere (default 0)." }).Number();
+        var samples = (new Option<int?>("--samples") { HelpName = "n", Description = $"smoothgrad, smoothgrad_sq, vargrad: noisy samples (default 20, at most {SmoothGrad.MaxSamples})." }).WholeNumber();
+        var noise = (new Option<double?>("--noise") { HelpName = "level", Description = "smoothgrad, smoothgrad_sq, vargrad: noise level as a fraction of the input range (default 0.15)." }).Number();
         var layer = new Option<string?>("--layer") { HelpName = "name", Description = "gradcam, gradcampp, activations: layer by dotted module name (default: the last Conv2d)." };
-        var patch = new Option<int?>("--patch") { HelpName = "pixels", Description = "occlusion: window side (default round(H/7), 4 for 28x28)." };
-        var stride = new Option<int?>("--stride") { HelpName = "pixels", Description = "occlusion: stride (default patch/2)." };
+        var patch = (new Option<int?>("--patch") { HelpName = "pixels", Description = "occlusion: window side (default round(H/7), 4 for 28x28)." }).WholeNumber();
+        var stride = (new Option<int?>("--stride") { HelpName = "pixels", Description = "occlusion: stride (default patch/2)." }).WholeNumber();
         var score = new Option<string?>("--score") { HelpName = "kind", Description = "logit or probability (default logit; probability for occlusion); not for activations." };
-        var internalBatch = new Option<int?>("--internal-batch-size") { HelpName = "n", Description = "Most images per forward/backward pass (default 256)." };
-        var seed = new Option<int?>("--seed") { HelpName = "n", Description = "smoothgrad, smoothgrad_sq, vargrad, actmax: seed of the noise (default 0)." };
+        var internalBatch = (new Option<int?>("--internal-batch-size") { HelpName = "n", Description = "Most images per forward/backward pass (default 256)." }).WholeNumber();
+        var seed = (new Option<int?>("--seed") { HelpName = "n", Description = "smoothgrad, smoothgrad_sq, vargrad, actmax: seed of the noise (default 0)." }).WholeNumber();
         var metrics = new Option<bool>("--metrics") { Description = "Also measure deletion and insertion AUC (saved as deletion_auc, insertion_auc [N]; means printed)." };
-        var metricSteps = new Option<int>("--metric-steps") { HelpName = "n", Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 };
+        var metricSteps = (new Option<int>("--metric-steps") { HelpName = "n", Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 }).WholeNumber();
 
         var command = new Command("explain", "Explain a saved model's decisions on some images.")
         {
@@ -161,7 +161,9 @@ internal static class ExplainCommand
         }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
         {
-            throw new InvalidDataException($"--weights {path}: {e.Message}", e);
+            // The library's message begins with the file; the flag's prefix names it already.
+            var reason = e.Message.StartsWith($"{path}: ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message;
+            throw new InvalidDataException($"--weights {path}: {reason}", e);
         }
         using var scope = NewDisposeScope();
         var nonFinite = model.named_parameters()

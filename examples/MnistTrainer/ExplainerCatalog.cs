@@ -70,7 +70,8 @@ internal static class ExplainerCatalog
     internal static IReadOnlyList<string> ParseList(string text) => text.Trim() switch
     {
         "all" => Names,
-        "none" or "" => [],
+        "none" => [],
+        "" => throw new ArgumentException("--explainers is empty: give a comma list of methods, all, or none."),
         _ => Distinct([.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n =>
             Names.Contains(n) ? n : throw new ArgumentException($"Unknown method '{n}' in --explainers: expected {string.Join(", ", Names)}, all or none."))]),
     };

@@ -23,22 +23,22 @@ internal static class TrainCommand
         var data = new Option<string?>("--data") { Description = "Folder with the four MNIST-format IDX files (default $MNIST_DIR, ./data/mnist, then Debian's Fashion-MNIST)." };
         var arch = new Option<string>("--arch") { Description = "Model architecture: simple or deep.", DefaultValueFactory = _ => "simple" };
         arch.AcceptOnlyFromAmong([.. Architectures.Names]);
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 3 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 64 };
-        var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
-        var seed = new Option<int>("--seed") { Description = "Seed of initialization, shuffling and dropout.", DefaultValueFactory = _ => 0 };
+        var epochs = (new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 3 }).WholeNumber();
+        var batchSize = (new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 64 }).WholeNumber();
+        var lr = (new Option<double>("--lr") { Description = $"Adam learning rate, positive, at most {MaxLearningRate:G3}.", DefaultValueFactory = _ => 1e-3 }).Number();
+        var seed = (new Option<int>("--seed") { Description = "Seed of initialization, shuffling and dropout.", DefaultValueFactory = _ => 0 }).WholeNumber();
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
-        var limitTrain = new Option<int?>("--limit-train") { Description = "Use only the first N training images." };
-        var limitVal = new Option<int?>("--limit-val") { Description = "Use only the first N test images for validation." };
+        var limitTrain = (new Option<int?>("--limit-train") { Description = "Use only the first N training images." }).WholeNumber();
+        var limitVal = (new Option<int?>("--limit-val") { Description = "Use only the first N test images for validation." }).WholeNumber();
         var logdir = new Option<string>("--logdir") { Description = "TensorBoard log folder.", DefaultValueFactory = _ => "runs" };
         var runName = new Option<string?>("--run-name") { Description = "Run folder under --logdir, refused if it already holds a run (default: a timestamp)." };
         var save = new Option<string?>("--save") { Description = "Also save the weights here (they are always saved as <logdir>/<run>/model.safetensors)." };
         var explainers = new Option<string>("--explainers") { Description = $"Comma list of methods, or 'all' or 'none' ({string.Join(", ", ExplainerCatalog.Names)}).", DefaultValueFactory = _ => "all" };
-        var explainEvery = new Option<int>("--explain-every") { Description = "Explain every K epochs.", DefaultValueFactory = _ => 1 };
-        var explainCount = new Option<int>("--explain-count") { Description = "Images in the fixed validation batch that is explained.", DefaultValueFactory = _ => 16 };
+        var explainEvery = (new Option<int>("--explain-every") { Description = "Explain every K epochs.", DefaultValueFactory = _ => 1 }).WholeNumber();
+        var explainCount = (new Option<int>("--explain-count") { Description = "Images in the fixed validation batch that is explained.", DefaultValueFactory = _ => 16 }).WholeNumber();
         var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not log the explanations' deletion/insertion AUC and stability." };
-        var metricSteps = new Option<int>("--metric-steps") { Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 };
-        var saveEvery = new Option<int>("--save-every") { Description = "Save the weights to <logdir>/<run>/model.safetensors every N epochs as well as at the end, so a killed run keeps its last saved epoch.", DefaultValueFactory = _ => 1 };
+        var metricSteps = (new Option<int>("--metric-steps") { Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 }).WholeNumber();
+        var saveEvery = (new Option<int>("--save-every") { Description = "Save the weights to <logdir>/<run>/model.safetensors every N epochs as well as at the end, so a killed run keeps its last saved epoch.", DefaultValueFactory = _ => 1 }).WholeNumber();
         var keepOnNaN = new Option<bool>("--no-terminate-on-nan") { Description = $"Keep training when the loss turns NaN or infinite (by default the run stops there, exit code {DivergedExitCode})." };
 
         var command = new Command("train", "Train a ConvNet on MNIST-format data, explaining it every epoch in TensorBoard.")
@@ -57,6 +57,12 @@ internal static class TrainCommand
             Positive(result.GetValue(saveEvery), "--save-every"))));
         return command;
     }
+
+    /// <summary>
+    /// The largest --lr: libtorch's Adam turns its first step size, lr / (1 - beta1) = 10 lr, into a single-precision
+    /// number, and fails with its own text ("cannot be converted to type float without overflow") beyond float's range.
+    /// </summary>
+    internal const double MaxLearningRate = float.MaxValue / 10.0;
 
     /// <summary>Exit code of a run stopped because its loss turned NaN or infinite (its records and weights are kept).</summary>
     internal const int DivergedExitCode = 3;
@@ -77,11 +83,10 @@ internal static class TrainCommand
 
     private static int Run(TrainSettings settings)
     {
-        // libtorch keeps Adam's learning rate in single precision: beyond float's range it fails with its own text.
-        if (settings.LearningRate is not (> 0 and <= float.MaxValue))
+        if (settings.LearningRate is not (> 0 and <= MaxLearningRate))
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
-                $"--lr must be a positive number no larger than {float.MaxValue:G3}, got {settings.LearningRate}."));
+                $"--lr must be a positive number no larger than {MaxLearningRate:G3}, got {settings.LearningRate}."));
         }
         using var outputs = RunOutputs.Claim(settings.LogDir, settings.RunName, settings.SavePath);
         using var signals = new StopSignals();

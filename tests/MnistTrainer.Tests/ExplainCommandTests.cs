@@ -205,6 +205,21 @@ public sealed class ExplainCommandTests : IDisposable
     };
 
     [Theory]
+    [InlineData("--steps", "NaN", "error: --steps must be a whole number, got 'NaN'.")]
+    [InlineData("--steps", "1e3", "error: --steps must be a whole number, got '1e3'.")]
+    [InlineData("--steps", "99999999999", "error: --steps must be a whole number from -2147483648 to 2147483647, got '99999999999'.")]
+    [InlineData("--baseline", "1e39", "error: --baseline must be a number no larger than 3.4E+38 in size, got '1e39'.")]
+    [InlineData("--noise", "lots", "error: --noise must be a number, got 'lots'.")]
+    [InlineData("--metric-steps", "-", "error: --metric-steps must be a whole number, got '-'.")]
+    public void NumericParseErrorsSayWhatTheFlagTakesInPlainWords(string flag, string value, string expected)
+    {
+        var (exitCode, _, error) = Cli.Run(Explain("ig", flag, value, "--input", "/nonexistent.safetensors"));
+        Assert.Equal(CommandLineErrors.UsageError, exitCode);
+        Assert.Equal(expected, error.Split('\n')[0]);
+        Assert.DoesNotContain("System.", error);
+    }
+
+    [Theory]
     [MemberData(nameof(BadMethodOptions))]
     public void MethodOptionsOutOfRangeNameTheFlagBeforeAnyWork(string method, string[] options, string expected)
     {
@@ -238,8 +253,9 @@ public sealed class ExplainCommandTests : IDisposable
         var notSafeTensors = Path.Combine(root, "garbage.safetensors");
         File.WriteAllBytes(notSafeTensors, [1, 2, 3]);
         Assert.Contains($"error: --input {notSafeTensors}: ", FailsWithOneLine(Explain("vanilla", "--input", notSafeTensors, "--out", output)));
-        Assert.Contains($"error: --weights {notSafeTensors}: ",
-            FailsWithOneLine("explain", "--weights", notSafeTensors, "--method", "vanilla", "--input", Inputs(1), "--out", output));
+        var weightsError = FailsWithOneLine("explain", "--weights", notSafeTensors, "--method", "vanilla", "--input", Inputs(1), "--out", output);
+        Assert.StartsWith($"error: --weights {notSafeTensors}: ", weightsError);
+        Assert.Single(weightsError.Split(notSafeTensors)[1..]);
 
         var nonFinite = Path.Combine(root, "nan-input.safetensors");
         using (var scope = NewDisposeScope())
