@@ -143,14 +143,8 @@ public sealed class ActivationMaximization : IClassVisualizer
                 .Select(_ => classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray()).ToList();
             var target = torch.tensor(classes, device: device);
             var (scoresBefore, probabilitiesBefore) = Evaluate(canvas.Image(start), target);
-            var parts = new List<Tensor>();
-            for (var first = 0; first < classes.Length; first += InternalBatchSize)
-            {
-                var count = Math.Min(InternalBatchSize, classes.Length - first);
-                var chunkTransforms = transforms.Select(step => step[first..(first + count)]).ToList();
-                parts.Add(Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), chunkTransforms));
-            }
-            var image = parts.Count == 1 ? parts[0] : torch.cat(parts);
+            var image = Batched.Map(classes.Length, InternalBatchSize, (first, count) =>
+                Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), [.. transforms.Select(step => step[(int)first..(int)(first + count)])]));
             var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
             var host = ExplainContext.Host(image);
             return new ClassImages(new ExplanationInfo(Name, Steps, Parameters(), clock.Elapsed), host, classes, scoresAfter, Low, High,
@@ -197,12 +191,7 @@ public sealed class ActivationMaximization : IClassVisualizer
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var outputs = new List<Tensor>();
-        for (long first = 0; first < image.size(0); first += InternalBatchSize)
-        {
-            outputs.Add(Model.call(image.narrow(0, first, Math.Min(InternalBatchSize, image.size(0) - first))));
-        }
-        var logits = torch.cat(outputs);
+        var logits = Batched.Map(image, InternalBatchSize, Model.call);
         if (logits.ndim != 2)
         {
             throw new ArgumentException($"The model's output has shape {logits.ShapeText()}; activation maximization needs logits [M, K].");

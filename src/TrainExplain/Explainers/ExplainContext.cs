@@ -68,13 +68,7 @@ public sealed class ExplainContext
     }
 
     /// <summary>The starts and lengths of chunks of at most B items out of <paramref name="total"/>.</summary>
-    public IEnumerable<(long Start, long Length)> Chunks(long total)
-    {
-        for (long start = 0; start < total; start += explainer.InternalBatchSize)
-        {
-            yield return (start, Math.Min(explainer.InternalBatchSize, total - start));
-        }
-    }
+    public IEnumerable<(long Start, long Length)> Chunks(long total) => Batched.Chunks(total, explainer.InternalBatchSize);
 
     /// <summary>dS/dx at <paramref name="points"/> [M, C, H, W] (at most B of them) for their classes [M]: one forward and one backward.</summary>
     public Tensor InputGradient(Tensor points, Tensor pointClasses)
@@ -96,43 +90,28 @@ public sealed class ExplainContext
         {
             return shared.Select(request);
         }
-        var layers = request.Layers.Count;
-        var inputGradients = new List<Tensor>();
-        var activations = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
-        var layerGradients = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
         var knownTargets = classes is not null;
-        var chunkClasses = new List<Tensor>();
-        var chunkScores = new List<Tensor>();
-        foreach (var (start, length) in Chunks(Count))
+        // Per chunk: [input gradient (when asked), each layer's activation, each layer's gradient, classes, scores].
+        var parts = Batched.MapEach(Count, explainer.InternalBatchSize, (start, length) =>
         {
             var pass = Pass(Inputs.narrow(0, start, length),
                 output => knownTargets ? classes!.narrow(0, start, length) : Targets.Resolve(output, start), request.Layers, request.InputGradient);
-            inputGradients.Add(pass.InputGradient);
-            for (var l = 0; l < layers; l++)
-            {
-                activations[l].Add(pass.Activations[l]);
-                layerGradients[l].Add(pass.LayerGradients[l]);
-            }
-            chunkClasses.Add(pass.Classes);
-            chunkScores.Add(pass.Scores);
-        }
+            return [.. request.InputGradient ? [pass.InputGradient] : Array.Empty<Tensor>(), .. pass.Activations, .. pass.LayerGradients, pass.Classes, pass.Scores];
+        });
         if (!knownTargets)
         {
-            classes = torch.cat(chunkClasses);
-            scores = torch.cat(chunkScores);
+            (classes, scores) = (parts[^2], parts[^1]);
         }
-        return new(request.InputGradient ? torch.cat(inputGradients) : null,
-            [.. activations.Select(a => torch.cat(a))], [.. layerGradients.Select(g => torch.cat(g))]);
+        var (layers, first) = (request.Layers.Count, request.InputGradient ? 1 : 0);
+        return new(request.InputGradient ? parts[0] : null, [.. parts.Skip(first).Take(layers)], [.. parts.Skip(first + layers).Take(layers)]);
     }
 
     /// <summary>S of <paramref name="points"/> [M, C, H, W] for classes [M], without gradients, chunked by B.</summary>
     public Tensor ScoresOf(Tensor points, Tensor pointClasses)
     {
         using var noGrad = torch.no_grad();
-        var parts = Chunks(points.size(0))
-            .Select(c => Targets.Score(explainer.Model.call(points.narrow(0, c.Start, c.Length)), pointClasses.narrow(0, c.Start, c.Length), explainer.Score))
-            .ToList();
-        return parts.Count == 1 ? parts[0] : torch.cat(parts);
+        return Batched.Map(points.size(0), explainer.InternalBatchSize,
+            (start, length) => Targets.Score(explainer.Model.call(points.narrow(0, start, length)), pointClasses.narrow(0, start, length), explainer.Score));
     }
 
     /// <summary>
@@ -252,17 +231,13 @@ public sealed class ExplainContext
     private void ForwardForTargets()
     {
         using var noGrad = torch.no_grad();
-        var chunkClasses = new List<Tensor>();
-        var chunkScores = new List<Tensor>();
-        foreach (var (start, length) in Chunks(Count))
+        var parts = Batched.MapEach(Count, explainer.InternalBatchSize, (start, length) =>
         {
             var output = explainer.Model.call(Inputs.narrow(0, start, length));
-            var c = Targets.Resolve(output, start);
-            chunkClasses.Add(c);
-            chunkScores.Add(Targets.Score(output, c, explainer.Score));
-        }
-        classes = torch.cat(chunkClasses);
-        scores = torch.cat(chunkScores);
+            var chunkClasses = Targets.Resolve(output, start);
+            return [chunkClasses, Targets.Score(output, chunkClasses, explainer.Score)];
+        });
+        (classes, scores) = (parts[0], parts[1]);
     }
 
     /// <summary>One pass's gradients, scores and classes.</summary>
