@@ -16,7 +16,7 @@ namespace TrainExplain.Explainers;
 /// images) and the transformations from one seeded sequence, drawn per class, so chunking changes nothing.
 /// Cost: <c>steps</c> passes.
 /// </summary>
-public sealed class ActivationMaximization : IClassVisualizer
+public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
 {
     // Adam's moment decays and denominator term, as Kingma and Ba's defaults; the start spectrum's standard deviation.
     private const double Beta1 = 0.9;
@@ -27,7 +27,6 @@ public sealed class ActivationMaximization : IClassVisualizer
     private readonly long[] classes;
     private readonly long[] imageShape;
     private readonly float[]? reference;
-    private readonly string? name;
 
     /// <summary>Creates the explainer.</summary>
     /// <param name="model">The model.</param>
@@ -52,11 +51,9 @@ public sealed class ActivationMaximization : IClassVisualizer
     public ActivationMaximization(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> classes, IReadOnlyList<long>? imageShape = null, int steps = 100,
         double? learningRate = null, double l2 = 0.1, double tv = 0.1, int jitter = 1, double low = 0, double high = 1, long seed = 0,
         ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256, Tensor? reference = null, double decay = 1.5, double zoom = 0.1)
+        : base(model, score, internalBatchSize)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(classes);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(internalBatchSize);
-        (Model, Score, InternalBatchSize) = (model, score, internalBatchSize);
         if (classes.Count == 0 || classes.Any(c => c < 0))
         {
             throw new ArgumentException("Give at least one class, all non-negative.", nameof(classes));
@@ -79,26 +76,6 @@ public sealed class ActivationMaximization : IClassVisualizer
         this.classes = [.. classes];
         this.reference = reference is null ? null : ReferenceOf(reference, this.imageShape, low, high);
         (Steps, LearningRate, L2, TV, Jitter, Low, High, Seed, Decay, Zoom) = (steps, learningRate ?? 0.2, l2, tv, jitter, low, high, seed, decay, zoom);
-    }
-
-    /// <summary>The visualized model.</summary>
-    public nn.Module<Tensor, Tensor> Model { get; }
-
-    /// <summary>What S_c is.</summary>
-    public ScoreKind Score { get; }
-
-    /// <summary>The most images one forward/backward pass sees.</summary>
-    public int InternalBatchSize { get; }
-
-    /// <summary>The display name (default <c>ActivationMaximization</c>).</summary>
-    public string Name
-    {
-        get => name ?? nameof(ActivationMaximization);
-        init
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(value);
-            name = value;
-        }
     }
 
     /// <summary>The classes visualized, one picture each.</summary>
@@ -126,31 +103,26 @@ public sealed class ActivationMaximization : IClassVisualizer
     public double Zoom { get; }
 
     /// <inheritdoc />
-    public Explanation Visualize()
+    public Explanation Visualize() => Run([classes.Length, .. imageShape], (_, elapsed) =>
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        return EvalMode.Run(Model, () =>
-        {
-            using var scope = torch.NewDisposeScope();
-            var device = ModelDevice.Of(Model);
-            using var generator = new torch.Generator(unchecked((ulong)Seed));
-            var (channels, height, width) = (imageShape[0], imageShape[1], imageShape[2]);
-            var start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
-            var referenceImage = reference is null ? torch.full(imageShape, (Low + High) / 2, device: device) : torch.tensor(reference, imageShape, device: device);
-            var canvas = new SpectrumCanvas(referenceImage, FourierParameterization.Scale(height, width, Decay, device), Low, High);
-            var transformSampler = new Random(unchecked((int)Seed));
-            var transforms = Enumerable.Range(0, Steps)
-                .Select(_ => classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray()).ToList();
-            var target = torch.tensor(classes, device: device);
-            var (scoresBefore, probabilitiesBefore) = Evaluate(canvas.Image(start), target);
-            var image = Batched.Map(classes.Length, InternalBatchSize, (first, count) =>
-                Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), [.. transforms.Select(step => step[(int)first..(int)(first + count)])]));
-            var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
-            var host = ExplainContext.Host(image);
-            return new ClassImages(new ExplanationInfo(Name, Steps, Parameters(), clock.Elapsed), host, classes, scoresAfter, Low, High,
-                scoresBefore, probabilitiesBefore, probabilitiesAfter);
-        });
-    }
+        var device = ModelDevice.Of(Model);
+        using var generator = new torch.Generator(unchecked((ulong)Seed));
+        var (channels, height, width) = (imageShape[0], imageShape[1], imageShape[2]);
+        var start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
+        var referenceImage = reference is null ? torch.full(imageShape, (Low + High) / 2, device: device) : torch.tensor(reference, imageShape, device: device);
+        var canvas = new SpectrumCanvas(referenceImage, FourierParameterization.Scale(height, width, Decay, device), Low, High);
+        var transformSampler = new Random(unchecked((int)Seed));
+        var transforms = Enumerable.Range(0, Steps)
+            .Select(_ => classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray()).ToList();
+        var target = torch.tensor(classes, device: device);
+        var (scoresBefore, probabilitiesBefore) = Evaluate(canvas.Image(start), target);
+        var image = Batched.Map(classes.Length, InternalBatchSize, (first, count) =>
+            Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), [.. transforms.Select(step => step[(int)first..(int)(first + count)])]));
+        var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
+        var host = ExplainContext.Host(image);
+        var info = new ExplanationInfo(Name, Steps, DescribeParameters().ToDictionary(p => p.Name, p => p.Value), elapsed());
+        return new ClassImages(info, host, classes, scoresAfter, Low, High, scoresBefore, probabilitiesBefore, probabilitiesAfter);
+    });
 
     /// <summary>Adam ascent steps on the spectrum from <paramref name="start"/>; returns the final images.</summary>
     private Tensor Ascend(SpectrumCanvas canvas, Tensor start, Tensor target, IReadOnlyList<RandomScaleShift[]> transforms)
@@ -204,26 +176,23 @@ public sealed class ActivationMaximization : IClassVisualizer
         return (targets.Score(logits, target, ScoreKind.Logit).ToFloats(), targets.Score(logits, target, ScoreKind.Probability).ToFloats());
     }
 
-    private Dictionary<string, string> Parameters()
-    {
-        static string Text(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new()
-        {
-            ["classes"] = string.Join(",", classes),
-            ["steps"] = Text(Steps),
-            ["lr"] = Text(LearningRate),
-            ["l2"] = Text(L2),
-            ["tv"] = Text(TV),
-            ["jitter"] = Text(Jitter),
-            ["range"] = $"[{Text(Low)}, {Text(High)}]",
-            ["seed"] = Text(Seed),
-            ["decay"] = Text(Decay),
-            ["zoom"] = Text(Zoom),
-            ["reference"] = reference is null ? "middle" : "given",
-            ["score"] = Score.ToString().ToLowerInvariant(),
-            ["internal_batch_size"] = Text(InternalBatchSize),
-        };
-    }
+    /// <inheritdoc />
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() =>
+    [
+        ("classes", string.Join(",", classes)),
+        ("steps", Text(Steps)),
+        ("lr", Text(LearningRate)),
+        ("l2", Text(L2)),
+        ("tv", Text(TV)),
+        ("jitter", Text(Jitter)),
+        ("range", $"[{Text(Low)}, {Text(High)}]"),
+        ("seed", Text(Seed)),
+        ("decay", Text(Decay)),
+        ("zoom", Text(Zoom)),
+        ("reference", reference is null ? "middle" : "given"),
+        ("score", Score.ToString().ToLowerInvariant()),
+        .. base.DescribeParameters(),
+    ];
 
     /// <summary>The reference's values, checked: shape [C, H, W] and every value inside [low, high].</summary>
     private static float[] ReferenceOf(Tensor reference, long[] imageShape, double low, double high)
