@@ -32,7 +32,7 @@ public abstract class CamExplainer(nn.Module<Tensor, Tensor> model, string? laye
         var alpha = ChannelWeights(a, g);
         var cam = (alpha.unsqueeze(2).unsqueeze(3) * a).sum(1).relu();
         var raw = Heatmaps.Upsample(cam, x.size(2), x.size(3));
-        return context.Attribution(raw.unsqueeze(1), raw, Heatmaps.MinMax, passes: 1, layerMap: cam);
+        return context.Attribution(raw.unsqueeze(1), raw, Normalization.MinMax, passes: 1, layerMap: cam);
     }
 
     /// <inheritdoc />

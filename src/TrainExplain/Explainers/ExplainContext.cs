@@ -115,35 +115,28 @@ public sealed class ExplainContext
     }
 
     /// <summary>
-    /// The result of an input-space method, built from device tensors: the heatmaps are <paramref name="normalize"/>d
-    /// from the <paramref name="saliency"/> [N, H, W], which of its maps are flat is found beside them
-    /// (<see cref="Heatmaps.IsFlat"/>); raw maps, saliency, heatmaps, flat flags and extras go to the host once each.
+    /// The result of an input-space method, built from device tensors: the heatmaps are the
+    /// <paramref name="normalization"/> of the <paramref name="saliency"/> [N, H, W], which of its maps are flat is
+    /// found beside them (<see cref="Heatmaps.IsFlat"/>); raw maps, saliency, heatmaps, flat flags and extras go to the
+    /// host once each.
     /// </summary>
     /// <param name="raw">The raw attributions, [N, C, H, W] or [N, 1, H, W].</param>
     /// <param name="saliency">The map the display normalizes and the faithfulness metrics order pixels by, [N, H, W].</param>
-    /// <param name="normalize">The per-image normalization to [0, 1], e.g. <see cref="Heatmaps.Percentile"/>.</param>
+    /// <param name="normalization">The per-image normalization to [0, 1] and its words for the colour bar, e.g. <see cref="Normalization.Percentile"/>.</param>
     /// <param name="passes">Forward+backward passes per image.</param>
     /// <param name="layerMap">The map at the layer's resolution [N, h, w], for CAM methods.</param>
     /// <param name="delta">The completeness error per image [N], for integrated gradients.</param>
-    public Attribution Attribution(Tensor raw, Tensor saliency, Func<Tensor, Tensor> normalize, int passes, Tensor? layerMap = null, Tensor? delta = null)
+    public Attribution Attribution(Tensor raw, Tensor saliency, Normalization normalization, int passes, Tensor? layerMap = null, Tensor? delta = null)
     {
-        ArgumentNullException.ThrowIfNull(normalize);
+        ArgumentNullException.ThrowIfNull(normalization);
         ArgumentNullException.ThrowIfNull(saliency);
-        var (hostRaw, hostSaliency, hostHeatmaps) = (Host(raw), Host(saliency), Host(normalize(saliency)));
+        var (hostRaw, hostSaliency, hostHeatmaps) = (Host(raw), Host(saliency), Host(normalization.Apply(saliency)));
         var flatMaps = Heatmaps.IsFlat(saliency).ToBools();
         var (hostLayerMap, hostDelta) = (layerMap is null ? null : Host(layerMap), delta is null ? null : Host(delta));
         var (targetArray, scoreArray) = (TargetArray(), ScoreArray());
         return new Attribution(Info(passes), hostRaw, hostSaliency, hostHeatmaps, HostInputs(), targetArray, scoreArray, hostLayerMap, hostDelta,
-            NormalizationOf(normalize), flatMaps);
+            normalization.Description, flatMaps);
     }
-
-    /// <summary>The library's normalizations in words, for the colour bar; another is named by its method.</summary>
-    private static string NormalizationOf(Func<Tensor, Tensor> normalize) => normalize.Method switch
-    {
-        var m when m == ((Func<Tensor, Tensor>)Heatmaps.Percentile).Method => "per image: 0 = no saliency, 1 = the image's 99th percentile or more",
-        var m when m == ((Func<Tensor, Tensor>)Heatmaps.MinMax).Method => "per image: 0 = its minimum, 1 = its maximum",
-        var m => $"per image by {m.Name}",
-    };
 
     /// <summary>What the result says about this call: method, cost, parameters and the time so far (take it last).</summary>
     public ExplanationInfo Info(int passes)

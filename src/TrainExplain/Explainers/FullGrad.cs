@@ -24,7 +24,7 @@ public sealed class FullGrad(nn.Module<Tensor, Tensor> model, ScoreKind score = 
             var term = (gradients.LayerGradients[l] * bias).abs().sum(1);
             total += Heatmaps.MinMax(Heatmaps.Upsample(term, x.size(2), x.size(3)));
         }
-        return context.Attribution(total.unsqueeze(1), total, Heatmaps.MinMax, passes: 1);
+        return context.Attribution(total.unsqueeze(1), total, Normalization.MinMax, passes: 1);
     }
 
     /// <inheritdoc />

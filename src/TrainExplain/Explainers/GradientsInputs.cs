@@ -12,7 +12,7 @@ public sealed class GradientsInputs(nn.Module<Tensor, Tensor> model, ScoreKind s
     protected override Explanation Compute(ExplainContext context)
     {
         var raw = context.Inputs * context.Gradients(GradientRequest.InputOnly).Input!;
-        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, passes: 1);
+        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Normalization.Percentile, passes: 1);
     }
 
     /// <inheritdoc />

@@ -69,7 +69,7 @@ public sealed class IntegratedGradients : Explainer
         var raw = difference * integral;
         var baselineScores = context.ScoresOf(reference, classes);
         var delta = raw.flatten(1).sum(1) - (context.Scores - baselineScores);
-        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, Steps, delta: delta);
+        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Normalization.Percentile, Steps, delta: delta);
     }
 
     /// <inheritdoc />

@@ -71,7 +71,7 @@ public sealed class OcclusionSensitivity : Explainer
         var count = coverage.sum(dim: 0L);
         var mean = d.transpose(0, 1).matmul(coverage) / torch.where(count > 0, count, torch.ones_like(count));
         var raw = mean.view(n, 1, height, width);
-        return context.Attribution(raw, raw.relu().squeeze(1), Heatmaps.MinMax, (int)windows);
+        return context.Attribution(raw, raw.relu().squeeze(1), Normalization.MinMax, (int)windows);
     }
 
     private static Tensor Indices(long start, long length, Func<long, long> map, Device device)

@@ -66,7 +66,7 @@ public class SmoothGrad : Explainer
             sumOfSquares.index_add_(0, image, gradient.square(), 1);
         }
         var raw = Combine(sum / Samples, sumOfSquares / Samples);
-        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, Samples);
+        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Normalization.Percentile, Samples);
     }
 
     /// <inheritdoc />

@@ -12,7 +12,7 @@ public sealed class VanillaGradients(nn.Module<Tensor, Tensor> model, ScoreKind 
     protected override Explanation Compute(ExplainContext context)
     {
         var gradient = context.Gradients(GradientRequest.InputOnly).Input!;
-        return context.Attribution(gradient, Heatmaps.ChannelReduction(gradient), Heatmaps.Percentile, passes: 1);
+        return context.Attribution(gradient, Heatmaps.ChannelReduction(gradient), Normalization.Percentile, passes: 1);
     }
 
     /// <inheritdoc />
