@@ -37,7 +37,7 @@ internal static class ExplainCommand
         var patch = new Option<int?>("--patch") { HelpName = "pixels", Description = "occlusion: window side (default round(H/7), 4 for 28x28)." };
         var stride = new Option<int?>("--stride") { HelpName = "pixels", Description = "occlusion: stride (default patch/2)." };
         var score = new Option<string?>("--score") { HelpName = "kind", Description = "logit or probability (default logit; probability for occlusion); not for activations." };
-        var internalBatch = new Option<int?>("--internal-batch-size") { HelpName = "n", Description = "Most images per forward/backward pass (default 256)." };
+        var internalBatch = new Option<int?>("--internal-batch-size") { HelpName = "n", Description = $"Most images per forward/backward pass (default {ModelMethod.DefaultInternalBatchSize})." };
         var seed = new Option<int?>("--seed") { HelpName = "n", Description = "smoothgrad, smoothgrad_sq, vargrad, actmax: seed of the noise (default 0)." };
         var metrics = new Option<bool>("--metrics") { Description = "Also measure deletion and insertion AUC (saved as deletion_auc, insertion_auc [N]; means printed)." };
         var metricSteps = new Option<int>("--metric-steps") { HelpName = "n", Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 };
@@ -111,7 +111,7 @@ internal static class ExplainCommand
         metrics = null;
         if (metricSteps is { } steps && explanation is Attribution attribution)
         {
-            var scores = new DeletionInsertion(model, steps, internalBatchSize: settings.InternalBatchSize ?? 256)
+            var scores = new DeletionInsertion(model, steps, internalBatchSize: settings.InternalBatchSizeOrDefault)
                 .Measure(images, attribution.Saliency, tensor(attribution.Targets, device: device));
             metrics = new() { ["deletion_auc"] = tensor(scores.Deletion.ToArray()), ["insertion_auc"] = tensor(scores.Insertion.ToArray()) };
         }

@@ -50,7 +50,7 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
     /// <param name="zoom">Largest random zoom: each step scales each image by a factor in [1 - zoom, 1 + zoom].</param>
     public ActivationMaximization(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> classes, IReadOnlyList<long>? imageShape = null, int steps = 100,
         double? learningRate = null, double l2 = 0.1, double tv = 0.1, int jitter = 1, double low = 0, double high = 1, long seed = 0,
-        ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256, Tensor? reference = null, double decay = 1.5, double zoom = 0.1)
+        ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize, Tensor? reference = null, double decay = 1.5, double zoom = 0.1)
         : base(model, score, internalBatchSize)
     {
         ArgumentNullException.ThrowIfNull(classes);

@@ -9,7 +9,7 @@ namespace TrainExplain.Explainers;
 /// and minmax-normalized per image; the input term G_0 = sum over C of |x * dS_c/dx|, minmax;
 /// raw = G_0 + sum_l G_l [N, 1, H, W]; heatmap: minmax. All gradients come from one backward pass.
 /// </summary>
-public sealed class FullGrad(nn.Module<Tensor, Tensor> model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256) : Explainer(model, score, internalBatchSize)
+public sealed class FullGrad(nn.Module<Tensor, Tensor> model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize) : Explainer(model, score, internalBatchSize)
 {
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)

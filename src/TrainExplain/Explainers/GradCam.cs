@@ -6,7 +6,7 @@ namespace TrainExplain.Explainers;
 /// Networks via Gradient-based Localization"). With <c>guided</c> (tf-explain's default),
 /// alpha_k = mean of g_k [A_k &gt; 0] [g_k &gt; 0].
 /// </summary>
-public sealed class GradCam(nn.Module<Tensor, Tensor> model, string? layer = null, bool guided = false, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+public sealed class GradCam(nn.Module<Tensor, Tensor> model, string? layer = null, bool guided = false, ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
     : CamExplainer(model, layer, score, internalBatchSize)
 {
     /// <summary>Whether gradients are gated by positive activations and positive gradients.</summary>

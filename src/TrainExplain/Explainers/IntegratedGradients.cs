@@ -25,7 +25,7 @@ public sealed class IntegratedGradients : Explainer
     /// <param name="score">What S_c is.</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
     public IntegratedGradients(nn.Module<Tensor, Tensor> model, int steps = 50, IntegrationRule rule = IntegrationRule.GaussLegendre, Tensor? baseline = null,
-        ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256) : base(model, score, internalBatchSize)
+        ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize) : base(model, score, internalBatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, MaxSteps);
         (Points, Weights) = Quadrature.For(rule, steps);

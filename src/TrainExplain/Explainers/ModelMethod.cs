@@ -13,6 +13,9 @@ namespace TrainExplain.Explainers;
 /// </summary>
 public abstract class ModelMethod
 {
+    /// <summary>The internal batch size B every method and metric uses unless told otherwise (METHODS.md).</summary>
+    public const int DefaultInternalBatchSize = 256;
+
     private readonly string? name;
 
     private protected ModelMethod(nn.Module<Tensor, Tensor> model, ScoreKind score, int internalBatchSize)
@@ -28,7 +31,7 @@ public abstract class ModelMethod
     /// <summary>What S_c is for class targets: the logit or the softmax probability.</summary>
     public ScoreKind Score { get; }
 
-    /// <summary>The most images one forward/backward pass sees (METHODS.md's B, default 256).</summary>
+    /// <summary>The most images one forward/backward pass sees (METHODS.md's B, default <see cref="DefaultInternalBatchSize"/>).</summary>
     public int InternalBatchSize { get; }
 
     /// <summary>The display name (default: the method's name, with the layer in brackets when one was named, e.g. <c>GradCam[conv1]</c>).</summary>

@@ -18,7 +18,7 @@ public sealed class OcclusionSensitivity : Explainer
     /// <param name="score">What S_c is (default the probability).</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
     public OcclusionSensitivity(nn.Module<Tensor, Tensor> model, int? patch = null, int? stride = null, double fill = 0, ScoreKind score = ScoreKind.Probability,
-        int internalBatchSize = 256) : base(model, score, internalBatchSize)
+        int internalBatchSize = ModelMethod.DefaultInternalBatchSize) : base(model, score, internalBatchSize)
     {
         if (patch is < 1)
         {

@@ -21,7 +21,7 @@ public class SmoothGrad : Explainer
     /// <param name="seed">Seed of the noise.</param>
     /// <param name="score">What S_c is.</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
-    public SmoothGrad(nn.Module<Tensor, Tensor> model, int samples = 20, double noise = 0.15, long seed = 0, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+    public SmoothGrad(nn.Module<Tensor, Tensor> model, int samples = 20, double noise = 0.15, long seed = 0, ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
         : base(model, score, internalBatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(samples);

@@ -5,7 +5,7 @@ namespace TrainExplain.Explainers;
 /// Vanilla gradients, raw = dS_c/dx (Simonyan, Vedaldi and Zisserman 2013, "Deep Inside Convolutional Networks:
 /// Visualising Image Classification Models and Saliency Maps"). Heatmap: channel reduction, percentile. Cost: 1 pass.
 /// </summary>
-public sealed class VanillaGradients(nn.Module<Tensor, Tensor> model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+public sealed class VanillaGradients(nn.Module<Tensor, Tensor> model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
     : Explainer(model, score, internalBatchSize)
 {
     /// <inheritdoc />

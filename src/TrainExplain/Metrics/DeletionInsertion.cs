@@ -1,3 +1,5 @@
+using TrainExplain.Explainers;
+
 namespace TrainExplain.Metrics;
 
 /// <summary>
@@ -17,7 +19,7 @@ public sealed class DeletionInsertion
     /// <param name="steps">S, the number of steps of each curve.</param>
     /// <param name="fill">The value of deleted (not yet inserted) pixels.</param>
     /// <param name="internalBatchSize">The most masked images one forward pass sees.</param>
-    public DeletionInsertion(nn.Module<Tensor, Tensor> model, int steps = 16, double fill = 0, int internalBatchSize = 256)
+    public DeletionInsertion(nn.Module<Tensor, Tensor> model, int steps = 16, double fill = 0, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
