@@ -111,28 +111,32 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
         var start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
         var referenceImage = reference is null ? torch.full(imageShape, (Low + High) / 2, device: device) : torch.tensor(reference, imageShape, device: device);
         var canvas = new SpectrumCanvas(referenceImage, FourierParameterization.Scale(height, width, Decay, device), Low, High);
-        var transformSampler = new Random(unchecked((int)Seed));
-        var transforms = Enumerable.Range(0, Steps)
-            .Select(_ => classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray()).ToList();
         var target = torch.tensor(classes, device: device);
         var (scoresBefore, probabilitiesBefore) = Evaluate(canvas.Image(start), target);
-        var image = Batched.Map(classes.Length, InternalBatchSize, (first, count) =>
-            Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), [.. transforms.Select(step => step[(int)first..(int)(first + count)])]));
+        var image = Batched.Map(classes.Length, InternalBatchSize,
+            (first, count) => Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), (int)first));
         var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
         var host = ExplainContext.Host(image);
         var info = new ExplanationInfo(Name, Steps, DescribeParameters().ToDictionary(p => p.Name, p => p.Value), elapsed());
         return new ClassImages(info, host, classes, scoresAfter, Low, High, scoresBefore, probabilitiesBefore, probabilitiesAfter);
     });
 
-    /// <summary>Adam ascent steps on the spectrum from <paramref name="start"/>; returns the final images.</summary>
-    private Tensor Ascend(SpectrumCanvas canvas, Tensor start, Tensor target, IReadOnlyList<RandomScaleShift[]> transforms)
+    /// <summary>
+    /// Adam ascent steps on the spectrum from <paramref name="start"/>, the classes from index <paramref name="first"/>
+    /// on; returns the final images. Each step draws every class's transformation from one sequence seeded with
+    /// <see cref="Seed"/> and keeps this chunk's, so chunking changes nothing, and its tensors die with the step, so
+    /// memory does not grow with the steps.
+    /// </summary>
+    private Tensor Ascend(SpectrumCanvas canvas, Tensor start, Tensor target, int first)
     {
+        var transformSampler = new Random(unchecked((int)Seed));
         var spectrum = start.clone();
         var (firstMoment, secondMoment) = (torch.zeros_like(spectrum), torch.zeros_like(spectrum));
-        for (var step = 1; step <= transforms.Count; step++)
+        for (var step = 1; step <= Steps; step++)
         {
             using var stepScope = torch.NewDisposeScope();
-            var gradient = Gradient(canvas, spectrum, target, transforms[step - 1]);
+            var transforms = classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray();
+            var gradient = Gradient(canvas, spectrum, target, transforms[first..(first + (int)start.size(0))]);
             firstMoment.mul_(Beta1).add_(gradient, 1 - Beta1);
             secondMoment.mul_(Beta2).addcmul_(gradient, gradient, 1 - Beta2);
             var firstUnbiased = firstMoment / (1 - Math.Pow(Beta1, step));
@@ -145,6 +149,8 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
     /// <summary>dJ/dz: the images the spectra make are transformed for the forward pass; the penalties see them untransformed.</summary>
     private Tensor Gradient(SpectrumCanvas canvas, Tensor spectrum, Tensor target, IReadOnlyList<RandomScaleShift> transforms)
     {
+        // Its own scope, so the graph dies here and only the gradient reaches the step's scope.
+        using var scope = torch.NewDisposeScope();
         using var grad = torch.enable_grad();
         var z = spectrum.detach().requires_grad_();
         var x = canvas.Image(z);
