@@ -36,7 +36,7 @@ internal static class ExplainCommand
         var patch = (new Option<int?>("--patch") { HelpName = "pixels", Description = "occlusion: window side (default round(H/7), 4 for 28x28)." }).WholeNumber();
         var stride = (new Option<int?>("--stride") { HelpName = "pixels", Description = "occlusion: stride (default patch/2)." }).WholeNumber();
         var score = new Option<string?>("--score") { HelpName = "kind", Description = "logit or probability (default logit; probability for occlusion); not for activations." };
-        var internalBatch = (new Option<int?>("--internal-batch-size") { HelpName = "n", Description = "Most images per forward/backward pass (default 256)." }).WholeNumber();
+        var internalBatch = (new Option<int?>("--internal-batch-size") { HelpName = "n", Description = $"Most images per forward/backward pass (default {ModelMethod.DefaultInternalBatchSize})." }).WholeNumber();
         var seed = (new Option<int?>("--seed") { HelpName = "n", Description = "smoothgrad, smoothgrad_sq, vargrad, actmax: seed of the noise (default 0)." }).WholeNumber();
         var metrics = new Option<bool>("--metrics") { Description = "Also measure deletion and insertion AUC (saved as deletion_auc, insertion_auc [N]; means printed)." };
         var metricSteps = (new Option<int>("--metric-steps") { HelpName = "n", Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 }).WholeNumber();
@@ -112,7 +112,7 @@ internal static class ExplainCommand
         if (metricSteps is { } steps && explanation is Attribution)
         {
             // The monitor the training callback logs from, on this one explanation: its per-image AUCs.
-            var scores = new ExplanationMonitor(steps, settings.InternalBatchSize).Measure(model, images, [explanation]).Faithfulness[explanation.Method];
+            var scores = new ExplanationMonitor(steps, settings.InternalBatchSizeOrDefault).Measure(model, images, [explanation]).Faithfulness[explanation.Method];
             metrics = new() { ["deletion_auc"] = tensor(scores.Deletion.ToArray()), ["insertion_auc"] = tensor(scores.Insertion.ToArray()) };
         }
         else if (metricSteps is not null)

@@ -14,19 +14,19 @@ internal static class ExplainerCatalog
 
     private static readonly Dictionary<string, Func<nn.Module<Tensor, Tensor>, ExplainerSettings, IExplainer>> Explainers = new()
     {
-        ["vanilla"] = (m, s) => new VanillaGradients(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
-        ["gradinput"] = (m, s) => new GradientsInputs(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
-        ["smoothgrad"] = (m, s) => new SmoothGrad(m, s.Samples ?? 20, s.Noise ?? 0.15, s.Seed ?? 0, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
-        ["smoothgrad_sq"] = (m, s) => new SmoothGradSquared(m, s.Samples ?? 20, s.Noise ?? 0.15, s.Seed ?? 0, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
-        ["vargrad"] = (m, s) => new VarGrad(m, s.Samples ?? 20, s.Noise ?? 0.15, s.Seed ?? 0, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
+        ["vanilla"] = (m, s) => new VanillaGradients(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
+        ["gradinput"] = (m, s) => new GradientsInputs(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
+        ["smoothgrad"] = (m, s) => new SmoothGrad(m, s.Samples ?? 20, s.Noise ?? 0.15, s.Seed ?? 0, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
+        ["smoothgrad_sq"] = (m, s) => new SmoothGradSquared(m, s.Samples ?? 20, s.Noise ?? 0.15, s.Seed ?? 0, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
+        ["vargrad"] = (m, s) => new VarGrad(m, s.Samples ?? 20, s.Noise ?? 0.15, s.Seed ?? 0, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
         ["ig"] = (m, s) => new IntegratedGradients(m, s.Steps ?? 50, s.Rule ?? IntegrationRule.GaussLegendre,
-            s.Baseline is { } value ? tensor(value) : null, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256)
+            s.Baseline is { } value ? tensor(value) : null, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault)
         { ComputeDelta = true },
-        ["gradcam"] = (m, s) => new GradCam(m, s.Layer, guided: false, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
-        ["gradcampp"] = (m, s) => new GradCamPlusPlus(m, s.Layer, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
-        ["occlusion"] = (m, s) => new OcclusionSensitivity(m, s.Patch, s.Stride, 0, s.Score ?? ScoreKind.Probability, s.InternalBatchSize ?? 256),
-        ["fullgrad"] = (m, s) => new FullGrad(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSize ?? 256),
-        ["activations"] = (m, s) => new LayerActivations(m, s.Layer, s.InternalBatchSize ?? 256),
+        ["gradcam"] = (m, s) => new GradCam(m, s.Layer, guided: false, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
+        ["gradcampp"] = (m, s) => new GradCamPlusPlus(m, s.Layer, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
+        ["occlusion"] = (m, s) => new OcclusionSensitivity(m, s.Patch, s.Stride, 0, s.Score ?? ScoreKind.Probability, s.InternalBatchSizeOrDefault),
+        ["fullgrad"] = (m, s) => new FullGrad(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
+        ["activations"] = (m, s) => new LayerActivations(m, s.Layer, s.InternalBatchSizeOrDefault),
     };
 
     /// <summary>The method options (as <see cref="ExplainerSettings.GivenMethodFlags"/> names them) each method reads.</summary>
@@ -60,7 +60,7 @@ internal static class ExplainerCatalog
     /// <summary>Activation maximization of the ten classes over <paramref name="model"/>.</summary>
     internal static IClassVisualizer CreateClassVisualizer(nn.Module<Tensor, Tensor> model, ExplainerSettings settings) =>
         new ActivationMaximization(model, [.. Enumerable.Range(0, 10).Select(c => (long)c)], steps: settings.Steps ?? 100, seed: settings.Seed ?? 0,
-            score: settings.Score ?? ScoreKind.Logit, internalBatchSize: settings.InternalBatchSize ?? 256, reference: settings.Reference);
+            score: settings.Score ?? ScoreKind.Logit, internalBatchSize: settings.InternalBatchSizeOrDefault, reference: settings.Reference);
 
     /// <summary>The method options given that <paramref name="method"/> does not read.</summary>
     internal static IEnumerable<string> IgnoredFlags(string method, ExplainerSettings settings) =>

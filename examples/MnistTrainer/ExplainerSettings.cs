@@ -18,6 +18,9 @@ internal sealed record ExplainerSettings(
     int? Seed = null,
     Tensor? Reference = null)
 {
+    /// <summary>The internal batch size given, or the library's default.</summary>
+    internal int InternalBatchSizeOrDefault => InternalBatchSize ?? ModelMethod.DefaultInternalBatchSize;
+
     /// <summary>The method options given, by flag (--score and --internal-batch-size apply to every method but one and are left out).</summary>
     internal IEnumerable<string> GivenMethodFlags()
     {

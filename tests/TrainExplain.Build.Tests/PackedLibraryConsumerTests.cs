@@ -68,7 +68,7 @@ public sealed partial class PackedLibraryConsumerTests(PackedLibrary library) : 
             protected override Explanation Compute(ExplainContext context)
             {
                 var raw = context.Gradients(context.Request!).Input!.square();
-                return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, passes: 1);
+                return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Normalization.Percentile, passes: 1);
             }
 
             protected override IEnumerable<(string Name, string Value)> DescribeParameters() => base.DescribeParameters().Append(("power", "2"));

@@ -16,7 +16,7 @@ namespace TrainExplain.Explainers;
 /// images) and the transformations from one seeded sequence, drawn per class, so chunking changes nothing.
 /// Cost: <c>steps</c> passes.
 /// </summary>
-public sealed class ActivationMaximization : IClassVisualizer
+public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
 {
     // Adam's moment decays and denominator term, as Kingma and Ba's defaults; the start spectrum's standard deviation.
     private const double Beta1 = 0.9;
@@ -27,7 +27,6 @@ public sealed class ActivationMaximization : IClassVisualizer
     private readonly long[] classes;
     private readonly long[] imageShape;
     private readonly float[]? reference;
-    private readonly string? name;
 
     /// <summary>Creates the explainer.</summary>
     /// <param name="model">The model.</param>
@@ -51,12 +50,10 @@ public sealed class ActivationMaximization : IClassVisualizer
     /// <param name="zoom">Largest random zoom: each step scales each image by a factor in [1 - zoom, 1 + zoom].</param>
     public ActivationMaximization(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> classes, IReadOnlyList<long>? imageShape = null, int steps = 100,
         double? learningRate = null, double l2 = 0.1, double tv = 0.1, int jitter = 1, double low = 0, double high = 1, long seed = 0,
-        ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256, Tensor? reference = null, double decay = 1.5, double zoom = 0.1)
+        ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize, Tensor? reference = null, double decay = 1.5, double zoom = 0.1)
+        : base(model, score, internalBatchSize)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(classes);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(internalBatchSize);
-        (Model, Score, InternalBatchSize) = (model, score, internalBatchSize);
         if (classes.Count == 0 || classes.Any(c => c < 0))
         {
             throw new ArgumentException("Give at least one class, all non-negative.", nameof(classes));
@@ -79,26 +76,6 @@ public sealed class ActivationMaximization : IClassVisualizer
         this.classes = [.. classes];
         this.reference = reference is null ? null : ReferenceOf(reference, this.imageShape, low, high);
         (Steps, LearningRate, L2, TV, Jitter, Low, High, Seed, Decay, Zoom) = (steps, learningRate ?? 0.2, l2, tv, jitter, low, high, seed, decay, zoom);
-    }
-
-    /// <summary>The visualized model.</summary>
-    public nn.Module<Tensor, Tensor> Model { get; }
-
-    /// <summary>What S_c is.</summary>
-    public ScoreKind Score { get; }
-
-    /// <summary>The most images one forward/backward pass sees.</summary>
-    public int InternalBatchSize { get; }
-
-    /// <summary>The display name (default <c>ActivationMaximization</c>).</summary>
-    public string Name
-    {
-        get => name ?? nameof(ActivationMaximization);
-        init
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(value);
-            name = value;
-        }
     }
 
     /// <summary>The classes visualized, one picture each.</summary>
@@ -126,47 +103,40 @@ public sealed class ActivationMaximization : IClassVisualizer
     public double Zoom { get; }
 
     /// <inheritdoc />
-    public Explanation Visualize()
+    public Explanation Visualize() => Run([classes.Length, .. imageShape], (_, elapsed) =>
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        return EvalMode.Run(Model, () =>
-        {
-            using var scope = torch.NewDisposeScope();
-            var device = ModelDevice.Of(Model);
-            using var generator = new torch.Generator(unchecked((ulong)Seed));
-            var (channels, height, width) = (imageShape[0], imageShape[1], imageShape[2]);
-            var start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
-            var referenceImage = reference is null ? torch.full(imageShape, (Low + High) / 2, device: device) : torch.tensor(reference, imageShape, device: device);
-            var canvas = new SpectrumCanvas(referenceImage, FourierParameterization.Scale(height, width, Decay, device), Low, High);
-            var transformSampler = new Random(unchecked((int)Seed));
-            var transforms = Enumerable.Range(0, Steps)
-                .Select(_ => classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray()).ToList();
-            var target = torch.tensor(classes, device: device);
-            var (scoresBefore, probabilitiesBefore) = Evaluate(canvas.Image(start), target);
-            var parts = new List<Tensor>();
-            for (var first = 0; first < classes.Length; first += InternalBatchSize)
-            {
-                var count = Math.Min(InternalBatchSize, classes.Length - first);
-                var chunkTransforms = transforms.Select(step => step[first..(first + count)]).ToList();
-                parts.Add(Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), chunkTransforms));
-            }
-            var image = parts.Count == 1 ? parts[0] : torch.cat(parts);
-            var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
-            var host = ExplainContext.Host(image);
-            return new ClassImages(new ExplanationInfo(Name, Steps, Parameters(), clock.Elapsed), host, classes, scoresAfter, Low, High,
-                scoresBefore, probabilitiesBefore, probabilitiesAfter);
-        });
-    }
+        var device = ModelDevice.Of(Model);
+        using var generator = new torch.Generator(unchecked((ulong)Seed));
+        var (channels, height, width) = (imageShape[0], imageShape[1], imageShape[2]);
+        var start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
+        var referenceImage = reference is null ? torch.full(imageShape, (Low + High) / 2, device: device) : torch.tensor(reference, imageShape, device: device);
+        var canvas = new SpectrumCanvas(referenceImage, FourierParameterization.Scale(height, width, Decay, device), Low, High);
+        var target = torch.tensor(classes, device: device);
+        var (scoresBefore, probabilitiesBefore) = Evaluate(canvas.Image(start), target);
+        var image = Batched.Map(classes.Length, InternalBatchSize,
+            (first, count) => Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), (int)first));
+        var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
+        var host = ExplainContext.Host(image);
+        var info = new ExplanationInfo(Name, Steps, DescribeParameters().ToDictionary(p => p.Name, p => p.Value), elapsed());
+        return new ClassImages(info, host, classes, scoresAfter, Low, High, scoresBefore, probabilitiesBefore, probabilitiesAfter);
+    });
 
-    /// <summary>Adam ascent steps on the spectrum from <paramref name="start"/>; returns the final images.</summary>
-    private Tensor Ascend(SpectrumCanvas canvas, Tensor start, Tensor target, IReadOnlyList<RandomScaleShift[]> transforms)
+    /// <summary>
+    /// Adam ascent steps on the spectrum from <paramref name="start"/>, the classes from index <paramref name="first"/>
+    /// on; returns the final images. Each step draws every class's transformation from one sequence seeded with
+    /// <see cref="Seed"/> and keeps this chunk's, so chunking changes nothing, and its tensors die with the step, so
+    /// memory does not grow with the steps.
+    /// </summary>
+    private Tensor Ascend(SpectrumCanvas canvas, Tensor start, Tensor target, int first)
     {
+        var transformSampler = new Random(unchecked((int)Seed));
         var spectrum = start.clone();
         var (firstMoment, secondMoment) = (torch.zeros_like(spectrum), torch.zeros_like(spectrum));
-        for (var step = 1; step <= transforms.Count; step++)
+        for (var step = 1; step <= Steps; step++)
         {
             using var stepScope = torch.NewDisposeScope();
-            var gradient = Gradient(canvas, spectrum, target, transforms[step - 1]);
+            var transforms = classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray();
+            var gradient = Gradient(canvas, spectrum, target, transforms[first..(first + (int)start.size(0))]);
             firstMoment.mul_(Beta1).add_(gradient, 1 - Beta1);
             secondMoment.mul_(Beta2).addcmul_(gradient, gradient, 1 - Beta2);
             var firstUnbiased = firstMoment / (1 - Math.Pow(Beta1, step));
@@ -179,6 +149,8 @@ public sealed class ActivationMaximization : IClassVisualizer
     /// <summary>dJ/dz: the images the spectra make are transformed for the forward pass; the penalties see them untransformed.</summary>
     private Tensor Gradient(SpectrumCanvas canvas, Tensor spectrum, Tensor target, IReadOnlyList<RandomScaleShift> transforms)
     {
+        // Its own scope, so the graph dies here and only the gradient reaches the step's scope.
+        using var scope = torch.NewDisposeScope();
         using var grad = torch.enable_grad();
         var z = spectrum.detach().requires_grad_();
         var x = canvas.Image(z);
@@ -197,12 +169,7 @@ public sealed class ActivationMaximization : IClassVisualizer
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var outputs = new List<Tensor>();
-        for (long first = 0; first < image.size(0); first += InternalBatchSize)
-        {
-            outputs.Add(Model.call(image.narrow(0, first, Math.Min(InternalBatchSize, image.size(0) - first))));
-        }
-        var logits = torch.cat(outputs);
+        var logits = Batched.Map(image, InternalBatchSize, Model.call);
         if (logits.ndim != 2)
         {
             throw new ArgumentException($"The model's output has shape {logits.ShapeText()}; activation maximization needs logits [M, K].");
@@ -215,26 +182,23 @@ public sealed class ActivationMaximization : IClassVisualizer
         return (targets.Score(logits, target, ScoreKind.Logit).ToFloats(), targets.Score(logits, target, ScoreKind.Probability).ToFloats());
     }
 
-    private Dictionary<string, string> Parameters()
-    {
-        static string Text(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new()
-        {
-            ["classes"] = string.Join(",", classes),
-            ["steps"] = Text(Steps),
-            ["lr"] = Text(LearningRate),
-            ["l2"] = Text(L2),
-            ["tv"] = Text(TV),
-            ["jitter"] = Text(Jitter),
-            ["range"] = $"[{Text(Low)}, {Text(High)}]",
-            ["seed"] = Text(Seed),
-            ["decay"] = Text(Decay),
-            ["zoom"] = Text(Zoom),
-            ["reference"] = reference is null ? "middle" : "given",
-            ["score"] = Score.ToString().ToLowerInvariant(),
-            ["internal_batch_size"] = Text(InternalBatchSize),
-        };
-    }
+    /// <inheritdoc />
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() =>
+    [
+        ("classes", string.Join(",", classes)),
+        ("steps", Text(Steps)),
+        ("lr", Text(LearningRate)),
+        ("l2", Text(L2)),
+        ("tv", Text(TV)),
+        ("jitter", Text(Jitter)),
+        ("range", $"[{Text(Low)}, {Text(High)}]"),
+        ("seed", Text(Seed)),
+        ("decay", Text(Decay)),
+        ("zoom", Text(Zoom)),
+        ("reference", reference is null ? "middle" : "given"),
+        ("score", Score.ToString().ToLowerInvariant()),
+        .. base.DescribeParameters(),
+    ];
 
     /// <summary>The reference's values, checked: shape [C, H, W] and every value inside [low, high].</summary>
     private static float[] ReferenceOf(Tensor reference, long[] imageShape, double low, double high)

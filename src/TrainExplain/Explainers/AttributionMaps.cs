@@ -9,4 +9,4 @@ namespace TrainExplain.Explainers;
 /// <param name="Passes">Forward+backward passes per image.</param>
 /// <param name="LayerMap">The map at the layer's resolution [M, h, w], or null.</param>
 /// <param name="Delta">The completeness error per image [M], or null.</param>
-internal sealed record AttributionMaps(Tensor Raw, Func<Tensor, Tensor> Normalize, int Passes, Tensor? LayerMap, Tensor? Delta);
+internal sealed record AttributionMaps(Tensor Raw, Normalization Normalize, int Passes, Tensor? LayerMap, Tensor? Delta);

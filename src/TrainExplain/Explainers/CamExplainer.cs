@@ -68,10 +68,10 @@ public abstract class CamExplainer : Explainer
         if (cams.Count == 1)
         {
             var raw = Heatmaps.Upsample(cams[0], x.size(2), x.size(3));
-            return context.Attribution(raw.unsqueeze(1), raw, Heatmaps.MinMax, passes: 1, layerMap: cams[0]);
+            return context.Attribution(raw.unsqueeze(1), raw, Normalization.MinMax, passes: 1, layerMap: cams[0]);
         }
         var mean = torch.stack([.. cams.Select(cam => Heatmaps.Upsample(Heatmaps.MinMax(cam), x.size(2), x.size(3)))]).mean([0]);
-        return context.Attribution(mean.unsqueeze(1), mean, Heatmaps.MinMax, passes: 1);
+        return context.Attribution(mean.unsqueeze(1), mean, Normalization.MinMax, passes: 1);
     }
 
     /// <summary>A layer's output or gradient as [N, K, h, w], through <see cref="Reshape"/> when given.</summary>

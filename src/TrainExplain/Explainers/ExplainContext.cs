@@ -74,13 +74,7 @@ public sealed class ExplainContext
     }
 
     /// <summary>The starts and lengths of chunks of at most B items out of <paramref name="total"/>.</summary>
-    public IEnumerable<(long Start, long Length)> Chunks(long total)
-    {
-        for (long start = 0; start < total; start += explainer.InternalBatchSize)
-        {
-            yield return (start, Math.Min(explainer.InternalBatchSize, total - start));
-        }
-    }
+    public IEnumerable<(long Start, long Length)> Chunks(long total) => Batched.Chunks(total, explainer.InternalBatchSize);
 
     /// <summary>dS/dx at <paramref name="points"/> [M, C, H, W] (at most B of them) for their classes [M]: one forward and one backward.</summary>
     public Tensor InputGradient(Tensor points, Tensor pointClasses)
@@ -114,76 +108,54 @@ public sealed class ExplainContext
         {
             return shared.Select(request);
         }
-        var layers = request.Layers.Count;
-        var inputGradients = new List<Tensor>();
-        var activations = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
-        var layerGradients = Enumerable.Range(0, layers).Select(_ => new List<Tensor>()).ToList();
         var knownTargets = classes is not null;
-        var chunkClasses = new List<Tensor>();
-        var chunkScores = new List<Tensor>();
-        foreach (var (start, length) in Chunks(Count))
+        // Per chunk: [input gradient (when asked), each layer's activation, each layer's gradient, classes, scores].
+        var parts = Batched.MapEach(Count, explainer.InternalBatchSize, (start, length) =>
         {
             var pass = Pass(Inputs.narrow(0, start, length),
                 output => knownTargets ? classes!.narrow(0, start, length) : Targets.Resolve(output, start), request.Layers, request.InputGradient);
-            inputGradients.Add(pass.InputGradient);
-            for (var l = 0; l < layers; l++)
-            {
-                activations[l].Add(pass.Activations[l]);
-                layerGradients[l].Add(pass.LayerGradients[l]);
-            }
-            chunkClasses.Add(pass.Classes);
-            chunkScores.Add(pass.Scores);
-        }
+            return [.. request.InputGradient ? [pass.InputGradient] : Array.Empty<Tensor>(), .. pass.Activations, .. pass.LayerGradients, pass.Classes, pass.Scores];
+        });
         if (!knownTargets)
         {
-            classes = torch.cat(chunkClasses);
-            scores = torch.cat(chunkScores);
+            (classes, scores) = (parts[^2], parts[^1]);
         }
-        return new(request.InputGradient ? torch.cat(inputGradients) : null,
-            [.. activations.Select(a => torch.cat(a))], [.. layerGradients.Select(g => torch.cat(g))]);
+        var (layers, first) = (request.Layers.Count, request.InputGradient ? 1 : 0);
+        return new(request.InputGradient ? parts[0] : null, [.. parts.Skip(first).Take(layers)], [.. parts.Skip(first + layers).Take(layers)]);
     }
 
     /// <summary>S of <paramref name="points"/> [M, C, H, W] for classes [M], without gradients, chunked by B.</summary>
     public Tensor ScoresOf(Tensor points, Tensor pointClasses)
     {
         using var noGrad = torch.no_grad();
-        var parts = Chunks(points.size(0))
-            .Select(c => Targets.Score(explainer.Model.call(points.narrow(0, c.Start, c.Length)), pointClasses.narrow(0, c.Start, c.Length), explainer.Score))
-            .ToList();
-        return parts.Count == 1 ? parts[0] : torch.cat(parts);
+        return Batched.Map(points.size(0), explainer.InternalBatchSize,
+            (start, length) => Targets.Score(explainer.Model.call(points.narrow(0, start, length)), pointClasses.narrow(0, start, length), explainer.Score));
     }
 
     /// <summary>
-    /// The result of an input-space method, built from device tensors: the heatmaps are <paramref name="normalize"/>d
-    /// from the <paramref name="saliency"/> [N, H, W], which of its maps are flat is found beside them
-    /// (<see cref="Heatmaps.IsFlat"/>); raw maps, saliency, heatmaps, flat flags and extras go to the host once each.
+    /// The result of an input-space method, built from device tensors: the heatmaps are the
+    /// <paramref name="normalization"/> of the <paramref name="saliency"/> [N, H, W], which of its maps are flat is
+    /// found beside them (<see cref="Heatmaps.IsFlat"/>); raw maps, saliency, heatmaps, flat flags and extras go to the
+    /// host once each.
     /// </summary>
     /// <param name="raw">The raw attributions, [N, C, H, W] or [N, 1, H, W].</param>
     /// <param name="saliency">The map the display normalizes and the faithfulness metrics order pixels by, [N, H, W].</param>
-    /// <param name="normalize">The per-image normalization to [0, 1], e.g. <see cref="Heatmaps.Percentile"/>.</param>
+    /// <param name="normalization">The per-image normalization to [0, 1] and its words for the colour bar, e.g. <see cref="Normalization.Percentile"/>.</param>
     /// <param name="passes">Forward+backward passes per image.</param>
     /// <param name="layerMap">The map at the layer's resolution [N, h, w], for CAM methods.</param>
     /// <param name="delta">The completeness error per image [N], for integrated gradients.</param>
-    public Attribution Attribution(Tensor raw, Tensor saliency, Func<Tensor, Tensor> normalize, int passes, Tensor? layerMap = null, Tensor? delta = null)
+    public Attribution Attribution(Tensor raw, Tensor saliency, Normalization normalization, int passes, Tensor? layerMap = null, Tensor? delta = null)
     {
-        ArgumentNullException.ThrowIfNull(normalize);
+        ArgumentNullException.ThrowIfNull(normalization);
         ArgumentNullException.ThrowIfNull(saliency);
-        MapsSink?.Invoke(new AttributionMaps(raw, normalize, passes, layerMap, delta));
-        var (hostRaw, hostSaliency, hostHeatmaps) = (Host(raw), Host(saliency), Host(normalize(saliency)));
+        MapsSink?.Invoke(new AttributionMaps(raw, normalization, passes, layerMap, delta));
+        var (hostRaw, hostSaliency, hostHeatmaps) = (Host(raw), Host(saliency), Host(normalization.Apply(saliency)));
         var flatMaps = Heatmaps.IsFlat(saliency).ToBools();
         var (hostLayerMap, hostDelta) = (layerMap is null ? null : Host(layerMap), delta is null ? null : Host(delta));
         var (targetArray, scoreArray) = (TargetArray(), ScoreArray());
         return new Attribution(Info(passes), hostRaw, hostSaliency, hostHeatmaps, HostInputs(), targetArray, scoreArray, hostLayerMap, hostDelta,
-            NormalizationOf(normalize), flatMaps);
+            normalization.Description, flatMaps);
     }
-
-    /// <summary>The library's normalizations in words, for the colour bar; another is named by its method.</summary>
-    private static string NormalizationOf(Func<Tensor, Tensor> normalize) => normalize.Method switch
-    {
-        var m when m == ((Func<Tensor, Tensor>)Heatmaps.Percentile).Method => "per image: 0 = no saliency, 1 = the image's 99th percentile or more",
-        var m when m == ((Func<Tensor, Tensor>)Heatmaps.MinMax).Method => "per image: 0 = its minimum, 1 = its maximum",
-        var m => $"per image by {m.Name}",
-    };
 
     /// <summary>What the result says about this call: method, cost, parameters and the time so far (take it last).</summary>
     public ExplanationInfo Info(int passes)
@@ -271,17 +243,13 @@ public sealed class ExplainContext
     private void ForwardForTargets()
     {
         using var noGrad = torch.no_grad();
-        var chunkClasses = new List<Tensor>();
-        var chunkScores = new List<Tensor>();
-        foreach (var (start, length) in Chunks(Count))
+        var parts = Batched.MapEach(Count, explainer.InternalBatchSize, (start, length) =>
         {
             var output = explainer.Model.call(Inputs.narrow(0, start, length));
-            var c = Targets.Resolve(output, start);
-            chunkClasses.Add(c);
-            chunkScores.Add(Targets.Score(output, c, explainer.Score));
-        }
-        classes = torch.cat(chunkClasses);
-        scores = torch.cat(chunkScores);
+            var chunkClasses = Targets.Resolve(output, start);
+            return [chunkClasses, Targets.Score(output, chunkClasses, explainer.Score)];
+        });
+        (classes, scores) = (parts[0], parts[1]);
     }
 
     /// <summary>One pass's gradients, scores and classes.</summary>

@@ -1,55 +1,23 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Runtime.InteropServices;
-
 namespace TrainExplain.Explainers;
 
 /// <summary>
-/// The shared frame of every input explainer: checks the inputs, runs the model in eval mode (restoring its mode
-/// after), opens a dispose scope so nothing the method makes outlives the call, finds the targets and their scores,
-/// and times the call. Subclasses implement <see cref="Compute"/> with the helpers of <see cref="ExplainContext"/>; a
+/// The frame of every input explainer, on the frame every method shares (<see cref="ModelMethod"/>: eval mode, a
+/// dispose scope per call, timing): checks the inputs, finds the targets and their scores, and builds the call's
+/// <see cref="ExplainContext"/>. Subclasses implement <see cref="Compute"/> with the helpers of <see cref="ExplainContext"/>; a
 /// one-pass method also says what it needs from the pass (<see cref="SharedPassRequest"/>), so an
 /// <see cref="ExplainerSet"/> can serve several methods with one forward+backward pass. Gradients are taken with
 /// <c>torch.autograd.backward</c> restricted to the call's own tensors (its <c>inputs</c>), so the parameters' <c>.grad</c> that training accumulates is
 /// never touched. Third-party methods derive from this class as the built-in ones do.
 /// </summary>
-public abstract class Explainer : IExplainer
+public abstract class Explainer : ModelMethod, IExplainer
 {
-    private readonly string? name;
-
     /// <summary>Creates the explainer.</summary>
     /// <param name="model">The model, returning logits [N, K] (or any output, with <see cref="Targets.Output"/>).</param>
     /// <param name="score">What S_c is for class targets: the logit or the softmax probability.</param>
     /// <param name="internalBatchSize">The most images one forward/backward pass sees.</param>
-    protected Explainer(nn.Module<Tensor, Tensor> model, ScoreKind score, int internalBatchSize)
+    protected Explainer(nn.Module<Tensor, Tensor> model, ScoreKind score, int internalBatchSize) : base(model, score, internalBatchSize)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(internalBatchSize);
-        (Model, Score, InternalBatchSize) = (model, score, internalBatchSize);
     }
-
-    /// <summary>The explained model.</summary>
-    public nn.Module<Tensor, Tensor> Model { get; }
-
-    /// <summary>What S_c is for class targets.</summary>
-    public ScoreKind Score { get; }
-
-    /// <summary>The most images one forward/backward pass sees (METHODS.md's B, default 256).</summary>
-    public int InternalBatchSize { get; }
-
-    /// <summary>The display name (default: the method's name, with the layer in brackets when one was named, e.g. <c>GradCam[conv1]</c>).</summary>
-    public string Name
-    {
-        get => name ?? DefaultName;
-        init
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(value);
-            name = value;
-        }
-    }
-
-    /// <summary>The name used when none is given.</summary>
-    protected virtual string DefaultName => GetType().Name;
 
     /// <inheritdoc />
     public Explanation Explain(Tensor inputs, Targets targets)
@@ -78,23 +46,13 @@ public abstract class Explainer : IExplainer
     /// </summary>
     protected internal virtual Tensor SaliencyOf(Tensor raw) => Heatmaps.ChannelReduction(raw);
 
-    /// <summary>The method's parameters as (name, value) text pairs.</summary>
-    protected internal virtual IEnumerable<(string Name, string Value)> DescribeParameters() => [("internal_batch_size", Text(InternalBatchSize))];
-
-    /// <summary>Invariant text of a number.</summary>
-    protected static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
-
     /// <summary>Explains checked inputs with a request resolved by the caller (or here when null) and, when given, a shared pass.</summary>
     internal Explanation Run(Tensor inputs, Targets targets, GradientRequest? request, GradientPass? shared, HostInputs host, TimeSpan sharedTime)
-    {
-        var clock = Stopwatch.StartNew();
-        return InEvalMode(inputs, () =>
+        => Run(inputs.shape, (scope, elapsed) =>
         {
-            using var scope = torch.NewDisposeScope();
             var resolved = request ?? SharedPassRequest(inputs);
-            return Compute(new ExplainContext(this, scope, inputs, targets, resolved, shared, host, () => clock.Elapsed + sharedTime));
+            return Compute(new ExplainContext(this, scope, inputs, targets, resolved, shared, host, () => elapsed() + sharedTime));
         });
-    }
 
     /// <summary>
     /// Runs the method on checked <paramref name="inputs"/> (a <see cref="NoiseTunnel"/>'s noisy copies, with the model
@@ -123,12 +81,12 @@ public abstract class Explainer : IExplainer
     }
 
     /// <summary><see cref="SharedPassRequest"/> in eval mode, for a set that plans its passes.</summary>
-    internal GradientRequest? RequestFor(Tensor inputs) => InEvalMode(inputs, () => SharedPassRequest(inputs));
+    internal GradientRequest? RequestFor(Tensor inputs) => InEvalMode(inputs.shape, () => SharedPassRequest(inputs));
 
     /// <summary>Runs, in eval mode, the pass that serves <paramref name="request"/> for <paramref name="users"/> methods.</summary>
     /// <remarks>The pass's tensors belong to <paramref name="scope"/>, the scope of the caller that shares them.</remarks>
     internal GradientPass SharedPass(Tensor inputs, Targets targets, GradientRequest request, int users, DisposeScope scope, HostInputs host) =>
-        InEvalMode(inputs, () => new ExplainContext(this, scope, inputs, targets, request, shared: null, host, () => TimeSpan.Zero).SharedPass(request, users));
+        InEvalMode(inputs.shape, () => new ExplainContext(this, scope, inputs, targets, request, shared: null, host, () => TimeSpan.Zero).SharedPass(request, users));
 
     /// <summary>Checks a batch and its targets once, before any tensor work.</summary>
     internal static void CheckInputs(Tensor inputs, Targets targets)
@@ -154,27 +112,4 @@ public abstract class Explainer : IExplainer
             throw new ArgumentException($"The inputs hold {notFinite} NaN or infinite values.", nameof(inputs));
         }
     }
-
-    /// <summary>
-    /// Runs <paramref name="work"/> with the model in eval mode, restoring its mode after, exceptions included. An error
-    /// that TorchSharp or libtorch raises inside the model (a wrong channel count, say) keeps its type and gains the
-    /// shape of the inputs, which its own message does not always name; libtorch's C++ backtrace stays in the inner exception only.
-    /// </summary>
-    private T InEvalMode<T>(Tensor inputs, Func<T> work)
-    {
-        try
-        {
-            return EvalMode.Run(Model, work);
-        }
-        catch (ExternalException e)
-        {
-            throw new ExternalException(ModelFailure(inputs, e), e);
-        }
-        catch (ArgumentException e) when (e.TargetSite?.DeclaringType?.Assembly == typeof(torch).Assembly)
-        {
-            throw new ArgumentException(ModelFailure(inputs, e), e);
-        }
-    }
-
-    private string ModelFailure(Tensor inputs, Exception e) => $"{Name} failed on inputs of shape {inputs.ShapeText()}: {LibTorchMessages.WithoutBacktrace(e.Message)}";
 }

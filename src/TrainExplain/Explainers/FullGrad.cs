@@ -9,7 +9,7 @@ namespace TrainExplain.Explainers;
 /// and minmax-normalized per image; the input term G_0 = sum over C of |x * dS_c/dx|, minmax;
 /// raw = G_0 + sum_l G_l [N, 1, H, W]; heatmap: minmax. All gradients come from one backward pass.
 /// </summary>
-public sealed class FullGrad(nn.Module<Tensor, Tensor> model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256) : Explainer(model, score, internalBatchSize)
+public sealed class FullGrad(nn.Module<Tensor, Tensor> model, ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize) : Explainer(model, score, internalBatchSize)
 {
     /// <inheritdoc />
     protected override Explanation Compute(ExplainContext context)
@@ -24,7 +24,7 @@ public sealed class FullGrad(nn.Module<Tensor, Tensor> model, ScoreKind score = 
             var term = (gradients.LayerGradients[l] * bias).abs().sum(1);
             total += Heatmaps.MinMax(Heatmaps.Upsample(term, x.size(2), x.size(3)));
         }
-        return context.Attribution(total.unsqueeze(1), total, Heatmaps.MinMax, passes: 1);
+        return context.Attribution(total.unsqueeze(1), total, Normalization.MinMax, passes: 1);
     }
 
     /// <inheritdoc />

@@ -14,7 +14,7 @@ public sealed class GradCam : CamExplainer
     /// <param name="guided">Whether gradients are gated by positive activations and positive gradients.</param>
     /// <param name="score">What S_c is.</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
-    public GradCam(nn.Module<Tensor, Tensor> model, string? layer = null, bool guided = false, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+    public GradCam(nn.Module<Tensor, Tensor> model, string? layer = null, bool guided = false, ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
         : base(model, layer is null ? null : [layer], score, internalBatchSize) => Guided = guided;
 
     /// <summary>Grad-CAM over several layers from one pass: the mean of their normalized, upsampled maps (<see cref="CamExplainer"/>).</summary>
@@ -23,7 +23,7 @@ public sealed class GradCam : CamExplainer
     /// <param name="guided">Whether gradients are gated by positive activations and positive gradients.</param>
     /// <param name="score">What S_c is.</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
-    public GradCam(nn.Module<Tensor, Tensor> model, IReadOnlyList<string> layers, bool guided = false, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+    public GradCam(nn.Module<Tensor, Tensor> model, IReadOnlyList<string> layers, bool guided = false, ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
         : base(model, layers ?? throw new ArgumentNullException(nameof(layers)), score, internalBatchSize) => Guided = guided;
 
     /// <summary>Whether gradients are gated by positive activations and positive gradients.</summary>

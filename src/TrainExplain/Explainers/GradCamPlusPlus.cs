@@ -12,7 +12,7 @@ public sealed class GradCamPlusPlus : CamExplainer
     /// <param name="layer">The dotted name of the layer, or null for the last Conv2d.</param>
     /// <param name="score">What S_c is.</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
-    public GradCamPlusPlus(nn.Module<Tensor, Tensor> model, string? layer = null, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+    public GradCamPlusPlus(nn.Module<Tensor, Tensor> model, string? layer = null, ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
         : base(model, layer is null ? null : [layer], score, internalBatchSize)
     {
     }
@@ -22,7 +22,7 @@ public sealed class GradCamPlusPlus : CamExplainer
     /// <param name="layers">The dotted names of the layers, at least one.</param>
     /// <param name="score">What S_c is.</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
-    public GradCamPlusPlus(nn.Module<Tensor, Tensor> model, IReadOnlyList<string> layers, ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256)
+    public GradCamPlusPlus(nn.Module<Tensor, Tensor> model, IReadOnlyList<string> layers, ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
         : base(model, layers ?? throw new ArgumentNullException(nameof(layers)), score, internalBatchSize)
     {
     }

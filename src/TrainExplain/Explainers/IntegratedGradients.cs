@@ -32,7 +32,7 @@ public sealed class IntegratedGradients : Explainer
     /// <param name="score">What S_c is.</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
     public IntegratedGradients(nn.Module<Tensor, Tensor> model, int steps = 50, IntegrationRule rule = IntegrationRule.GaussLegendre, Tensor? baseline = null,
-        ScoreKind score = ScoreKind.Logit, int internalBatchSize = 256) : base(model, score, internalBatchSize)
+        ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize) : base(model, score, internalBatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(steps, MaxSteps);
         var (points, weights) = Quadrature.For(rule, steps);
@@ -98,7 +98,7 @@ public sealed class IntegratedGradients : Explainer
             baselineScores = context.ScoresOf(reference, classes);
         }
         var delta = baselineScores is null ? null : raw.flatten(1).sum(1) - (context.Scores - baselineScores);
-        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, Steps, delta: delta);
+        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Normalization.Percentile, Steps, delta: delta);
     }
 
     /// <inheritdoc />

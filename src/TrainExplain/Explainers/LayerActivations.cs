@@ -6,7 +6,7 @@ namespace TrainExplain.Explainers;
 /// ActivationsVisualization. The layer is named by its dotted module name (default: the last Conv2d in forward order).
 /// Cost: 1 forward.
 /// </summary>
-public sealed class LayerActivations(nn.Module<Tensor, Tensor> model, string? layer = null, int internalBatchSize = 256)
+public sealed class LayerActivations(nn.Module<Tensor, Tensor> model, string? layer = null, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
     : Explainer(model, ScoreKind.Logit, internalBatchSize)
 {
     /// <summary>The dotted name of the layer, or null for the last Conv2d.</summary>

@@ -15,7 +15,7 @@ internal sealed class NoiseSums(long images, bool squares) : IDisposable
     private Tensor? delta;
 
     /// <summary>The wrapped method's normalization, null before the first call.</summary>
-    internal Func<Tensor, Tensor>? Normalize { get; private set; }
+    internal Normalization? Normalize { get; private set; }
 
     /// <summary>The wrapped method's passes per image.</summary>
     internal int Passes { get; private set; }

@@ -18,7 +18,7 @@ public sealed class OcclusionSensitivity : Explainer
     /// <param name="score">What S_c is (default the probability).</param>
     /// <param name="internalBatchSize">The most images per pass.</param>
     public OcclusionSensitivity(nn.Module<Tensor, Tensor> model, int? patch = null, int? stride = null, double fill = 0, ScoreKind score = ScoreKind.Probability,
-        int internalBatchSize = 256) : base(model, score, internalBatchSize)
+        int internalBatchSize = ModelMethod.DefaultInternalBatchSize) : base(model, score, internalBatchSize)
     {
         if (patch is < 1)
         {
@@ -71,7 +71,7 @@ public sealed class OcclusionSensitivity : Explainer
         var count = coverage.sum(dim: 0L);
         var mean = d.transpose(0, 1).matmul(coverage) / torch.where(count > 0, count, torch.ones_like(count));
         var raw = mean.view(n, 1, height, width);
-        return context.Attribution(raw, SaliencyOf(raw), Heatmaps.MinMax, (int)windows);
+        return context.Attribution(raw, SaliencyOf(raw), Normalization.MinMax, (int)windows);
     }
 
     /// <summary>ReLU(raw) [N, H, W]: the windows whose occlusion lowers the score.</summary>

@@ -1,3 +1,5 @@
+using TrainExplain.Explainers;
+
 namespace TrainExplain.Metrics;
 
 /// <summary>
@@ -17,7 +19,7 @@ internal sealed class DeletionInsertion
     /// <param name="steps">S, the number of steps of each curve.</param>
     /// <param name="fill">The value of deleted (not yet inserted) pixels.</param>
     /// <param name="internalBatchSize">The most masked images one forward pass sees.</param>
-    public DeletionInsertion(nn.Module<Tensor, Tensor> model, int steps = 16, double fill = 0, int internalBatchSize = 256)
+    public DeletionInsertion(nn.Module<Tensor, Tensor> model, int steps = 16, double fill = 0, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
@@ -91,19 +93,16 @@ internal sealed class DeletionInsertion
     private Tensor Probabilities(Tensor x, Tensor ranks, Tensor counts, Tensor targets, bool insert)
     {
         var (n, perImage) = (x.size(0), (long)Steps + 1);
-        var parts = new List<Tensor>();
-        for (long start = 0; start < n * perImage; start += InternalBatchSize)
+        return Batched.Map(n * perImage, InternalBatchSize, (start, length) =>
         {
-            using var chunk = torch.NewDisposeScope();
-            var items = torch.arange(start, Math.Min(start + InternalBatchSize, n * perImage), device: x.device);
+            var items = torch.arange(start, start + length, device: x.device);
             var (image, step) = (items.div(perImage, rounding_mode: RoundingMode.floor), items.remainder(perImage));
             var chosen = ranks.index_select(0, image) < counts.index_select(0, step).unsqueeze(1);
             var keep = (insert ? chosen : chosen.logical_not()).view(-1, 1, x.size(2), x.size(3)).to(x.dtype);
             var masked = (x.index_select(0, image) * keep) + (Fill * (1 - keep));
             var probabilities = torch.nn.functional.softmax(Model.call(masked), 1);
-            parts.Add(probabilities.gather(1, targets.index_select(0, image).unsqueeze(1)).squeeze(1).MoveToOuterDisposeScope());
-        }
-        return torch.cat(parts).view(n, perImage);
+            return probabilities.gather(1, targets.index_select(0, image).unsqueeze(1)).squeeze(1);
+        }).view(n, perImage);
     }
 
     /// <summary>The trapezoid AUC of curves [N, S + 1] over [0, 1].</summary>

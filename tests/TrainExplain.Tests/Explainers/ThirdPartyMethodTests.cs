@@ -1,12 +1,13 @@
 using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 
 namespace TrainExplain.Tests.Explainers;
 
 /// <summary>
 /// Issue 12, item 7: a method written outside the library, from the public API only (<see cref="Explainer"/>,
-/// <see cref="ExplainContext"/>, <see cref="GradientRequest"/>, <see cref="Heatmaps"/>), gets the shared frame and
-/// shares the gradient pass of an <see cref="ExplainerSet"/> as the built-in methods do. (The packed-library consumer
-/// test builds the same kind of method without this assembly's access to internals.)
+/// <see cref="ExplainContext"/>, <see cref="GradientRequest"/>, <see cref="Heatmaps"/>, <see cref="Normalization"/>),
+/// gets the shared frame and shares the gradient pass of an <see cref="ExplainerSet"/> as the built-in methods do. (The
+/// packed-library consumer test builds the same kind of method without this assembly's access to internals.)
 /// </summary>
 public sealed class ThirdPartyMethodTests
 {
@@ -19,7 +20,7 @@ public sealed class ThirdPartyMethodTests
         {
             var gradient = context.Gradients(context.Request!).Input!;
             var raw = gradient.square();
-            return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Heatmaps.Percentile, passes: 1);
+            return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Normalization.Percentile, passes: 1);
         }
 
         protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() => base.DescribeParameters().Append(("power", "2"));
@@ -38,8 +39,36 @@ public sealed class ThirdPartyMethodTests
             var gradients = context.Gradients(context.Request!);
             var map = (gradients.Activations[0] * gradients.LayerGradients[0]).sum(1);
             var raw = Heatmaps.Upsample(map, context.Inputs.size(2), context.Inputs.size(3));
-            return context.Attribution(raw.unsqueeze(1), raw, Heatmaps.MinMax, passes: 1, layerMap: map);
+            return context.Attribution(raw.unsqueeze(1), raw, Normalization.MinMax, passes: 1, layerMap: map);
         }
+    }
+
+    /// <summary>Vanilla gradients with a normalization of its own: the saliency clamped to [0, 1], named in words.</summary>
+    private sealed class ClampedGradients(nn.Module<Tensor, Tensor> model) : Explainer(model, ScoreKind.Logit, internalBatchSize: 256)
+    {
+        internal const string Description = "per image: the saliency clamped to [0, 1]";
+
+        protected override Explanation Compute(ExplainContext context)
+        {
+            var gradient = context.Gradients(GradientRequest.InputOnly).Input!;
+            return context.Attribution(gradient, Heatmaps.ChannelReduction(gradient), new Normalization(maps => maps.clamp(0, 1), Description), passes: 1);
+        }
+    }
+
+    [Fact]
+    public void AMethodsOwnNormalizationMakesItsHeatmapsAndNamesItselfOnTheColourBar()
+    {
+        torch.manual_seed(80);
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.NestedConvNet();
+        // In a set too, which passes the method's result through as it is.
+        var results = new ExplainerSet([new ClampedGradients(model), new VanillaGradients(model)]).Explain(torch.rand([3, 1, 8, 8]), Targets.Predicted);
+        using var clamped = (Attribution)results[0];
+        using var vanilla = (Attribution)results[1];
+        Assert.Equal(vanilla.Saliency.clamp(0, 1).ToFloats(), clamped.Heatmaps.ToFloats());
+        Assert.Equal(ClampedGradients.Description, clamped.Normalization);
+        Assert.Equal($"heat, {ClampedGradients.Description}", clamped.Legend().Normalization);
+        Assert.Equal("description", Assert.Throws<ArgumentException>(() => new Normalization(maps => maps, " ")).ParamName);
     }
 
     [Fact]

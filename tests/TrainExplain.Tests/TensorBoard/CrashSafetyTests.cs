@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Reflection;
 using TrainExplain.Testing;
+using TrainExplain.Tests.Support;
 
 namespace TrainExplain.Tests.TensorBoard;
 
@@ -17,7 +17,7 @@ public sealed class CrashSafetyTests
     {
         using var directory = new TemporaryDirectory();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var child = Process.Start(ChildStartInfo(directory.Path))!;
+        using var child = Process.Start(ChildProcesses.StartInfo("EventWriterChildPath", directory.Path))!;
         long flushed = 0;
         try
         {
@@ -38,26 +38,5 @@ public sealed class CrashSafetyTests
         var steps = EventFileReader.ReadFile(file).Scalars("count").Select(x => x.Step).ToList();
         Assert.True(steps.Count >= flushed, $"{flushed} scalars were flushed before the kill but only {steps.Count} were read back.");
         Assert.Equal(Enumerable.Range(0, steps.Count).Select(i => (long)i), steps);
-    }
-
-    private static ProcessStartInfo ChildStartInfo(string logDir)
-    {
-        var childPath = typeof(CrashSafetyTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .SingleOrDefault(a => a.Key == "EventWriterChildPath")?.Value
-            ?? throw new InvalidOperationException("The test assembly lacks the AssemblyMetadata 'EventWriterChildPath' set by its project file.");
-        if (!File.Exists(childPath))
-        {
-            throw new FileNotFoundException($"The event writer child '{childPath}' is not built.", childPath);
-        }
-
-        // dotnet test and MSBuild set DOTNET_HOST_PATH; a test executable started directly finds dotnet on PATH.
-        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
-        return new ProcessStartInfo(host)
-        {
-            ArgumentList = { "exec", childPath, logDir },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
     }
 }
