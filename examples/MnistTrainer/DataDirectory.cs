@@ -17,9 +17,14 @@ internal static class DataDirectory
             {
                 ImageDataset.CheckMnistFolder(option);
             }
+            catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+            {
+                // These messages name the folder already.
+                throw new ArgumentException($"--data: {e.Message}", e);
+            }
             catch (IOException e)
             {
-                throw new ArgumentException($"--data: {e.Message}", e);
+                throw new ArgumentException($"--data {option}: {e.Message}", e);
             }
             return option;
         }
