@@ -1,5 +1,3 @@
-using System.Collections;
-using System.IO.Compression;
 using TorchSharp.PyBridge;
 using TrainExplain.Data.SafeTensors;
 
@@ -11,7 +9,8 @@ namespace TrainExplain.Data;
 /// as PyTorch. PyBridge validates little, so every file is checked first against the file's own length and the model's
 /// state dict: a truncated, hostile or mismatched file ends in one <see cref="InvalidDataException"/> that names the
 /// file (or a <see cref="WeightsMismatchException"/> naming the tensor when it reads well but does not fit), before any
-/// weight of the model changes and before any allocation that the file's claims size.
+/// weight of the model changes and before any allocation that the file's claims size. A PyTorch file's tensors are
+/// copied in by <see cref="PyTorchStateDict"/>, by storage, offset and stride, so non-contiguous ones load too.
 /// </summary>
 public static class ModelWeights
 {
@@ -62,8 +61,9 @@ public static class ModelWeights
         }
         else
         {
-            Match(path, expected, Guard(path, () => PyTorchTensors(path)));
-            Guard(path, () => model.load_py(path, strict: true));
+            using var file = Guard(path, () => PyTorchStateDict.Open(path));
+            Match(path, expected, file.Records.ToDictionary(r => r.Key, r => ((ScalarType?)r.Value.Dtype, r.Value.Shape)));
+            Guard(path, () => file.CopyInto(model));
         }
     }
 
@@ -86,42 +86,6 @@ public static class ModelWeights
     }
 
     private static bool IsSafeTensors(string path) => path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// The shape of every tensor a PyTorch zip file holds, read from its pickle without reading tensor data, each checked
-    /// against the bytes its storage record really has.
-    /// </summary>
-    private static Dictionary<string, (ScalarType? Dtype, long[] Shape)> PyTorchTensors(string path)
-    {
-        using var stream = File.OpenRead(path);
-        Span<byte> signature = stackalloc byte[4];
-        if (stream.ReadAtLeast(signature, 4, throwOnEndOfStream: false) < 4 || !signature.SequenceEqual("PK\u0003\u0004"u8))
-        {
-            throw new InvalidDataException("not a PyTorch zip archive; save it with torch.save(model.state_dict(), path) (PyTorch 1.6 or later) or as .safetensors");
-        }
-        stream.Position = 0;
-        using var archive = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-        var storedBytes = archive.Entries.Select(e => e.Length).ToArray();
-        if (storedBytes.Sum() > 16 * stream.Length + (1 << 20))
-        {
-            throw new InvalidDataException($"the archive claims {storedBytes.Sum()} bytes once unpacked from a {stream.Length}-byte file; PyTorch stores weights unpacked");
-        }
-        stream.Position = 0;
-        var unpickled = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true, skipTensorRead: true);
-        var tensors = new Dictionary<string, (ScalarType?, long[])>();
-        foreach (DictionaryEntry entry in unpickled)
-        {
-            using var record = new PyTorchStorageRecord(entry.Value!);
-            var name = (string)entry.Key;
-            var needed = checked(record.ElementsSpanned() * record.ElementSize);
-            if (record.ArchiveIndex < 0 || record.ArchiveIndex >= storedBytes.Length || needed > storedBytes[record.ArchiveIndex])
-            {
-                throw new InvalidDataException($"tensor '{name}' of shape {HostCopies.FormatShape(record.Shape)} needs {needed} bytes but its storage holds {(record.ArchiveIndex >= 0 && record.ArchiveIndex < storedBytes.Length ? storedBytes[record.ArchiveIndex] : 0)}");
-            }
-            tensors[name] = (record.Dtype, record.Shape);
-        }
-        return tensors;
-    }
 
     /// <summary>Every name and shape of the file against the model's state dict, as strict load_state_dict does, with the first difference named.</summary>
     private static void Match(string path, Dictionary<string, (ScalarType Dtype, long[] Shape)> model, Dictionary<string, (ScalarType? Dtype, long[] Shape)> file)

@@ -11,12 +11,13 @@ internal sealed class PyTorchStorageRecord : IDisposable
 {
     private readonly Stream? data;
 
-    internal PyTorchStorageRecord(object constructorArgs)
+    /// <exception cref="InvalidDataException">The entry <paramref name="name"/> is not a tensor.</exception>
+    internal PyTorchStorageRecord(string name, object? constructorArgs)
     {
-        var type = constructorArgs.GetType();
-        T Read<T>(string property) => type.GetProperty(property, BindingFlags.Public | BindingFlags.Instance)?.GetValue(constructorArgs) is T value
+        var type = constructorArgs?.GetType();
+        T Read<T>(string property) => type?.GetProperty(property, BindingFlags.Public | BindingFlags.Instance)?.GetValue(constructorArgs) is T value
             ? value
-            : throw new InvalidDataException($"the state dict holds a {type.Name} without a {property}; save a state dict of tensors (TorchSharp.PyBridge 1.4.4's reader)");
+            : throw new InvalidDataException($"the state dict's entry '{name}' is not a tensor; expected a state_dict (a dict of parameter names to tensors); save model.state_dict()");
         data = Read<Stream>("Data");
         (ArchiveIndex, Dtype, StorageOffset, Shape, Stride) = (Read<int>("ArchiveIndex"), Read<ScalarType>("DType"), Read<int>("StorageOffset"), Read<long[]>("Shape"), Read<long[]>("Stride"));
         if (Shape.Length != Stride.Length || Shape.Any(s => s < 0) || Stride.Any(s => s < 0) || StorageOffset < 0)

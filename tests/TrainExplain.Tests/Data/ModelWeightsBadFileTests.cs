@@ -111,12 +111,22 @@ public sealed class ModelWeightsBadFileTests(PyTorchWeightFiles files) : IClassF
 
     [Theory]
     [InlineData("legacy.pt", "not a PyTorch zip archive")]
-    [InlineData("whole_model.pt", "not a readable weights file")]
+    [InlineData("whole_model.pt", "not a readable weights file: a PyTorch file that holds a whole model (torch.save(model)), not a state_dict")]
+    [InlineData("tensor_top.pt", "not a readable weights file: a PyTorch file whose top level is a tensor, not a state_dict (a dict of parameter names to tensors); save model.state_dict()")]
+    [InlineData("list_top.pt", "a PyTorch file whose top level is a list, not a state_dict")]
+    [InlineData("device_entry.pt", "a PyTorch file that holds a Python object other than tensors, which this reader cannot rebuild; expected a state_dict")]
+    [InlineData("number_entry.pt", "the state dict's entry 'version' is not a tensor; expected a state_dict")]
     public void FilesThatAreNotAStateDictInTheZipFormatAreRefused(string name, string problem)
     {
         PythonTorch.SkipUnlessAvailable();
         using var model = WeightsTestModels.Net();
         var error = WeightsAssert.Refused<InvalidDataException>(model, files[name]);
         Assert.Contains(problem, error.Message);
+        // The reader's own types (PyBridge's, its unpickler's, .NET's) stay out of the message; the inner exception keeps them.
+        Assert.DoesNotMatch("Hashtable|ObjectConstructor|ConstructorArgs|ClassDict|System\\.|PyBridge|Unable to cast", error.Message);
+        if (name != "number_entry.pt")
+        {
+            Assert.NotNull(error.InnerException);
+        }
     }
 }

@@ -20,6 +20,7 @@ public sealed class ModelWeightsPyTorchInteropTests(PyTorchWeightFiles files) : 
 
     [Theory]
     [InlineData("pytorch.pt")]
+    [InlineData("strided.pt")]
     [InlineData("pytorch.safetensors")]
     public void WeightsWrittenByPyTorchLoadStrictlyAndGiveItsOutputs(string name)
     {

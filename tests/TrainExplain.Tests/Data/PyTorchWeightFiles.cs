@@ -36,6 +36,18 @@ public sealed class PyTorchWeightFiles : IDisposable
             torch.save(net((8, 6)).state_dict(), "wider.pt")
             torch.save(state, "legacy.pt", _use_new_zipfile_serialization=False)
             torch.save(model, "whole_model.pt")
+            torch.save(torch.zeros(3), "tensor_top.pt")
+            torch.save([state["fc.weight"]], "list_top.pt")
+            torch.save(collections.OrderedDict(state, device=torch.device("cpu")), "device_entry.pt")
+            torch.save(collections.OrderedDict(state, version=3), "number_entry.pt")
+            def strided(tensor):
+                # The same values in another layout: dimensions in reverse order, at offset 3 of a storage twice as large.
+                storage = torch.zeros(2 * tensor.numel() + 3, dtype=tensor.dtype)
+                view = storage[3:3 + tensor.numel()].reshape(tuple(reversed(tensor.shape))).permute(tuple(reversed(range(tensor.dim()))))
+                view.copy_(tensor)
+                assert tensor.dim() < 2 or not view.is_contiguous()
+                return view
+            torch.save(collections.OrderedDict((k, strided(v)) for k, v in state.items()), "strided.pt")
             class ClaimedView:
                 # Pickles as torch.save pickles a tensor, with a shape and stride of our choosing over a real storage.
                 def __init__(self, storage, size, stride):
