@@ -58,12 +58,12 @@ internal sealed partial class RunOutputs : IDisposable
         CreateFolder(logDir, "--logdir");
         if (runName is not null)
         {
-            return TryClaim(Path.Combine(logDir, runName), savePath) ?? throw Taken(Path.Combine(logDir, runName), runName);
+            return TryClaim(Path.Combine(logDir, runName), "--run-name", savePath) ?? throw Taken(Path.Combine(logDir, runName), runName);
         }
         var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         for (var suffix = 1; suffix <= MaxDefaultSuffix; suffix++)
         {
-            if (TryClaim(Path.Combine(logDir, suffix == 1 ? stamp : $"{stamp}-{suffix}"), savePath) is { } claimed)
+            if (TryClaim(Path.Combine(logDir, suffix == 1 ? stamp : $"{stamp}-{suffix}"), "--logdir", savePath) is { } claimed)
             {
                 return claimed;
             }
@@ -170,12 +170,13 @@ internal sealed partial class RunOutputs : IDisposable
     /// <summary>
     /// Claims an empty (or new) folder with the lock file, which holds this process's id; null when another run has it
     /// or had it. A lock left by a killed run is no longer held (the system releases a dead process's locks): in an
-    /// otherwise empty folder it is taken over, and said so.
+    /// otherwise empty folder it is taken over, and said so. A folder that cannot be made or written is blamed on
+    /// <paramref name="flag"/>: <c>--run-name</c> when it was given (its name may be too long, or a file's).
     /// </summary>
-    private static RunOutputs? TryClaim(string runDirectory, string? savePath)
+    private static RunOutputs? TryClaim(string runDirectory, string flag, string? savePath)
     {
         var full = Path.GetFullPath(runDirectory);
-        CreateFolder(full, "--logdir");
+        CreateFolder(full, flag);
         var lockPath = Path.Combine(full, LockName);
         FileStream runLock;
         string? stale;
@@ -192,7 +193,7 @@ internal sealed partial class RunOutputs : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ArgumentException($"--logdir: cannot write files in {full} ({Reason(e, lockPath, full)}).", e);
+            throw new ArgumentException($"{flag}: cannot write files in {full} ({Reason(e, lockPath, full)}).", e);
         }
         // Empty but for the lock: no run (TensorBoardWriter.HoldsRun, the library's rule, which its writer applies too), and
         // nothing else that the run's weights and images could overwrite.

@@ -62,6 +62,23 @@ public sealed class TrainOutputTests : IDisposable
     }
 
     [Fact]
+    public void ARunFolderThatCannotBeMadeIsBlamedOnRunName()
+    {
+        FashionMnist.Require();
+        var logdir = Directory.CreateDirectory(Path.Combine(root, "runs")).FullName;
+        File.WriteAllText(Path.Combine(logdir, "afile"), "not a folder");
+        var (fileCode, _, fileError) = Cli.Run("train", "--data", Data, "--logdir", logdir, "--run-name", "afile");
+        var (longCode, _, longError) = Cli.Run("train", "--data", Data, "--logdir", logdir, "--run-name", new string('r', 300));
+
+        Assert.Equal((2, 2), (fileCode, longCode));
+        Assert.StartsWith($"error: --run-name: cannot create the folder {Path.Combine(logdir, "afile")} (", fileError);
+        Assert.StartsWith("error: --run-name: cannot create the folder", longError);
+        Assert.DoesNotContain("--logdir", fileError + longError);
+        Cli.AssertOneLineErrors(fileError);
+        Assert.Equal(["afile"], Directory.EnumerateFileSystemEntries(logdir).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void AReusedRunNameIsRefusedAndTheFirstRunIsKept()
     {
         FashionMnist.Require();
