@@ -90,6 +90,10 @@ internal static class ExplainCommand
             ? ExplainImages(method, model, settings, source, target, device, metricSteps, out var metrics, out var labels)
             : VisualizeClasses(model, settings, source, metricSteps, out metrics, out labels);
         OutputFolder.Publish("--out", [(tensors, path => explanation.SaveTensors(path, metrics)), (png, path => explanation.SaveFigure(path, labels))]);
+        if (ExplainerCatalog.ExplainsInputs(method))
+        {
+            Console.WriteLine($"images: {source.Describe()}");
+        }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{explanation.Method}: {explanation.Targets.Length} {(ExplainerCatalog.ExplainsInputs(method) ? "images" : "classes")}, targets [{string.Join(", ", explanation.Targets)}], {explanation.Elapsed.TotalMilliseconds:F0} ms"));
         if (metrics is not null)

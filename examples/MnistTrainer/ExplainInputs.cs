@@ -52,6 +52,15 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         }
     }
 
+    /// <summary>
+    /// Where the images come from, in words, for the command's summary: with --indices it names the folder, which without
+    /// --data is found as <see cref="DataDirectory.Resolve"/> says (MNIST_DIR, ./data/mnist or Debian's Fashion-MNIST).
+    /// </summary>
+    internal string Describe() =>
+        SafeTensorsPath is not null ? $"--input {SafeTensorsPath}"
+        : Indices is not null ? $"--indices {Indices} of the test split in {Path.GetFullPath(DataDirectory.Resolve(DataDirectoryOption))}"
+        : $"--images ({Images.Length} files)";
+
     /// <summary>Loads images [N, 1, 28, 28] in [0, 1] and, where the source has them, labels [N] onto <paramref name="device"/>, after <see cref="Check"/>.</summary>
     internal (Tensor images, Tensor? labels) Load(Device device)
     {

@@ -82,6 +82,14 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
+    public void IndicesWithoutDataSayWhichFolderTheImagesCameFrom()
+    {
+        FashionMnist.Require();
+        var output = Cli.Succeed(Explain("vanilla", "--indices", "0-1", "--out", Path.Combine(root, "indices")));
+        Assert.Contains($"images: --indices 0-1 of the test split in {Path.GetFullPath(DataDirectory.Resolve(null))}\n", output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void ADataFolderOfFashionMnistNamesTheClassesAndActivationMaximizationIsLabelledToo()
     {
         FashionMnist.Require();
