@@ -148,7 +148,8 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         var pixels = new float[paths.Count * pixelsPerImage];
         for (var i = 0; i < paths.Count; i++)
         {
-            var gray = ReadPng(paths[i], path => ImageFile.Load(path)).ToChannels(1);
+            // A transparent pixel is black: the model was trained on digits drawn on black.
+            var gray = ReadPng(paths[i], path => ImageFile.Load(path)).CompositeOverBlack().ToChannels(1);
             if (gray.Pixels.Length != pixelsPerImage)
             {
                 throw new InvalidDataException($"--images {paths[i]} changed size after its header was checked.");

@@ -4,6 +4,19 @@ namespace TrainExplain.Tests.Imaging;
 
 public sealed class ImageTests
 {
+    [Fact]
+    public void CompositeOverBlack_ScalesEachColorByItsAlphaAndDropsIt()
+    {
+        // Gray+alpha: 200 at alpha 128 is round(200 * 128 / 255) = 100; opaque stays, transparent is 0.
+        var grayAlpha = new Image(3, 1, 2, [200, 128, 200, 255, 200, 0]);
+        Assert.Equal(new Image(3, 1, 1, [100, 200, 0]), grayAlpha.CompositeOverBlack());
+        // RGBA: each of R, G, B alike; 255 at alpha 1 is 1.
+        var rgba = new Image(2, 1, 4, [255, 100, 51, 51, 255, 255, 255, 1]);
+        Assert.Equal(new Image(2, 1, 3, [51, 20, 10, 1, 1, 1]), rgba.CompositeOverBlack());
+        var rgb = new Image(1, 1, 3, [1, 2, 3]);
+        Assert.Same(rgb, rgb.CompositeOverBlack());
+    }
+
     [Theory]
     [InlineData(0, 1, 1)]
     [InlineData(1, 0, 1)]
