@@ -87,6 +87,9 @@ public class NoiseTunnel : Explainer
         return context.Attribution(raw, SaliencyOf(raw), sums.Normalize!, checked(Samples * sums.Passes), sums.LayerMap(Aggregation, Samples), delta);
     }
 
+    /// <summary>The wrapped method's layers.</summary>
+    internal override void ResolveLayers(Tensor probe) => Inner.ResolveLayers(probe);
+
     /// <summary>The wrapped method's saliency.</summary>
     protected internal override Tensor SaliencyOf(Tensor raw) => Inner.SaliencyOf(raw);
 
