@@ -55,6 +55,13 @@ public abstract class Explainer : ModelMethod, IExplainer
         return Model.call(probe).shape;
     });
 
+    /// <summary>
+    /// The parameters as used for one call's inputs (<see cref="ExplainContext.Inputs"/>): a value that a default
+    /// resolves from the inputs (occlusion's window from the image size) is given as the number used. The default is
+    /// <see cref="ModelMethod.DescribeParameters()"/>.
+    /// </summary>
+    protected internal virtual IEnumerable<(string Name, string Value)> DescribeParameters(ExplainContext context) => DescribeParameters();
+
     /// <summary>The method: an explanation of <see cref="ExplainContext.Inputs"/> (inside a dispose scope, model in eval mode).</summary>
     protected abstract Explanation Compute(ExplainContext context);
 

@@ -94,6 +94,6 @@ public class NoiseTunnel : Explainer
     protected internal override Tensor SaliencyOf(Tensor raw) => Inner.SaliencyOf(raw);
 
     /// <summary>The wrapped method's parameters, then the samples, noise and seed.</summary>
-    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() =>
-        Inner.DescribeParameters().Concat([("samples", Text(Samples)), ("noise", Text(Noise)), ("seed", Text(Seed))]);
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters(ExplainContext context) =>
+        Inner.DescribeParameters(context).Concat([("samples", Text(Samples)), ("noise", Text(Noise)), ("seed", Text(Seed))]);
 }
