@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TrainExplain.Explainers;
 using TrainExplain.Imaging;
 using TrainExplain.Metrics;
@@ -86,14 +87,35 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         return ExplanationOutputs.TagOf(explainer.Name);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Checks, before the first epoch trains, what would otherwise fail only at the first explained epoch: each
+    /// explainer explains the trained model, the validation batch and targets are valid, and a probe pass of the first
+    /// validation image (eval mode, no gradients) resolves every layer the explainers name and goes through the model.
+    /// </summary>
     /// <exception cref="InvalidOperationException">An explainer explains another model than the one being trained.</exception>
+    /// <exception cref="ArgumentException">A bad validation batch, a layer name the model lacks (the message names the explainer, the layer and the layers there are), or a batch shape the model cannot take.</exception>
     public void OnTrainBegin(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (Explainers.FirstOrDefault(e => !ReferenceEquals(e.Model, context.Model)) is { } other)
         {
             throw new InvalidOperationException($"{other.Name} explains another model than the one being trained; build the explainer with the trained model.");
+        }
+        Explainer.CheckInputs(inputs, targets);
+        using var scope = torch.NewDisposeScope();
+        var probe = inputs.narrow(0, 0, 1).to(context.Device);
+        foreach (var explainer in Explainers.OfType<Explainer>())
+        {
+            try
+            {
+                explainer.Probe(probe);
+            }
+            catch (Exception e) when (e is ArgumentException or ExternalException)
+            {
+                throw new ArgumentException(
+                    $"{explainer.Name} cannot explain the validation batch of shape {inputs.ShapeText()} with this model; the probe pass before the first epoch failed: {e.Message}",
+                    nameof(explainers), e);
+            }
         }
     }
 

@@ -160,7 +160,7 @@ public sealed class ExplainContext
     /// <summary>What the result says about this call: method, cost, parameters and the time so far (take it last).</summary>
     public ExplanationInfo Info(int passes)
     {
-        var parameters = explainer.DescribeParameters()
+        var parameters = explainer.DescribeParameters(this)
             .Append(("score", Targets.IsOutputFunction ? Targets.Description : explainer.Score.ToString().ToLowerInvariant()))
             .Append(("targets", Targets.Description));
         if (shared is { Users: > 1 })

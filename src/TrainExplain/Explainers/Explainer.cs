@@ -34,6 +34,34 @@ public abstract class Explainer : ModelMethod, IExplainer
     /// </summary>
     protected internal virtual GradientRequest? SharedPassRequest(Tensor inputs) => null;
 
+    /// <summary>
+    /// Resolves every layer this method names (or finds by default) on <paramref name="probe"/>, so a wrong name fails
+    /// here; called in eval mode. The default resolves those of <see cref="SharedPassRequest"/>.
+    /// </summary>
+    internal virtual void ResolveLayers(Tensor probe) => _ = SharedPassRequest(probe);
+
+    /// <summary>
+    /// A probe before any real work: in eval mode and without gradients, resolves the method's layers and runs
+    /// <paramref name="probe"/> (one image) forward, so a wrong layer name or an input the model cannot take fails now.
+    /// </summary>
+    /// <returns>The shape of the model's output.</returns>
+    /// <exception cref="ArgumentException">A named layer the model does not have (the message lists those it has).</exception>
+    /// <exception cref="System.Runtime.InteropServices.ExternalException">The model refuses inputs of this shape (the message names the method and the shape).</exception>
+    internal long[] Probe(Tensor probe) => InEvalMode(probe.shape, () =>
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        ResolveLayers(probe);
+        return Model.call(probe).shape;
+    });
+
+    /// <summary>
+    /// The parameters as used for one call's inputs (<see cref="ExplainContext.Inputs"/>): a value that a default
+    /// resolves from the inputs (occlusion's window from the image size) is given as the number used. The default is
+    /// <see cref="ModelMethod.DescribeParameters()"/>.
+    /// </summary>
+    protected internal virtual IEnumerable<(string Name, string Value)> DescribeParameters(ExplainContext context) => DescribeParameters();
+
     /// <summary>The method: an explanation of <see cref="ExplainContext.Inputs"/> (inside a dispose scope, model in eval mode).</summary>
     protected abstract Explanation Compute(ExplainContext context);
 

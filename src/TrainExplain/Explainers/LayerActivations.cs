@@ -32,5 +32,8 @@ public sealed class LayerActivations(nn.Module<Tensor, Tensor> model, string? la
     }
 
     /// <inheritdoc />
+    internal override void ResolveLayers(Tensor probe) => _ = LayerResolver.Resolve(Model, Layer, probe);
+
+    /// <inheritdoc />
     protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() => base.DescribeParameters().Append(("layer", Layer ?? "last Conv2d"));
 }

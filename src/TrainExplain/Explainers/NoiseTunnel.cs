@@ -87,10 +87,13 @@ public class NoiseTunnel : Explainer
         return context.Attribution(raw, SaliencyOf(raw), sums.Normalize!, checked(Samples * sums.Passes), sums.LayerMap(Aggregation, Samples), delta);
     }
 
+    /// <summary>The wrapped method's layers.</summary>
+    internal override void ResolveLayers(Tensor probe) => Inner.ResolveLayers(probe);
+
     /// <summary>The wrapped method's saliency.</summary>
     protected internal override Tensor SaliencyOf(Tensor raw) => Inner.SaliencyOf(raw);
 
     /// <summary>The wrapped method's parameters, then the samples, noise and seed.</summary>
-    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() =>
-        Inner.DescribeParameters().Concat([("samples", Text(Samples)), ("noise", Text(Noise)), ("seed", Text(Seed))]);
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters(ExplainContext context) =>
+        Inner.DescribeParameters(context).Concat([("samples", Text(Samples)), ("noise", Text(Noise)), ("seed", Text(Seed))]);
 }

@@ -45,8 +45,7 @@ public sealed class OcclusionSensitivity : Explainer
     {
         var x = context.Inputs;
         var (n, height, width) = (context.Count, x.size(2), x.size(3));
-        var side = Patch ?? (int)Math.Max(1, Math.Round(height / 7.0, MidpointRounding.ToEven));
-        var stride = Stride ?? Math.Max(1, side / 2);
+        var (side, stride) = WindowOf(height);
         if (side > height || side > width)
         {
             throw new ArgumentException($"The occlusion window ({side}) is larger than the {height}x{width} image.");
@@ -109,7 +108,18 @@ public sealed class OcclusionSensitivity : Explainer
         return torch.tensor(masks, [corners.Count, 1, height, width], device: like.device).to(like.dtype);
     }
 
-    /// <inheritdoc />
-    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() =>
-        base.DescribeParameters().Concat([("patch", Patch?.ToString() ?? "round(H/7)"), ("stride", Stride?.ToString() ?? "p/2"), ("fill", Text(Fill))]);
+    /// <summary>The window side p and stride s used for images <paramref name="height"/> high: the given ones, or the defaults max(1, round(H/7)) and max(1, p/2).</summary>
+    private (int Side, int Stride) WindowOf(long height)
+    {
+        var side = Patch ?? (int)Math.Max(1, Math.Round(height / 7.0, MidpointRounding.ToEven));
+        return (side, Stride ?? Math.Max(1, side / 2));
+    }
+
+    /// <summary>The patch and stride as used on these inputs (numbers, also where they default), and the fill.</summary>
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters(ExplainContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (side, stride) = WindowOf(context.Inputs.size(2));
+        return base.DescribeParameters(context).Concat([("patch", Text(side)), ("stride", Text(stride)), ("fill", Text(Fill))]);
+    }
 }

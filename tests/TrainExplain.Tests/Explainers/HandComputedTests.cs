@@ -96,6 +96,13 @@ public sealed class HandComputedTests
         // p = round(12 / 7) = 2, s = 1: corners 0..10 in each direction.
         Assert.Equal(11 * 11, explanation.Passes);
         Assert.Equal("probability", explanation.Parameters["score"]);
+        // The parameters and the caption give the numbers used, not the rule.
+        Assert.Equal(("2", "1"), (explanation.Parameters["patch"], explanation.Parameters["stride"]));
+        Assert.Contains("patch: 2, stride: 1, fill: 0", explanation.Caption);
+        using var givenPatch = new OcclusionSensitivity(model, patch: 5).Explain(torch.rand([1, 1, 12, 12]), Targets.Predicted);
+        Assert.Equal(("5", "2"), (givenPatch.Parameters["patch"], givenPatch.Parameters["stride"]));
+        using var tunnelled = new NoiseTunnel(new OcclusionSensitivity(model), samples: 1).Explain(torch.rand([1, 1, 12, 12]), Targets.Predicted);
+        Assert.Equal(("2", "1"), (tunnelled.Parameters["patch"], tunnelled.Parameters["stride"]));
     }
 
     [Fact]

@@ -54,6 +54,7 @@ public sealed class LayerNamingTests
         Assert.Equal([2L, 6, 6], byDefault.LayerMap!.shape);
         Assert.Equal([2L, 8, 8], first.LayerMap!.shape);
         Assert.Equal(refine.LayerMap!.ToFloats(), byDefault.LayerMap.ToFloats());
+        Assert.Equal("refine (last Conv2d)", byDefault.Parameters["layer"]);
         using var activations = new LayerActivations(model).Explain(x, Targets.Predicted);
         Assert.Equal([2L, 8, 6, 6], activations.Raw.shape);
     }
