@@ -148,7 +148,13 @@ public sealed class ExplainContext
     {
         ArgumentNullException.ThrowIfNull(normalization);
         ArgumentNullException.ThrowIfNull(saliency);
-        MapsSink?.Invoke(new AttributionMaps(raw, normalization, passes, layerMap, delta));
+        if (MapsSink is { } sink)
+        {
+            // A noise tunnel's copies: the maps go to its sums on the device, and the result, which nobody reads, is
+            // neither normalized, checked for flat maps nor copied to the host (per chunk, on a GPU, that was 4 copies).
+            sink(new AttributionMaps(raw, normalization, passes, layerMap, delta));
+            return new Attribution(Info(passes), raw, saliency, saliency.alias(), Inputs, TargetArray(), ScoreArray(), flatMaps: new bool[Count]);
+        }
         var (hostRaw, hostSaliency, hostHeatmaps) = (Host(raw), Host(saliency), Host(normalization.Apply(saliency)));
         var flatMaps = Heatmaps.IsFlat(saliency).ToBools();
         var (hostLayerMap, hostDelta) = (layerMap is null ? null : Host(layerMap), delta is null ? null : Host(delta));
