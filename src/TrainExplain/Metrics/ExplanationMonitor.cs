@@ -17,20 +17,17 @@ public sealed class ExplanationMonitor
     /// <summary>The name the random pixel order's figures go under.</summary>
     public const string RandomName = "random";
 
-    private readonly int? internalBatchSize;
+    private readonly int internalBatchSize;
     private readonly Dictionary<string, float[]> previousSaliency = [];
 
     /// <summary>Creates the monitor.</summary>
     /// <param name="steps">S, the steps of each deletion and insertion curve.</param>
-    /// <param name="internalBatchSize">The most masked images one forward pass sees, or null for <see cref="DeletionInsertion"/>'s default.</param>
+    /// <param name="internalBatchSize">The most masked images one forward pass sees.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> or <paramref name="internalBatchSize"/> is not positive.</exception>
-    public ExplanationMonitor(int steps = 16, int? internalBatchSize = null)
+    public ExplanationMonitor(int steps = 16, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        if (internalBatchSize is { } size)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size, nameof(internalBatchSize));
-        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(internalBatchSize);
         (Steps, this.internalBatchSize) = (steps, internalBatchSize);
     }
 
@@ -68,7 +65,7 @@ public sealed class ExplanationMonitor
             return new ExplanationMeasurement(faithfulness, stability, scalars);
         }
         using var scope = torch.NewDisposeScope();
-        var metric = internalBatchSize is { } size ? new DeletionInsertion(model, Steps, internalBatchSize: size) : new DeletionInsertion(model, Steps);
+        var metric = new DeletionInsertion(model, Steps, internalBatchSize: internalBatchSize);
         foreach (var attribution in attributions)
         {
             var clock = Stopwatch.StartNew();
