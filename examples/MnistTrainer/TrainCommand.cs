@@ -8,6 +8,7 @@ using TorchSharp;
 using TrainExplain.Callbacks;
 using TrainExplain.Data;
 using TrainExplain.Explainers;
+using TrainExplain.Metrics;
 using TrainExplain.Numerics;
 using TrainExplain.TensorBoard;
 using TrainExplain.Training;
@@ -200,12 +201,15 @@ internal static class TrainCommand
     [
         .. new[] { TrainingLogKeys.ValidationLoss, TrainingLogKeys.ValidationAccuracy }.Select(key => ScalarsCallback.TagOf(key)).Select(scalar =>
             new HParamMetric(scalar.Tag) { Description = scalar.Description, Dataset = HParamDataset.Validation }),
-        .. measured.SelectMany(explainer => new[] { "deletion_auc", "insertion_auc" }.Select(metric =>
-            new HParamMetric($"faithfulness/{explainer.Name}/{metric}")
-            {
-                Description = $"{explainer.Name}'s mean {metric.Replace('_', ' ')} on the explained batch ({(metric == "deletion_auc" ? "lower" : "higher")} is more faithful).",
-                Dataset = HParamDataset.Validation,
-            })),
+        .. measured.SelectMany(explainer => new[]
+        {
+            (Tag: ExplanationMonitor.DeletionTag(explainer.Name), Metric: "deletion auc", Better: "lower"),
+            (Tag: ExplanationMonitor.InsertionTag(explainer.Name), Metric: "insertion auc", Better: "higher"),
+        }.Select(auc => new HParamMetric(auc.Tag)
+        {
+            Description = $"{explainer.Name}'s mean {auc.Metric} on the explained batch ({auc.Better} is more faithful).",
+            Dataset = HParamDataset.Validation,
+        })),
     ];
 
     /// <summary>One callback for the input explainers of <c>--explainers</c>, or null when there are none.</summary>
