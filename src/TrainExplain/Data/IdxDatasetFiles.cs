@@ -56,10 +56,7 @@ internal sealed record IdxDatasetFiles(string TrainImages, string TrainLabels, s
         // Refused by kind before anything opens them: reading a FIFO waits for a writer forever.
         foreach (var file in found)
         {
-            if (FileKinds.Of(file!) is var fileKind and not FileKind.Regular)
-            {
-                throw new IOException($"'{file}' is {fileKind.Describe()}, not an IDX file.");
-            }
+            InputFiles.RequireRegular(file!, "an IDX file");
         }
         return new IdxDatasetFiles(found[0]!, found[1]!, found[2]!, found[3]!);
     }
