@@ -9,7 +9,7 @@ namespace TrainExplain.Callbacks;
 /// Every <c>every</c> epochs, synthesizes what the model looks for in each class with an <see cref="IClassVisualizer"/>
 /// (activation maximization) and writes the pictures as <see cref="ExplainerCallback"/> does: one grid under
 /// <c>explain/&lt;Name&gt;</c> (each picture labelled with its class and the probability the model gives it), its time as
-/// <c>time/explain/&lt;Name&gt;</c>, a PNG per epoch under the image folder, and at the end of training one evolution
+/// <c>time/explain_ms/&lt;Name&gt;</c>, a PNG per epoch under the image folder, and at the end of training one evolution
 /// figure (<c>explain/&lt;Name&gt;/evolution</c>) of the pictures over the epochs.
 /// </summary>
 public sealed class ClassVisualizationCallback : ITrainingCallback
@@ -67,7 +67,7 @@ public sealed class ClassVisualizationCallback : ITrainingCallback
             LibraryWarnings.Write($"epoch {context.Epoch}: {visualizer.Name} has {notFinite} NaN or infinite pixel values of {pictures.Raw.numel()}; its pictures show NaN as black.");
         }
         var labels = TileLabels.ForClassImages(pictures, classNames);
-        outputs.Write(Tag, pictures, context.Epoch,
+        outputs.Write(visualizer.Name, pictures, context.Epoch,
             $"{visualizer.Name}: one synthesized image per class ({string.Join(", ", labels.Select(l => l.ExplainedClass))}), in that order, left to right then top to bottom. " +
             "Under each picture: 'expl' the class it was made for and the softmax probability the model gives that class for it. The caption names the epoch and the method's parameters; " +
             $"the gray bar under the grid spans the model's input range.", labels);

@@ -10,7 +10,7 @@ namespace TrainExplain.Callbacks;
 /// <summary>
 /// Explains a fixed validation batch with any <see cref="IExplainer"/>s every <see cref="ExplainerCallbackOptions.Every"/>
 /// epochs and writes the pictures: for each method one grid of overlays per step under the tag
-/// <c>explain/&lt;Name&gt;</c>, the method's time as <c>time/explain/&lt;Name&gt;</c>, and, given an image folder, a PNG per
+/// <c>explain/&lt;Name&gt;</c>, the method's time in milliseconds as <c>time/explain_ms/&lt;Name&gt;</c>, and, given an image folder, a PNG per
 /// epoch under <c>&lt;folder&gt;/&lt;name&gt;/</c> (the tag's name in lower case, <c>[layer]</c> as <c>-layer</c>). It also
 /// logs what an <see cref="ExplanationMonitor"/> finds: how faithful (deletion and insertion AUC, Petsiuk et al. 2018) and
 /// how settled (Spearman rank correlation with the previous explained epoch) each method's maps are. This one class replaces tf-explain's seven near-identical
@@ -140,7 +140,7 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
             var labels = TileLabelsOf(context, explanations[0].Targets);
             for (var i = 0; i < explanations.Count; i++)
             {
-                outputs.Write(TagOf(Explainers[i]), explanations[i], context.Epoch, GridDescription(explanations[i], labels is not null), labels);
+                outputs.Write(Explainers[i].Name, explanations[i], context.Epoch, GridDescription(explanations[i], labels is not null), labels);
                 WarnNotFinite(explanations[i], context.Epoch);
             }
             if (monitor is not null && !targets.IsOutputFunction)

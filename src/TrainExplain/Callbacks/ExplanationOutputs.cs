@@ -9,7 +9,7 @@ namespace TrainExplain.Callbacks;
 /// <summary>
 /// Where an image-writing callback's pictures go, and how: each explanation's tiles are rendered once, composed into a
 /// labelled figure (caption, tiles, colour bar) and PNG-encoded once, then logged under its tag, optionally as samples,
-/// with the call's time as <c>time/&lt;tag&gt;</c>, and saved as <c>&lt;imageFolder&gt;/&lt;folder of the tag&gt;/epoch_NNN.png</c>.
+/// with the call's time as <c>time/explain_ms/&lt;Name&gt;</c>, and saved as <c>&lt;imageFolder&gt;/&lt;folder of the tag&gt;/epoch_NNN.png</c>.
 /// It keeps the first images' small tiles of every epoch, so that <see cref="WriteEvolutions"/> can show at the end of
 /// training how each method's explanations changed.
 /// </summary>
@@ -22,6 +22,9 @@ internal sealed class ExplanationOutputs(TensorBoardWriter? writer, string? imag
 
     /// <summary>The tag of a method's grid: <c>explain/&lt;Name&gt;</c>.</summary>
     internal static string TagOf(string name) => $"explain/{name}";
+
+    /// <summary>The tag of a method's time per call, in milliseconds: <c>time/explain_ms/&lt;Name&gt;</c>.</summary>
+    internal static string TimeTagOf(string name) => $"time/explain_ms/{name}";
 
     /// <summary>The tag of a grid's evolution figure: <c>explain/&lt;Name&gt;/evolution</c>.</summary>
     internal static string EvolutionTagOf(string tag) => $"{tag}/evolution";
@@ -44,9 +47,10 @@ internal sealed class ExplanationOutputs(TensorBoardWriter? writer, string? imag
         return folder.Replace("\0", "").ToString();
     }
 
-    /// <summary>Writes <paramref name="explanation"/> under <paramref name="tag"/> for <paramref name="epoch"/>, each tile with its label in <paramref name="labels"/> (if given).</summary>
-    internal void Write(string tag, Explanation explanation, int epoch, string description, IReadOnlyList<TileLabel>? labels)
+    /// <summary>Writes <paramref name="explanation"/> of the method <paramref name="name"/> under its tag (<see cref="TagOf"/>) for <paramref name="epoch"/>, each tile with its label in <paramref name="labels"/> (if given).</summary>
+    internal void Write(string name, Explanation explanation, int epoch, string description, IReadOnlyList<TileLabel>? labels)
     {
+        var tag = TagOf(name);
         var tiles = explanation.RenderImages(render);
         var figure = EncodedImage.Encode(explanation.ComposeFigure(tiles, labels, string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}: {explanation.Caption}"), render));
         if (writer is not null)
@@ -56,7 +60,7 @@ internal sealed class ExplanationOutputs(TensorBoardWriter? writer, string? imag
             {
                 writer.AddImageSamples($"{tag}/samples", tiles, epoch, description: $"{description} One sample per image, unlabelled.");
             }
-            writer.AddScalar($"time/{tag}", (float)explanation.Elapsed.TotalMilliseconds, epoch,
+            writer.AddScalar(TimeTagOf(name), (float)explanation.Elapsed.TotalMilliseconds, epoch,
                 description: $"Milliseconds that {explanation.Method} took on the batch, host copy included (in a shared pass, its share); drawing and writing the pictures not included.");
         }
         Save(tag, string.Create(CultureInfo.InvariantCulture, $"epoch_{epoch:D3}.png"), figure);

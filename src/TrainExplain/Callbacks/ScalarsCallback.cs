@@ -6,7 +6,7 @@ namespace TrainExplain.Callbacks;
 /// <summary>
 /// Writes each epoch's logs as scalars: <c>loss/train</c>, <c>loss/val</c>, each metric as <c>&lt;metric&gt;/train</c> and
 /// <c>&lt;metric&gt;/val</c> (e.g. <c>accuracy/train</c>), <c>learning_rate</c>, <c>time/epoch_seconds</c> and
-/// <c>time/images_per_second</c>. Non-finite values are written as they are, so a diverging run shows in TensorBoard.
+/// <c>throughput/images_per_second</c> (a rate, so not under <c>time/</c>). Non-finite values are written as they are, so a diverging run shows in TensorBoard.
 /// </summary>
 public sealed class ScalarsCallback : ITrainingCallback
 {
@@ -14,7 +14,7 @@ public sealed class ScalarsCallback : ITrainingCallback
     {
         [TrainingLogKeys.LearningRate] = ("learning_rate", "The optimizer's learning rate (of its first parameter group) during the epoch."),
         [TrainingLogKeys.EpochSeconds] = ("time/epoch_seconds", "Wall-clock seconds of the epoch's training batches (validation and callbacks excluded)."),
-        [TrainingLogKeys.ImagesPerSecond] = ("time/images_per_second", "Training images per second over the epoch."),
+        [TrainingLogKeys.ImagesPerSecond] = ("throughput/images_per_second", "Training images per second over the epoch."),
     };
 
     private readonly TensorBoardWriter writer;

@@ -40,6 +40,9 @@ public sealed class ExplanationMonitor
     /// <summary>The tag of a method's mean insertion AUC: <c>faithfulness/&lt;name&gt;/insertion_auc</c>.</summary>
     public static string InsertionTag(string name) => $"faithfulness/{name}/insertion_auc";
 
+    /// <summary>The tag of the milliseconds a method's deletion and insertion AUCs took: <c>time/faithfulness_ms/&lt;name&gt;</c>.</summary>
+    public static string TimeTag(string name) => $"time/faithfulness_ms/{name}";
+
     /// <summary>The tag of a method's stability: <c>stability/&lt;name&gt;</c>.</summary>
     public static string StabilityTag(string name) => $"stability/{name}";
 
@@ -97,7 +100,7 @@ public sealed class ExplanationMonitor
             $"Deletion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are set to 0 in {order}, {Steps} steps. Lower is more faithful.");
         yield return (InsertionTag(name), scores.MeanInsertion,
             $"Insertion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are restored from 0 in {order}, {Steps} steps. Higher is more faithful.");
-        yield return ($"time/faithfulness/{name}", elapsed.TotalMilliseconds,
+        yield return (TimeTag(name), elapsed.TotalMilliseconds,
             $"Milliseconds spent measuring the deletion and insertion AUCs of {name} (2 (S + 1) forward passes per image).");
     }
 

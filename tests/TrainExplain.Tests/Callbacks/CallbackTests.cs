@@ -31,7 +31,7 @@ public sealed class CallbackTests : IDisposable
             Fit(model, 3, new ScalarsCallback(writer), new HistogramCallback(writer, every: 2));
         }
         var events = EventFileReader.ReadRun(directory).ToList();
-        foreach (var tag in new[] { "loss/train", "loss/val", "accuracy/train", "accuracy/val", "learning_rate", "time/epoch_seconds", "time/images_per_second" })
+        foreach (var tag in new[] { "loss/train", "loss/val", "accuracy/train", "accuracy/val", "learning_rate", "time/epoch_seconds", "throughput/images_per_second" })
         {
             Assert.Equal([1L, 2L, 3L], events.Scalars(tag).Select(s => s.Step));
         }
@@ -88,7 +88,7 @@ public sealed class CallbackTests : IDisposable
         {
             Assert.Equal($"explain/{method.Name}", ExplainerCallback.TagOf(method));
             Assert.Equal([1L, 2L], events.ValuesOf($"explain/{method.Name}").Select(v => v.Step));
-            Assert.Equal([1L, 2L], events.Scalars($"time/explain/{method.Name}").Select(v => v.Step));
+            Assert.Equal([1L, 2L], events.Scalars($"time/explain_ms/{method.Name}").Select(v => v.Step));
             Assert.True(File.Exists(Path.Combine(imageFolder, method.Name.ToLowerInvariant(), "epoch_002.png")));
         }
     }

@@ -38,8 +38,8 @@ public sealed class ClassVisualizationCallbackTests : IDisposable
         var events = EventFileReader.ReadRun(Folder).ToList();
         var grids = events.ValuesOf("explain/ActivationMaximization");
         Assert.Equal([1L, 3L], grids.Select(g => g.Step));
-        Assert.Equal([1L, 3L], events.Scalars("time/explain/ActivationMaximization").Select(s => s.Step));
-        Assert.All(events.Scalars("time/explain/ActivationMaximization"), s => Assert.True(s.Value > 0));
+        Assert.Equal([1L, 3L], events.Scalars("time/explain_ms/ActivationMaximization").Select(s => s.Step));
+        Assert.All(events.Scalars("time/explain_ms/ActivationMaximization"), s => Assert.True(s.Value > 0));
         Assert.Contains("one synthesized image per class (0, 1, 2)", grids[0].Value.Description);
         Assert.Equal(grids[1].Value.Image!.Encoded, File.ReadAllBytes(Path.Combine(imageFolder, "activationmaximization", "epoch_003.png")));
         Assert.Equal(["epoch_001.png", "epoch_003.png", "evolution.png"], Directory.GetFiles(Path.Combine(imageFolder, "activationmaximization")).Select(Path.GetFileName).Order());

@@ -73,20 +73,20 @@ public sealed class FaithfulnessCallbackTests : IDisposable
         string[] mapped = ["VanillaGradients", "GradCam", "IntegratedGradients", "OcclusionSensitivity"];
         foreach (var name in mapped.Append("GradientsInputs"))
         {
-            foreach (var tag in new[] { $"faithfulness/{name}/deletion_auc", $"faithfulness/{name}/insertion_auc", $"time/faithfulness/{name}", $"time/explain/{name}" })
+            foreach (var tag in new[] { $"faithfulness/{name}/deletion_auc", $"faithfulness/{name}/insertion_auc", $"time/faithfulness_ms/{name}", $"time/explain_ms/{name}" })
             {
                 Assert.Equal([1L, 3L, 5L], events.Scalars(tag).Select(s => s.Step));
             }
             Assert.Equal([3L, 5L], events.Scalars($"stability/{name}").Select(s => s.Step));
             Assert.All(events.Scalars($"faithfulness/{name}/deletion_auc").Concat(events.Scalars($"faithfulness/{name}/insertion_auc")), s => Assert.InRange(s.Value, 0f, 1f));
             Assert.All(events.Scalars($"stability/{name}"), s => Assert.InRange(s.Value, -1f, 1f));
-            Assert.All(events.Scalars($"time/faithfulness/{name}"), s => Assert.True(s.Value > 0));
+            Assert.All(events.Scalars($"time/faithfulness_ms/{name}"), s => Assert.True(s.Value > 0));
         }
-        foreach (var tag in new[] { "faithfulness/random/deletion_auc", "faithfulness/random/insertion_auc", "time/faithfulness/random" })
+        foreach (var tag in new[] { "faithfulness/random/deletion_auc", "faithfulness/random/insertion_auc", "time/faithfulness_ms/random" })
         {
             Assert.Equal([1L, 3L, 5L], events.Scalars(tag).Select(s => s.Step));
         }
-        Assert.DoesNotContain(events.Tags(), t => t.Contains("LayerActivations", StringComparison.Ordinal) && !t.StartsWith("explain/", StringComparison.Ordinal) && !t.StartsWith("time/explain/", StringComparison.Ordinal));
+        Assert.DoesNotContain(events.Tags(), t => t.Contains("LayerActivations", StringComparison.Ordinal) && !t.StartsWith("explain/", StringComparison.Ordinal) && !t.StartsWith("time/explain_ms/", StringComparison.Ordinal));
         foreach (var tag in events.Tags().Where(t => t.StartsWith("faithfulness/", StringComparison.Ordinal) || t.StartsWith("stability/", StringComparison.Ordinal)))
         {
             Assert.False(string.IsNullOrWhiteSpace(events.ValuesOf(tag)[0].Value.Description), $"{tag} has no description");
@@ -129,9 +129,9 @@ public sealed class FaithfulnessCallbackTests : IDisposable
         }
         var tags = EventFileReader.ReadRun(Folder).ToList().Tags();
         Assert.DoesNotContain(tags, t => t.StartsWith("faithfulness/", StringComparison.Ordinal) || t.StartsWith("stability/", StringComparison.Ordinal)
-            || t.StartsWith("time/faithfulness/", StringComparison.Ordinal));
+            || t.StartsWith("time/faithfulness_ms/", StringComparison.Ordinal));
         Assert.Contains("explain/GradCam", tags);
-        Assert.Contains("time/explain/GradCam", tags);
+        Assert.Contains("time/explain_ms/GradCam", tags);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class FigureOutputTests : IDisposable
         {
             Assert.False(string.IsNullOrWhiteSpace(events.ValuesOf(tag)[0].Value.Description), $"{tag} has no description");
         }
-        Assert.All(events.Tags().Where(t => t.StartsWith("time/explain/", StringComparison.Ordinal) || t.StartsWith("time/faithfulness/", StringComparison.Ordinal)),
+        Assert.All(events.Tags().Where(t => t.StartsWith("time/explain_ms/", StringComparison.Ordinal) || t.StartsWith("time/faithfulness_ms/", StringComparison.Ordinal)),
             t => Assert.StartsWith("Milliseconds", events.ValuesOf(t)[0].Value.Description, StringComparison.Ordinal));
         foreach (var (name, folder) in new[] { ("VanillaGradients", "vanillagradients"), ("LayerActivations", "layeractivations"), ("ActivationMaximization", "activationmaximization") })
         {

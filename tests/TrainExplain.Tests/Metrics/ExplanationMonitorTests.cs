@@ -45,10 +45,10 @@ public sealed class ExplanationMonitorTests
         Assert.Equal(["GradCam", "VanillaGradients"], second.Faithfulness.Keys.Order());
         Assert.Equal(
         [
-            "faithfulness/VanillaGradients/deletion_auc", "faithfulness/VanillaGradients/insertion_auc", "time/faithfulness/VanillaGradients", "stability/VanillaGradients",
-            "faithfulness/GradCam/deletion_auc", "faithfulness/GradCam/insertion_auc", "time/faithfulness/GradCam", "stability/GradCam",
+            "faithfulness/VanillaGradients/deletion_auc", "faithfulness/VanillaGradients/insertion_auc", "time/faithfulness_ms/VanillaGradients", "stability/VanillaGradients",
+            "faithfulness/GradCam/deletion_auc", "faithfulness/GradCam/insertion_auc", "time/faithfulness_ms/GradCam", "stability/GradCam",
         ], second.Scalars.Select(s => s.Tag));
-        Assert.Equal(["faithfulness/random/deletion_auc", "faithfulness/random/insertion_auc", "time/faithfulness/random"], first.Scalars.Skip(6).Select(s => s.Tag));
+        Assert.Equal(["faithfulness/random/deletion_auc", "faithfulness/random/insertion_auc", "time/faithfulness_ms/random"], first.Scalars.Skip(6).Select(s => s.Tag));
         Assert.Equal(second.Faithfulness["GradCam"].MeanInsertion, second.Scalars.Single(s => s.Tag == ExplanationMonitor.InsertionTag("GradCam")).Value);
         Assert.Contains("5 steps", second.Scalars[0].Description, StringComparison.Ordinal);
         Assert.All(first.Scalars.Concat(second.Scalars), s => Assert.False(string.IsNullOrWhiteSpace(s.Description)));
