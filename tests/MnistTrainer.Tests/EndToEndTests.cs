@@ -40,9 +40,9 @@ public sealed class EndToEndTests : IDisposable
         // Issue 15: every method with a per-pixel map is measured each epoch, the random order once, stability from epoch 2.
         string[] mapped = ["VanillaGradients", "GradientsInputs", "SmoothGrad", "SmoothGradSquared", "VarGrad", "IntegratedGradients", "GradCam",
             "GradCamPlusPlus", "OcclusionSensitivity", "FullGrad"];
-        Assert.Equal(mapped.Append("random").Order(), events.Tags().Where(t => t.StartsWith("faithfulness/", StringComparison.Ordinal) && t.EndsWith("/deletion_auc", StringComparison.Ordinal))
+        Assert.Equal(mapped.Append("chance").Order(), events.Tags().Where(t => t.StartsWith("faithfulness/", StringComparison.Ordinal) && t.EndsWith("/deletion_auc", StringComparison.Ordinal))
             .Select(t => t.Split('/')[1]).Order());
-        foreach (var name in mapped.Append("random"))
+        foreach (var name in mapped.Append("chance"))
         {
             Assert.Equal([1L, 2L], events.Scalars($"faithfulness/{name}/insertion_auc").Select(s => s.Step));
             Assert.All(events.Scalars($"faithfulness/{name}/deletion_auc"), s => Assert.InRange(s.Value, 0f, 1f));

@@ -53,9 +53,9 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         monitor = Options.Faithfulness ? new ExplanationMonitor(Options.FaithfulnessSteps) : null;
         writer?.Claim(this, [.. Tags()]);
         // The chance level is the same for every method of a run: the first callback of a writer logs it.
-        const string random = ExplanationMonitor.RandomName;
+        const string chance = ExplanationMonitor.ChanceName;
         logsRandomBaseline = Options.Faithfulness && Options.RandomBaseline &&
-            (writer?.TryClaim(this, [ExplanationMonitor.DeletionTag(random), ExplanationMonitor.InsertionTag(random)]) ?? true);
+            (writer?.TryClaim(this, [ExplanationMonitor.DeletionTag(chance), ExplanationMonitor.InsertionTag(chance)]) ?? true);
     }
 
     /// <summary>Creates the callback for one method.</summary>
@@ -74,7 +74,7 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
     /// <summary>How long each method took the last time it ran (with its share of a shared pass), in the order of <see cref="Explainers"/>.</summary>
     public IReadOnlyList<TimeSpan> LastElapsed { get; private set; } = [];
 
-    /// <summary>The last explained epoch's faithfulness figures by method name (and <c>random</c> for the baseline).</summary>
+    /// <summary>The last explained epoch's faithfulness figures by method name (and <c>chance</c> for the random-order baseline).</summary>
     public IReadOnlyDictionary<string, FaithfulnessScores> LastFaithfulness { get; private set; } = new Dictionary<string, FaithfulnessScores>();
 
     /// <summary>The last explained epoch's stability by method name (absent at the first explained epoch).</summary>

@@ -29,7 +29,7 @@ public sealed record ExplainerCallbackOptions
     /// <summary>S, the steps of each deletion and insertion curve.</summary>
     public int FaithfulnessSteps { get; init; } = 16;
 
-    /// <summary>Also log the random-order baseline (<c>faithfulness/random/...</c>), unless another callback of the writer already does.</summary>
+    /// <summary>Also log the random-order baseline (<c>faithfulness/chance/...</c>, the chance level), unless another callback of the writer already does.</summary>
     public bool RandomBaseline { get; init; } = true;
 
     /// <summary>Where maps holding NaN or infinite values (a diverged model) are reported; null for standard error.</summary>

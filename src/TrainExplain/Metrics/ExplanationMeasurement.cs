@@ -7,7 +7,7 @@ public sealed class ExplanationMeasurement
         IReadOnlyList<(string Tag, double Value, string Description)> scalars) =>
         (Faithfulness, Stability, Scalars) = (faithfulness, stability, scalars);
 
-    /// <summary>Each measured method's deletion and insertion AUCs, and <see cref="ExplanationMonitor.RandomName"/>'s when the random order was measured.</summary>
+    /// <summary>Each measured method's deletion and insertion AUCs, and <see cref="ExplanationMonitor.ChanceName"/>'s when the random order was measured.</summary>
     public IReadOnlyDictionary<string, FaithfulnessScores> Faithfulness { get; }
 
     /// <summary>Each method's stability against its maps of the previous call (absent at its first call, or when the batch changed size).</summary>

@@ -7,15 +7,15 @@ namespace TrainExplain.Metrics;
 /// Watches how faithful and how settled a model's explanations are, call after call (epoch after epoch): for each
 /// <see cref="Attribution"/> the deletion and insertion AUCs of its saliency (<see cref="DeletionInsertion"/>, Petsiuk,
 /// Das and Saenko 2018), optionally those of a random pixel order (the chance level, under
-/// <see cref="RandomName"/>), and its stability: the mean Spearman rank correlation with the same method's saliency at
+/// <see cref="ChanceName"/>), and its stability: the mean Spearman rank correlation with the same method's saliency at
 /// the previous call (<see cref="RankStability"/>). It keeps each method's last saliency for that, on the host. The
 /// explainer callback logs its <see cref="ExplanationMeasurement.Scalars"/>; <c>MnistTrainer explain --metrics</c> saves
 /// its per-image AUCs. Methods without a per-pixel map (layer activations, class images) are not measured.
 /// </summary>
 public sealed class ExplanationMonitor
 {
-    /// <summary>The name the random pixel order's figures go under.</summary>
-    public const string RandomName = "random";
+    /// <summary>The name the random pixel order's figures go under (<c>faithfulness/chance/...</c>): the chance level, not a method.</summary>
+    public const string ChanceName = "chance";
 
     private readonly int internalBatchSize;
     private readonly Dictionary<string, float[]> previousSaliency = [];
@@ -86,8 +86,8 @@ public sealed class ExplanationMonitor
         {
             var clock = Stopwatch.StartNew();
             var scores = metric.MeasureRandomOrder(inputs, torch.tensor(attributions[0].Targets, device: inputs.device));
-            faithfulness[RandomName] = scores;
-            scalars.AddRange(FaithfulnessScalars(RandomName, scores, clock.Elapsed));
+            faithfulness[ChanceName] = scores;
+            scalars.AddRange(FaithfulnessScalars(ChanceName, scores, clock.Elapsed));
         }
         return new ExplanationMeasurement(faithfulness, stability, scalars);
     }
@@ -95,7 +95,7 @@ public sealed class ExplanationMonitor
     /// <summary>The mean AUCs and their cost, described.</summary>
     private IEnumerable<(string, double, string)> FaithfulnessScalars(string name, FaithfulnessScores scores, TimeSpan elapsed)
     {
-        var order = name == RandomName ? "a random pixel order (one fixed permutation per image, seed 0): the chance level" : $"{name}'s saliency, most salient first";
+        var order = name == ChanceName ? "a random pixel order (one fixed permutation per image, seed 0): the chance level" : $"{name}'s saliency, most salient first";
         yield return (DeletionTag(name), scores.MeanDeletion,
             $"Deletion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are set to 0 in {order}, {Steps} steps. Lower is more faithful.");
         yield return (InsertionTag(name), scores.MeanInsertion,

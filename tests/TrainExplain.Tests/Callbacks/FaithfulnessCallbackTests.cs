@@ -82,7 +82,7 @@ public sealed class FaithfulnessCallbackTests : IDisposable
             Assert.All(events.Scalars($"stability/{name}"), s => Assert.InRange(s.Value, -1f, 1f));
             Assert.All(events.Scalars($"time/faithfulness_ms/{name}"), s => Assert.True(s.Value > 0));
         }
-        foreach (var tag in new[] { "faithfulness/random/deletion_auc", "faithfulness/random/insertion_auc", "time/faithfulness_ms/random" })
+        foreach (var tag in new[] { "faithfulness/chance/deletion_auc", "faithfulness/chance/insertion_auc", "time/faithfulness_ms/chance" })
         {
             Assert.Equal([1L, 3L, 5L], events.Scalars(tag).Select(s => s.Step));
         }
@@ -109,9 +109,9 @@ public sealed class FaithfulnessCallbackTests : IDisposable
             Assert.Equal((float)stability, events.Scalars($"stability/{name}")[^1].Value, 1e-6f);
         }
         var random = metric.MeasureRandomOrder(images, labels);
-        AssertSame(random.Deletion, callback.LastFaithfulness["random"].Deletion, "random deletion");
-        AssertSame(random.Insertion, callback.LastFaithfulness["random"].Insertion, "random insertion");
-        Assert.Equal(mapped.Append("random").Order(), callback.LastFaithfulness.Keys.Order());
+        AssertSame(random.Deletion, callback.LastFaithfulness["chance"].Deletion, "random deletion");
+        AssertSame(random.Insertion, callback.LastFaithfulness["chance"].Insertion, "random insertion");
+        Assert.Equal(mapped.Append("chance").Order(), callback.LastFaithfulness.Keys.Order());
         Assert.Equal(mapped.Order(), callback.LastStability.Keys.Order());
     }
 

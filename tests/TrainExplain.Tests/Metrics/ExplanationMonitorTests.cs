@@ -26,7 +26,7 @@ public sealed class ExplanationMonitorTests
         using (torch.no_grad())
         {
             var random = new DeletionInsertion(model, steps: 5).MeasureRandomOrder(batch.Images, batch.Labels);
-            Assert.Equal(random.Insertion, first.Faithfulness[ExplanationMonitor.RandomName].Insertion);
+            Assert.Equal(random.Insertion, first.Faithfulness["chance"].Insertion);
             model.parameters().First().mul_(-0.5);   // other weights, other maps
         }
         var (second, secondSaliency) = MeasureOnce(monitor, model, batch, methods, randomBaseline: false);
@@ -40,7 +40,7 @@ public sealed class ExplanationMonitorTests
             Assert.Equal(direct.Insertion, second.Faithfulness[name].Insertion);
             Assert.Equal(RankStability.Mean(RankStability.PerImage(firstSaliency[name], secondSaliency[name], 36)), second.Stability[name], 12);
         }
-        Assert.Equal(["GradCam", "VanillaGradients", ExplanationMonitor.RandomName], first.Faithfulness.Keys.Order());
+        Assert.Equal(["GradCam", "VanillaGradients", "chance"], first.Faithfulness.Keys.Order());
         Assert.Empty(first.Stability);
         Assert.Equal(["GradCam", "VanillaGradients"], second.Faithfulness.Keys.Order());
         Assert.Equal(
@@ -48,7 +48,7 @@ public sealed class ExplanationMonitorTests
             "faithfulness/VanillaGradients/deletion_auc", "faithfulness/VanillaGradients/insertion_auc", "time/faithfulness_ms/VanillaGradients", "stability/VanillaGradients",
             "faithfulness/GradCam/deletion_auc", "faithfulness/GradCam/insertion_auc", "time/faithfulness_ms/GradCam", "stability/GradCam",
         ], second.Scalars.Select(s => s.Tag));
-        Assert.Equal(["faithfulness/random/deletion_auc", "faithfulness/random/insertion_auc", "time/faithfulness_ms/random"], first.Scalars.Skip(6).Select(s => s.Tag));
+        Assert.Equal(["faithfulness/chance/deletion_auc", "faithfulness/chance/insertion_auc", "time/faithfulness_ms/chance"], first.Scalars.Skip(6).Select(s => s.Tag));
         Assert.Equal(second.Faithfulness["GradCam"].MeanInsertion, second.Scalars.Single(s => s.Tag == ExplanationMonitor.InsertionTag("GradCam")).Value);
         Assert.Contains("5 steps", second.Scalars[0].Description, StringComparison.Ordinal);
         Assert.All(first.Scalars.Concat(second.Scalars), s => Assert.False(string.IsNullOrWhiteSpace(s.Description)));
