@@ -61,7 +61,7 @@ internal static class ExplainCommand
 
     /// <summary>
     /// Checks every flag, input path and the output folder first, then loads, explains, and publishes the pair of files:
-    /// the tensors and the labelled figure that training writes (caption, tiles with their labels, colour bar).
+    /// the tensors and the labeled figure that training writes (caption, tiles with their labels, color bar).
     /// </summary>
     private static int Run(string weights, string arch, string method, string target, ExplainInputs source, string output, Device device,
         ExplainerSettings settings, int? metricSteps)

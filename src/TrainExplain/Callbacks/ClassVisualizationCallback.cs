@@ -8,7 +8,7 @@ namespace TrainExplain.Callbacks;
 /// <summary>
 /// Every <c>every</c> epochs, synthesizes what the model looks for in each class with an <see cref="IClassVisualizer"/>
 /// (activation maximization) and writes the pictures as <see cref="ExplainerCallback"/> does: one grid under
-/// <c>explain/&lt;Name&gt;</c> (each picture labelled with its class and the probability the model gives it), its time as
+/// <c>explain/&lt;Name&gt;</c> (each picture labeled with its class and the probability the model gives it), its time as
 /// <c>time/explain_ms/&lt;Name&gt;</c>, a PNG per epoch under the image folder, and at the end of training one evolution
 /// figure (<c>explain/&lt;Name&gt;/evolution</c>) of the pictures over the epochs.
 /// </summary>

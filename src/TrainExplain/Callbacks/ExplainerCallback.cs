@@ -216,8 +216,10 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
     private IReadOnlyList<TileLabel>? TileLabelsOf(TrainingContext context, long[] explained) =>
         targets.IsOutputFunction ? null : TileLabels.ForInputs(context.Model, inputsOnDevice!, explained, targets.LabelTensor, Options.ClassNames, ClassNamesOption);
 
-    private string GridDescription(Explanation explanation, bool labelled) =>
-        $"{explanation.Method} of the {explanation.Targets.Length} fixed validation images, in batch order, left to right then top to bottom, each explained for its target ({targets.Description}). " +
-        $"The caption on top names the epoch, the method and its parameters; the colour bar under the grid gives the colors' meaning ({explanation.Legend(Options.Render).Normalization})." +
-        (labelled ? " Under each tile: 'true' its class, 'pred' the model's prediction with its softmax probability, 'expl' the explained class where it differs from the true one; a green frame marks a right prediction, red a wrong one, gray an image without a true class." : "");
+    private string GridDescription(Explanation explanation, bool labeled) =>
+        $"{explanation.Method} of the {explanation.Targets.Length} fixed validation images, in batch order, left to right then top to bottom" +
+        // Activations do not depend on a target, so their description names none.
+        (explanation is ActivationMaps ? ". " : $", each explained for its target ({targets.Description}). ") +
+        $"The caption on top names the epoch, the method and its parameters; the color bar under the grid gives the colors' meaning ({explanation.Legend(Options.Render).Normalization})." +
+        (labeled ? " Under each tile: 'true' its class, 'pred' the model's prediction with its softmax probability, 'expl' the explained class where it differs from the true one; a green frame marks a right prediction, red a wrong one, gray an image without a true class." : "");
 }

@@ -13,7 +13,7 @@ internal sealed class ExplanationHistory(IReadOnlyList<string> rowLabels, ColorL
     /// <summary>One label per row (the image's true class, or the class a picture was made for).</summary>
     internal IReadOnlyList<string> RowLabels { get; } = rowLabels;
 
-    /// <summary>The colour bar of the method's pictures.</summary>
+    /// <summary>The color bar of the method's pictures.</summary>
     internal ColorLegend Legend { get; } = legend;
 
     /// <summary>The method's display name.</summary>

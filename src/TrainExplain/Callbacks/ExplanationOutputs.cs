@@ -8,7 +8,7 @@ namespace TrainExplain.Callbacks;
 
 /// <summary>
 /// Where an image-writing callback's pictures go, and how: each explanation's tiles are rendered once, composed into a
-/// labelled figure (caption, tiles, colour bar) and PNG-encoded once, then logged under its tag, optionally as samples,
+/// labeled figure (caption, tiles, color bar) and PNG-encoded once, then logged under its tag, optionally as samples,
 /// with the call's time as <c>time/explain_ms/&lt;Name&gt;</c>, and saved as <c>&lt;imageFolder&gt;/&lt;folder of the tag&gt;/epoch_NNN.png</c>.
 /// It keeps the first images' small tiles of every epoch, so that <see cref="WriteEvolutions"/> can show at the end of
 /// training how each method's explanations changed.
@@ -58,7 +58,7 @@ internal sealed class ExplanationOutputs(TensorBoardWriter? writer, string? imag
             writer.AddImage(tag, figure, epoch, description: description);
             if (writeSamples)
             {
-                writer.AddImageSamples($"{tag}/samples", tiles, epoch, description: $"{description} One sample per image, unlabelled.");
+                writer.AddImageSamples($"{tag}/samples", tiles, epoch, description: $"{description} One sample per image, unlabeled.");
             }
             writer.AddScalar(TimeTagOf(name), (float)explanation.Elapsed.TotalMilliseconds, epoch,
                 description: $"Milliseconds that {explanation.Method} took on the batch, host copy included (in a shared pass, its share); drawing and writing the pictures not included.");
@@ -101,9 +101,9 @@ internal sealed class ExplanationOutputs(TensorBoardWriter? writer, string? imag
         string.Create(CultureInfo.InvariantCulture, $"#{index} {label?.TrueClass ?? label?.ExplainedClass ?? ""}").TrimEnd();
 
     private static string EvolutionDescription(string tag, ExplanationHistory history, int columns) =>
-        $"How {history.Method}'s pictures changed while the model trained: one row per image (the first {history.RowLabels.Count}, labelled on the left with " +
+        $"How {history.Method}'s pictures changed while the model trained: one row per image (the first {history.RowLabels.Count}, labeled on the left with " +
         $"their index and true class, or the class a picture was made for), one column per explained epoch ({columns} of the {history.Count} explained, evenly " +
-        $"spaced, first and last included, labelled on top), colors as in {tag} (colour bar below). Written once, at the end of training.";
+        $"spaced, first and last included, labeled on top), colors as in {tag} (color bar below). Written once, at the end of training.";
 
     private void Save(string tag, string fileName, EncodedImage figure)
     {

@@ -2,12 +2,12 @@
 namespace TrainExplain.Data;
 
 /// <summary>
-/// Labelled images held as two CPU tensors: pixels scaled to [0, 1] as float32 [N, C, H, W] and class indices as int64 [N].
+/// Labeled images held as two CPU tensors: pixels scaled to [0, 1] as float32 [N, C, H, W] and class indices as int64 [N].
 /// The dataset owns them (they belong to no dispose scope) and frees them on <see cref="Dispose"/>.
 /// </summary>
 public sealed class ImageDataset : IDisposable
 {
-    /// <summary>The classes of MNIST and Fashion-MNIST, labelled 0 to 9.</summary>
+    /// <summary>The classes of MNIST and Fashion-MNIST, labeled 0 to 9.</summary>
     public const int MnistClasses = 10;
 
     /// <summary>Takes ownership of <paramref name="images"/> [N, C, H, W] float32 and <paramref name="labels"/> [N] int64.</summary>

@@ -6,7 +6,7 @@ namespace TrainExplain.Explainers;
 /// Activation maximization, or class model visualization (Simonyan, Vedaldi and Zisserman 2013, "Deep Inside
 /// Convolutional Networks"): for each requested class c, gradient ascent on an image I of
 /// J(I) = S_c(T(I)) - l2 ||I - R||^2 / numel - tv TV(I), where R is the reference image (the training data's mean
-/// image, as Simonyan et al.'s zero-centred data made their start and L2 centre, or else the middle of the input range)
+/// image, as Simonyan et al.'s zero-centered data made their start and L2 center, or else the middle of the input range)
 /// and T a random zoom and shift each step (transformation robustness). I is not optimized pixel by pixel: it is
 /// <c>lo + (hi - lo) sigmoid(logit(R) + F^-1(w * z))</c>, a 1/f^decay-scaled Fourier spectrum z (Olah et al. 2017,
 /// "Feature Visualization"; Mordvintsev et al. 2018, "Differentiable Image Parameterizations") bounded by a sigmoid

@@ -39,7 +39,7 @@ public sealed class Attribution : Explanation
         Normalization = normalization ?? "per image, to [0, 1]";
     }
 
-    /// <summary>How each image's saliency became its heatmap in [0, 1], in words (the colour bar's note).</summary>
+    /// <summary>How each image's saliency became its heatmap in [0, 1], in words (the color bar's note).</summary>
     public string Normalization { get; }
 
     /// <summary>

@@ -94,17 +94,7 @@ public abstract class CamExplainer : Explainer
     /// <inheritdoc />
     protected internal override IEnumerable<(string Name, string Value)> DescribeParameters()
     {
-        var parameters = base.DescribeParameters().Append((Layers.Count > 1 ? "layers" : "layer", Layers.Count == 0 ? "last Conv2d" : string.Join(", ", Layers)));
+        var parameters = base.DescribeParameters().Append((Layers.Count > 1 ? "layers" : "layer", Layers.Count == 0 ? LastConv2dLayer : string.Join(", ", Layers)));
         return Reshape is null ? parameters : parameters.Append(("reshape", "given"));
-    }
-
-    /// <summary>As <see cref="DescribeParameters()"/>, with the default layer named as found on these inputs, e.g. <c>conv2 (last Conv2d)</c>.</summary>
-    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters(ExplainContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var parameters = DescribeParameters();
-        return Layers.Count == 0 && context.Request is { Layers: [var found] }
-            ? parameters.Select(p => p.Name == "layer" ? (p.Name, $"{found.Name} (last Conv2d)") : p)
-            : parameters;
     }
 }

@@ -140,7 +140,7 @@ public sealed class ExplainContext
     /// </summary>
     /// <param name="raw">The raw attributions, [N, C, H, W] or [N, 1, H, W].</param>
     /// <param name="saliency">The map the display normalizes and the faithfulness metrics order pixels by, [N, H, W].</param>
-    /// <param name="normalization">The per-image normalization to [0, 1] and its words for the colour bar, e.g. <see cref="Normalization.Percentile"/>.</param>
+    /// <param name="normalization">The per-image normalization to [0, 1] and its words for the color bar, e.g. <see cref="Normalization.Percentile"/>.</param>
     /// <param name="passes">Forward+backward passes per image.</param>
     /// <param name="layerMap">The map at the layer's resolution [N, h, w], for CAM methods.</param>
     /// <param name="delta">The completeness error per image [N], for integrated gradients.</param>
@@ -166,9 +166,13 @@ public sealed class ExplainContext
     /// <summary>What the result says about this call: method, cost, parameters and the time so far (take it last).</summary>
     public ExplanationInfo Info(int passes)
     {
-        var parameters = explainer.DescribeParameters(this)
-            .Append(("score", Targets.IsOutputFunction ? Targets.Description : explainer.Score.ToString().ToLowerInvariant()))
-            .Append(("targets", Targets.Description));
+        var parameters = explainer.DescribeParameters(this);
+        if (explainer.UsesTargets)
+        {
+            parameters = parameters
+                .Append(("score", Targets.IsOutputFunction ? Targets.Description : explainer.Score.ToString().ToLowerInvariant()))
+                .Append(("targets", Targets.Description));
+        }
         if (shared is { Users: > 1 })
         {
             parameters = parameters.Append(("gradient_pass", $"shared by {shared.Users} methods"));

@@ -55,12 +55,31 @@ public abstract class Explainer : ModelMethod, IExplainer
         return Model.call(probe).shape;
     });
 
+    /// <summary>The value a layer parameter of <see cref="ModelMethod.DescribeParameters()"/> has when the method finds its layer itself.</summary>
+    internal const string LastConv2dLayer = "last Conv2d";
+
+    /// <summary>Whether the result depends on the targets and their scores; a method for which it does not (layer activations) leaves both out of its parameters.</summary>
+    internal virtual bool UsesTargets => true;
+
     /// <summary>
     /// The parameters as used for one call's inputs (<see cref="ExplainContext.Inputs"/>): a value that a default
     /// resolves from the inputs (occlusion's window from the image size) is given as the number used. The default is
-    /// <see cref="ModelMethod.DescribeParameters()"/>.
+    /// <see cref="ModelMethod.DescribeParameters()"/> with a layer given as <see cref="LastConv2dLayer"/> named as found
+    /// on these inputs, e.g. <c>conv2 (last Conv2d)</c>: from the call's request when it holds that one layer, else with
+    /// a probe forward of one image. Being here, it also names the layer when a wrapper (a <see cref="NoiseTunnel"/>)
+    /// describes the method with its own call.
     /// </summary>
-    protected internal virtual IEnumerable<(string Name, string Value)> DescribeParameters(ExplainContext context) => DescribeParameters();
+    protected internal virtual IEnumerable<(string Name, string Value)> DescribeParameters(ExplainContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var parameters = DescribeParameters().ToList();
+        if (!parameters.Any(p => p.Value == LastConv2dLayer))
+        {
+            return parameters;
+        }
+        var found = context.Request is { Layers: [var requested] } ? requested : LayerResolver.Resolve(Model, null, context.Inputs);
+        return parameters.Select(p => p.Value == LastConv2dLayer ? (p.Name, $"{found.Name} ({LastConv2dLayer})") : p);
+    }
 
     /// <summary>The method: an explanation of <see cref="ExplainContext.Inputs"/> (inside a dispose scope, model in eval mode).</summary>
     protected abstract Explanation Compute(ExplainContext context);

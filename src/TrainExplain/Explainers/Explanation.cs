@@ -58,7 +58,7 @@ public abstract class Explanation : IDisposable
 
     /// <summary>
     /// One line saying what this is: the method, how the pictures are laid out where that needs saying, and the
-    /// parameters (layer, score, targets, ...), e.g. <c>GradCam (layer: last Conv2d, score: logit, targets: labels)</c>.
+    /// parameters (layer, score, targets, ...), e.g. <c>GradCam (layer: conv2 (last Conv2d), score: logit, targets: labels)</c>.
     /// </summary>
     public string Caption => $"{Method}{(Layout is { } layout ? $", {layout}" : "")} ({string.Join(", ", Parameters.Where(p => !CaptionOmits.Contains(p.Key)).Select(p => $"{p.Key}: {p.Value}"))})";
 

@@ -4,7 +4,7 @@ namespace TrainExplain.Explainers;
 /// <summary>
 /// The activations A [N, K, h, w] of one layer, each channel drawn as a gray tile normalized per channel: tf-explain's
 /// ActivationsVisualization. The layer is named by its dotted module name (default: the last Conv2d in forward order).
-/// Cost: 1 forward.
+/// Cost: 1 forward. The activations do not depend on a target, so its parameters name no targets and no score.
 /// </summary>
 public sealed class LayerActivations(nn.Module<Tensor, Tensor> model, string? layer = null, int internalBatchSize = ModelMethod.DefaultInternalBatchSize)
     : Explainer(model, ScoreKind.Logit, internalBatchSize)
@@ -19,9 +19,12 @@ public sealed class LayerActivations(nn.Module<Tensor, Tensor> model, string? la
     protected override Explanation Compute(ExplainContext context)
     {
         var layer = LayerResolver.Resolve(Model, Layer, context.Inputs);
-        using var capture = new LayerCapture([layer], context.Scope, keepAll: true);
-        _ = context.Classes;  // the forward pass that finds the targets also fills the capture
-        var activations = torch.cat([.. capture.History()]);
+        Tensor activations;
+        using (var capture = new LayerCapture([layer], context.Scope, keepAll: true))
+        {
+            _ = context.Classes;  // the forward pass that finds the targets also fills the capture
+            activations = torch.cat([.. capture.History()]);
+        }
         if (activations.ndim != 4)
         {
             throw new ArgumentException($"Layer '{layer.Name}' gives shape {activations.ShapeText()}; activation maps need [N, K, h, w].");
@@ -32,8 +35,11 @@ public sealed class LayerActivations(nn.Module<Tensor, Tensor> model, string? la
     }
 
     /// <inheritdoc />
+    internal override bool UsesTargets => false;
+
+    /// <inheritdoc />
     internal override void ResolveLayers(Tensor probe) => _ = LayerResolver.Resolve(Model, Layer, probe);
 
     /// <inheritdoc />
-    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() => base.DescribeParameters().Append(("layer", Layer ?? "last Conv2d"));
+    protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() => base.DescribeParameters().Append(("layer", Layer ?? LastConv2dLayer));
 }

@@ -2,14 +2,14 @@ namespace TrainExplain.Explainers;
 
 /// <summary>
 /// How an attribution's saliency maps become heat in [0, 1] for display: a per-image function of the maps [N, H, W]
-/// and the words the colour bar says about it. The library's are <see cref="Percentile"/> and <see cref="MinMax"/>; a
+/// and the words the color bar says about it. The library's are <see cref="Percentile"/> and <see cref="MinMax"/>; a
 /// third-party method writes <c>new Normalization(maps =&gt; ..., "per image: ...")</c>.
 /// </summary>
 public sealed record Normalization
 {
     /// <summary>Creates a normalization.</summary>
     /// <param name="apply">The maps [N, H, W] to heat [N, H, W] in [0, 1], each image on its own.</param>
-    /// <param name="description">What 0 and 1 mean, for the colour bar, e.g. <c>per image: 0 = its minimum, 1 = its maximum</c>.</param>
+    /// <param name="description">What 0 and 1 mean, for the color bar, e.g. <c>per image: 0 = its minimum, 1 = its maximum</c>.</param>
     public Normalization(Func<Tensor, Tensor> apply, string description)
     {
         ArgumentNullException.ThrowIfNull(apply);
@@ -26,6 +26,6 @@ public sealed record Normalization
     /// <summary>The maps [N, H, W] to heat [N, H, W] in [0, 1].</summary>
     public Func<Tensor, Tensor> Apply { get; }
 
-    /// <summary>What 0 and 1 mean, as the colour bar says it.</summary>
+    /// <summary>What 0 and 1 mean, as the color bar says it.</summary>
     public string Description { get; }
 }

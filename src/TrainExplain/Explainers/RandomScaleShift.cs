@@ -2,7 +2,7 @@ namespace TrainExplain.Explainers;
 
 /// <summary>
 /// One random zoom and translation per image, for transformation robustness (Olah et al. 2017, "Feature
-/// Visualization"): the model sees each image scaled by s about its centre and shifted by (dy, dx) pixels, sampled
+/// Visualization"): the model sees each image scaled by s about its center and shifted by (dy, dx) pixels, sampled
 /// bilinearly; what moves in from outside is the fill value. Differentiable, so the gradient reaches the untransformed
 /// image.
 /// </summary>

@@ -5,7 +5,7 @@ namespace TrainExplain.Imaging;
 
 /// <summary>
 /// One picture of how explanations changed while a model learned: a row per image, a column per explained epoch
-/// (labelled on top), each row labelled on the left, under a caption and over a colour bar.
+/// (labeled on top), each row labeled on the left, under a caption and over a color bar.
 /// </summary>
 internal static class EvolutionFigure
 {
@@ -37,7 +37,7 @@ internal static class EvolutionFigure
     /// <param name="columns">Per explained epoch, its number and at least as many tiles as there are rows, all of one size.</param>
     /// <param name="rowLabels">One label per row (e.g. the image's true class), at most <see cref="MaxRows"/>.</param>
     /// <param name="caption">The caption above the figure, wrapped onto more lines where wider than it.</param>
-    /// <param name="legend">The colour bar, or null.</param>
+    /// <param name="legend">The color bar, or null.</param>
     /// <param name="upscale">Nearest-neighbour enlargement of each tile.</param>
     /// <exception cref="ArgumentException">No columns or rows, too many of either, a column with too few tiles, or tiles of different sizes.</exception>
     public static Image Compose(IReadOnlyList<(int Epoch, IReadOnlyList<Image> Tiles)> columns, IReadOnlyList<string> rowLabels, string caption,

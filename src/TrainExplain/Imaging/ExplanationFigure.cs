@@ -4,7 +4,7 @@ namespace TrainExplain.Imaging;
 
 /// <summary>
 /// Draws and saves an <see cref="Explanation"/>: its tiles (overlays, channel grids or synthesized images), a plain grid
-/// of them, and the labelled figure the callbacks write during training (caption, tiles with their labels, colour bar).
+/// of them, and the labeled figure the callbacks write during training (caption, tiles with their labels, color bar).
 /// Extension methods, so <c>explanation.SaveFigure(path)</c> reads as before the drawing left the result.
 /// </summary>
 public static class ExplanationFigure
@@ -16,7 +16,7 @@ public static class ExplanationFigure
         return ExplanationPictures.Tiles(explanation, options ?? new RenderOptions());
     }
 
-    /// <summary>What the colors of <see cref="RenderImages"/> mean, for a figure's colour bar.</summary>
+    /// <summary>What the colors of <see cref="RenderImages"/> mean, for a figure's color bar.</summary>
     internal static ColorLegend Legend(this Explanation explanation, RenderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(explanation);
@@ -41,7 +41,7 @@ public static class ExplanationFigure
 
     /// <summary>
     /// All pictures as a figure a person can read alone: <paramref name="caption"/> (default <see cref="Explanation.Caption"/>)
-    /// on top, each tile with its label (if given) under it, laid out for their count, and the colour bar of
+    /// on top, each tile with its label (if given) under it, laid out for their count, and the color bar of
     /// <see cref="Legend"/>. A tile the explanation has a note for (<c>flat map</c>, see <see cref="Attribution.FlatMaps"/>)
     /// says it on a last label line, labels given or not.
     /// </summary>
@@ -72,7 +72,7 @@ public static class ExplanationFigure
     public static void SaveGrid(this Explanation explanation, string path, RenderOptions? options = null) => Png.Save(explanation.RenderGrid(options), path);
 
     /// <summary>
-    /// Saves <see cref="RenderFigure"/> as a PNG (written to a temporary name, then renamed): the labelled figure the
+    /// Saves <see cref="RenderFigure"/> as a PNG (written to a temporary name, then renamed): the labeled figure the
     /// callbacks write during training. <see cref="TileLabels"/> makes the labels as they do.
     /// </summary>
     /// <param name="explanation">The result to draw.</param>

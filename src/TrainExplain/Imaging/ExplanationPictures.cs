@@ -25,7 +25,7 @@ internal static class ExplanationPictures
         _ => throw Unknown(explanation),
     };
 
-    /// <summary>What the colors of <see cref="Tiles"/> mean, for a figure's colour bar.</summary>
+    /// <summary>What the colors of <see cref="Tiles"/> mean, for a figure's color bar.</summary>
     internal static ColorLegend Legend(Explanation explanation, RenderOptions options) => explanation switch
     {
         Attribution attribution => new(options.Palette, "0", "1", $"heat, {attribution.Normalization}"),

@@ -4,7 +4,7 @@ namespace TrainExplain.Imaging;
 
 /// <summary>
 /// A picture a person can read on its own: a caption on top (what was explained, how, when; wrapped to the figure's
-/// width), the tiles in a grid laid out for their count (<see cref="GridLayout"/>), and a colour bar under it saying what
+/// width), the tiles in a grid laid out for their count (<see cref="GridLayout"/>), and a color bar under it saying what
 /// the colors mean.
 /// </summary>
 internal static class Figure
@@ -24,7 +24,7 @@ internal static class Figure
     /// <summary>Composes <paramref name="tiles"/> under <paramref name="caption"/>, with <paramref name="legend"/> (if any) under the grid.</summary>
     /// <param name="tiles">The tiles, all of one size, in reading order.</param>
     /// <param name="caption">One line; wrapped onto more when wider than the figure.</param>
-    /// <param name="legend">The colour bar, or null for pictures without a colormap.</param>
+    /// <param name="legend">The color bar, or null for pictures without a colormap.</param>
     /// <param name="maxColumns">The most tiles per row.</param>
     /// <param name="padding">Pixels between tiles.</param>
     /// <exception cref="ArgumentException">No tiles, or tiles of different sizes.</exception>

@@ -14,7 +14,7 @@ public static class Png
     /// The PNG bytes of <paramref name="image"/>. Rows use the Sub filter; <paramref name="compression"/> picks the zlib
     /// level: <see cref="CompressionLevel.NoCompression"/> 0, the default <see cref="CompressionLevel.Fastest"/> 1,
     /// <see cref="CompressionLevel.Optimal"/> 6, <see cref="CompressionLevel.SmallestSize"/> 9. Measured here on a
-    /// 1024x1024 RGB gradient: Fastest 11 ms and 22 KiB, Optimal 17 ms and 9 KiB; on a 962x192 labelled figure of eight
+    /// 1024x1024 RGB gradient: Fastest 11 ms and 22 KiB, Optimal 17 ms and 9 KiB; on a 962x192 labeled figure of eight
     /// tiles 1.6 ms and 38 KiB against 8.6 ms and 30 KiB. libpng's per-row choice among all five filters gave 25% smaller
     /// files for 3 to 5 times the time. Pass Optimal for smaller files.
     /// </summary>

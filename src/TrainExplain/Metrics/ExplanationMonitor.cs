@@ -101,7 +101,7 @@ public sealed class ExplanationMonitor
         yield return (InsertionTag(name), scores.MeanInsertion,
             $"Insertion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are restored from 0 in {order}, {Steps} steps. Higher is more faithful.");
         yield return (TimeTag(name), elapsed.TotalMilliseconds,
-            $"Milliseconds spent measuring the deletion and insertion AUCs of {name} (2 (S + 1) forward passes per image).");
+            $"Milliseconds spent measuring the deletion and insertion AUCs of {name}: 2 (S + 1) forward passes per image, S = {Steps} the steps of each curve.");
     }
 
     /// <summary>The mean Spearman correlation with the previous call's saliency of the same method, or null at its first call.</summary>

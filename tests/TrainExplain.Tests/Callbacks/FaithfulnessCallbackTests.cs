@@ -91,6 +91,9 @@ public sealed class FaithfulnessCallbackTests : IDisposable
         {
             Assert.False(string.IsNullOrWhiteSpace(events.ValuesOf(tag)[0].Value.Description), $"{tag} has no description");
         }
+        // Issue 24: activations depend on no target, and their grid's description names none.
+        Assert.DoesNotContain("target", events.ValuesOf("explain/LayerActivations")[0].Value.Description, StringComparison.Ordinal);
+        Assert.Contains("target (labels)", events.ValuesOf("explain/GradCam")[0].Value.Description, StringComparison.Ordinal);
 
         // The last explained epoch (5): the callback's figures are the library's metrics on the same saliency and model.
         var (last, previous) = (recorder.Epochs[^1], recorder.Epochs[^2]);

@@ -51,6 +51,7 @@ public sealed class ExplanationMonitorTests
         Assert.Equal(["faithfulness/chance/deletion_auc", "faithfulness/chance/insertion_auc", "time/faithfulness_ms/chance"], first.Scalars.Skip(6).Select(s => s.Tag));
         Assert.Equal(second.Faithfulness["GradCam"].MeanInsertion, second.Scalars.Single(s => s.Tag == ExplanationMonitor.InsertionTag("GradCam")).Value);
         Assert.Contains("5 steps", second.Scalars[0].Description, StringComparison.Ordinal);
+        Assert.Contains("2 (S + 1) forward passes per image, S = 5 the steps", second.Scalars[2].Description, StringComparison.Ordinal);
         Assert.All(first.Scalars.Concat(second.Scalars), s => Assert.False(string.IsNullOrWhiteSpace(s.Description)));
         scope.Dispose();
         baseline.AssertUnchanged();

@@ -59,6 +59,28 @@ public sealed class LayerNamingTests
         Assert.Equal([2L, 8, 6, 6], activations.Raw.shape);
     }
 
+    /// <summary>
+    /// Issue 24: a wrapper describes the method it wraps with its own call, and layer activations find their layer in
+    /// their own pass; both name the layer found by default (not "last Conv2d" alone), and the activations, which no
+    /// target or score changes, name neither.
+    /// </summary>
+    [Fact]
+    public void WrappersAndActivationsNameTheDefaultLayerTheyFoundAndActivationsNoTarget()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = new ForwardOrderNet();
+        torch.manual_seed(46);
+        var x = torch.rand([2, 1, 8, 8]);
+        using var tunnel = new NoiseTunnel(new GradCam(model), samples: 2).Explain(x, Targets.Predicted);
+        Assert.Equal("refine (last Conv2d)", tunnel.Parameters["layer"]);
+        Assert.Contains("layer: refine (last Conv2d)", tunnel.Caption, StringComparison.Ordinal);
+        using var activations = new LayerActivations(model).Explain(x, Targets.Labels(torch.tensor(new long[] { 0, 1 })));
+        Assert.Equal("refine (last Conv2d)", activations.Parameters["layer"]);
+        Assert.Equal(["internal_batch_size", "layer"], activations.Parameters.Keys.Order());
+        Assert.DoesNotContain("score", activations.Caption, StringComparison.Ordinal);
+        Assert.DoesNotContain("labels", activations.Caption, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AnUnknownNameListsTheModelsDottedNames()
     {
