@@ -203,10 +203,11 @@ internal static class TrainCommand
             new HParamMetric(scalar.Tag) { Description = scalar.Description, Dataset = HParamDataset.Validation }),
         .. measured.SelectMany(explainer => new[]
         {
-            (Tag: ExplanationMonitor.DeletionTag(explainer.Name), Metric: "deletion auc", Better: "lower"),
-            (Tag: ExplanationMonitor.InsertionTag(explainer.Name), Metric: "insertion auc", Better: "higher"),
+            (Tag: ExplanationMonitor.DeletionTag(explainer.Name), DisplayName: ExplanationMonitor.DeletionDisplayName(explainer.Name), Metric: "deletion auc", Better: "lower"),
+            (Tag: ExplanationMonitor.InsertionTag(explainer.Name), DisplayName: ExplanationMonitor.InsertionDisplayName(explainer.Name), Metric: "insertion auc", Better: "higher"),
         }.Select(auc => new HParamMetric(auc.Tag)
         {
+            DisplayName = auc.DisplayName,
             Description = $"{explainer.Name}'s mean {auc.Metric} on the explained batch ({auc.Better} is more faithful).",
             Dataset = HParamDataset.Validation,
         })),

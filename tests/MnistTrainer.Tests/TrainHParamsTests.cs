@@ -37,6 +37,9 @@ public sealed class TrainHParamsTests : IDisposable
         Assert.All(hparams.Experiment.MetricInfos, m => Assert.Equal(("", DatasetType.DatasetValidation), (m.Name.Group, m.DatasetType)));
         var scalars = EventFileReader.ReadRun(run).ToList();
         Assert.All(metrics, tag => Assert.Equal(1L, Assert.Single(scalars.Scalars(tag)).Step));
+        // The HParams tab's column titles are the scalars' own display names (issue 24), none where the tag reads well alone.
+        Assert.Equal(metrics.Select(tag => scalars.ValuesOf(tag)[0].Value.DisplayName ?? ""), hparams.Experiment.MetricInfos.Select(m => m.DisplayName));
+        Assert.Equal("Deletion AUC, GradCam", hparams.Experiment.MetricInfos[4].DisplayName);
 
         Assert.Equal(Status.Success, hparams.End!.Status);
         Assert.InRange(hparams.End.EndTimeSecs - hparams.Start.StartTimeSecs, 0, 600);

@@ -191,9 +191,9 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
     private void Measure(ExplanationMonitor explanationMonitor, TrainingContext context, IReadOnlyList<Explanation> explanations)
     {
         var measured = explanationMonitor.Measure(context.Model, inputsOnDevice!, explanations, logsRandomBaseline);
-        foreach (var (tag, value, description) in measured.Scalars)
+        foreach (var (tag, value, description, displayName) in measured.Scalars)
         {
-            writer?.AddScalar(tag, (float)value, context.Epoch, description: description);
+            writer?.AddScalar(tag, (float)value, context.Epoch, description: description, displayName: displayName);
         }
         (LastFaithfulness, LastStability) = (measured.Faithfulness, measured.Stability);
     }

@@ -61,7 +61,7 @@ internal sealed class ExplanationOutputs(TensorBoardWriter? writer, string? imag
                 writer.AddImageSamples($"{tag}/samples", tiles, epoch, description: $"{description} One sample per image, unlabeled.");
             }
             writer.AddScalar(TimeTagOf(name), (float)explanation.Elapsed.TotalMilliseconds, epoch,
-                description: $"Milliseconds that {explanation.Method} took on the batch, host copy included (in a shared pass, its share); drawing and writing the pictures not included.");
+                displayName: $"Explanation time (ms), {name}", description: $"Milliseconds that {explanation.Method} took on the batch, host copy included (in a shared pass, its share); drawing and writing the pictures not included.");
         }
         Save(tag, string.Create(CultureInfo.InvariantCulture, $"epoch_{epoch:D3}.png"), figure);
         Remember(tag, explanation, epoch, labels);

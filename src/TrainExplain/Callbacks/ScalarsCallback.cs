@@ -10,11 +10,11 @@ namespace TrainExplain.Callbacks;
 /// </summary>
 public sealed class ScalarsCallback : ITrainingCallback
 {
-    private static readonly Dictionary<string, (string Tag, string Description)> Fixed = new()
+    private static readonly Dictionary<string, (string Tag, string Description, string? DisplayName)> Fixed = new()
     {
-        [TrainingLogKeys.LearningRate] = ("learning_rate", "The optimizer's learning rate (of its first parameter group) during the epoch."),
-        [TrainingLogKeys.EpochSeconds] = ("time/epoch_seconds", "Wall-clock seconds of the epoch's training batches (validation and callbacks excluded)."),
-        [TrainingLogKeys.ImagesPerSecond] = ("throughput/images_per_second", "Training images per second over the epoch."),
+        [TrainingLogKeys.LearningRate] = ("learning_rate", "The optimizer's learning rate (of its first parameter group) during the epoch.", null),
+        [TrainingLogKeys.EpochSeconds] = ("time/epoch_seconds", "Wall-clock seconds of the epoch's training batches (validation and callbacks excluded).", "Epoch time (s)"),
+        [TrainingLogKeys.ImagesPerSecond] = ("throughput/images_per_second", "Training images per second over the epoch.", "Training images per second"),
     };
 
     private readonly TensorBoardWriter writer;
@@ -27,8 +27,11 @@ public sealed class ScalarsCallback : ITrainingCallback
         this.writer = writer;
     }
 
-    /// <summary>The tag and description of a log key (<c>val_x</c> becomes <c>x/val</c>, another metric <c>x</c> becomes <c>x/train</c>).</summary>
-    public static (string Tag, string Description) TagOf(string key)
+    /// <summary>
+    /// The tag, description and display name (null where the tag reads well on its own) of a log key (<c>val_x</c>
+    /// becomes <c>x/val</c>, another metric <c>x</c> becomes <c>x/train</c>).
+    /// </summary>
+    public static (string Tag, string Description, string? DisplayName) TagOf(string key)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         if (Fixed.TryGetValue(key, out var known))
@@ -38,7 +41,7 @@ public sealed class ScalarsCallback : ITrainingCallback
         var validation = key.StartsWith(TrainingLogKeys.ValidationPrefix, StringComparison.Ordinal);
         var metric = validation ? key[TrainingLogKeys.ValidationPrefix.Length..] : key;
         var data = validation ? "the validation data, at the epoch's end, in eval mode" : "the epoch's training batches, as they were trained on";
-        return ($"{metric}/{(validation ? "val" : "train")}", $"Mean {metric} over {data}.");
+        return ($"{metric}/{(validation ? "val" : "train")}", $"Mean {metric} over {data}.", null);
     }
 
     /// <inheritdoc />
@@ -47,8 +50,8 @@ public sealed class ScalarsCallback : ITrainingCallback
         ArgumentNullException.ThrowIfNull(context);
         foreach (var (key, value) in context.Logs)
         {
-            var (tag, description) = TagOf(key);
-            writer.AddScalar(tag, (float)value, context.Epoch, description: description);
+            var (tag, description, displayName) = TagOf(key);
+            writer.AddScalar(tag, (float)value, context.Epoch, description: description, displayName: displayName);
         }
     }
 }

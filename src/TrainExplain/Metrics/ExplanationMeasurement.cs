@@ -4,7 +4,7 @@ namespace TrainExplain.Metrics;
 public sealed class ExplanationMeasurement
 {
     internal ExplanationMeasurement(IReadOnlyDictionary<string, FaithfulnessScores> faithfulness, IReadOnlyDictionary<string, double> stability,
-        IReadOnlyList<(string Tag, double Value, string Description)> scalars) =>
+        IReadOnlyList<(string Tag, double Value, string Description, string DisplayName)> scalars) =>
         (Faithfulness, Stability, Scalars) = (faithfulness, stability, scalars);
 
     /// <summary>Each measured method's deletion and insertion AUCs, and <see cref="ExplanationMonitor.ChanceName"/>'s when the random order was measured.</summary>
@@ -15,8 +15,8 @@ public sealed class ExplanationMeasurement
 
     /// <summary>
     /// Every figure as a TensorBoard scalar, in the order the callback logs them: per method its mean deletion and
-    /// insertion AUC, the milliseconds they took and its stability; then the random order's. Each with its tag and a
-    /// description that says what the number means.
+    /// insertion AUC, the milliseconds they took and its stability; then the random order's. Each with its tag, a
+    /// description that says what the number means, and the title TensorBoard shows (e.g. <c>Deletion AUC, GradCam</c>).
     /// </summary>
-    public IReadOnlyList<(string Tag, double Value, string Description)> Scalars { get; }
+    public IReadOnlyList<(string Tag, double Value, string Description, string DisplayName)> Scalars { get; }
 }

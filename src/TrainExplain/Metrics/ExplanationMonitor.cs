@@ -40,6 +40,12 @@ public sealed class ExplanationMonitor
     /// <summary>The tag of a method's mean insertion AUC: <c>faithfulness/&lt;name&gt;/insertion_auc</c>.</summary>
     public static string InsertionTag(string name) => $"faithfulness/{name}/insertion_auc";
 
+    /// <summary>The title TensorBoard shows for <see cref="DeletionTag"/>: <c>Deletion AUC, &lt;name&gt;</c>.</summary>
+    public static string DeletionDisplayName(string name) => $"Deletion AUC, {name}";
+
+    /// <summary>The title TensorBoard shows for <see cref="InsertionTag"/>: <c>Insertion AUC, &lt;name&gt;</c>.</summary>
+    public static string InsertionDisplayName(string name) => $"Insertion AUC, {name}";
+
     /// <summary>The tag of the milliseconds a method's deletion and insertion AUCs took: <c>time/faithfulness_ms/&lt;name&gt;</c>.</summary>
     public static string TimeTag(string name) => $"time/faithfulness_ms/{name}";
 
@@ -61,7 +67,7 @@ public sealed class ExplanationMonitor
         ArgumentNullException.ThrowIfNull(explanations);
         var faithfulness = new Dictionary<string, FaithfulnessScores>();
         var stability = new Dictionary<string, double>();
-        var scalars = new List<(string, double, string)>();
+        var scalars = new List<(string, double, string, string)>();
         var attributions = explanations.OfType<Attribution>().ToList();
         if (attributions.Count == 0)
         {
@@ -79,7 +85,8 @@ public sealed class ExplanationMonitor
             {
                 stability[attribution.Method] = settled;
                 scalars.Add((StabilityTag(attribution.Method), settled,
-                    $"Mean over the images of Spearman's rank correlation between {attribution.Method}'s saliency at this explained epoch and at the previous one (images with a constant map left out). Near 1: the explanation has settled; a drop: the model now relies on other pixels."));
+                    $"Mean over the images of Spearman's rank correlation between {attribution.Method}'s saliency at this explained epoch and at the previous one (images with a constant map left out). Near 1: the explanation has settled; a drop: the model now relies on other pixels.",
+                    $"Stability, {attribution.Method}"));
             }
         }
         if (randomBaseline)
@@ -93,15 +100,19 @@ public sealed class ExplanationMonitor
     }
 
     /// <summary>The mean AUCs and their cost, described.</summary>
-    private IEnumerable<(string, double, string)> FaithfulnessScalars(string name, FaithfulnessScores scores, TimeSpan elapsed)
+    private IEnumerable<(string, double, string, string)> FaithfulnessScalars(string name, FaithfulnessScores scores, TimeSpan elapsed)
     {
+        var shown = name == ChanceName ? "chance level" : name;
         var order = name == ChanceName ? "a random pixel order (one fixed permutation per image, seed 0): the chance level" : $"{name}'s saliency, most salient first";
         yield return (DeletionTag(name), scores.MeanDeletion,
-            $"Deletion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are set to 0 in {order}, {Steps} steps. Lower is more faithful.");
+            $"Deletion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are set to 0 in {order}, {Steps} steps. Lower is more faithful.",
+            DeletionDisplayName(shown));
         yield return (InsertionTag(name), scores.MeanInsertion,
-            $"Insertion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are restored from 0 in {order}, {Steps} steps. Higher is more faithful.");
+            $"Insertion AUC (Petsiuk et al. 2018), mean over the batch: the area under the target's softmax probability as pixels are restored from 0 in {order}, {Steps} steps. Higher is more faithful.",
+            InsertionDisplayName(shown));
         yield return (TimeTag(name), elapsed.TotalMilliseconds,
-            $"Milliseconds spent measuring the deletion and insertion AUCs of {name}: 2 (S + 1) forward passes per image, S = {Steps} the steps of each curve.");
+            $"Milliseconds spent measuring the deletion and insertion AUCs of {name}: 2 (S + 1) forward passes per image, S = {Steps} the steps of each curve.",
+            $"Faithfulness time (ms), {shown}");
     }
 
     /// <summary>The mean Spearman correlation with the previous call's saliency of the same method, or null at its first call.</summary>

@@ -1,7 +1,7 @@
 namespace TrainExplain.TensorBoard;
 
 /// <summary>
-/// What <see cref="TensorBoardWriter.AddHistogram(string, Tensor, long, int, DateTimeOffset?, string?)"/> logged: the
+/// What <see cref="TensorBoardWriter.AddHistogram(string, Tensor, long, int, DateTimeOffset?, string?, string?)"/> logged: the
 /// finite values go into the histogram, NaN and infinities are only counted, so a diverging run keeps logging.
 /// </summary>
 /// <param name="Counted">How many finite values the logged histogram holds; 0 when nothing was written.</param>

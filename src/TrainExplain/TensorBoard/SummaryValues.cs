@@ -15,8 +15,8 @@ namespace TrainExplain.TensorBoard;
 /// (<c>data_compat.migrate_value</c>) rebuilds the metadata of a legacy <c>simple_value</c>, <c>image</c> or
 /// <c>histo</c> from scratch, keeping only <c>display_name</c> and <c>summary_description</c>; its fast Rust loader
 /// (<c>data_compat.rs</c>, <c>SummaryValue::initial_metadata</c>) ignores a legacy value's metadata unless it sets a
-/// data class, and then takes it verbatim. So a legacy value's description is written with the plugin name, plugin
-/// content and data class that the fast loader would otherwise synthesize, which both loaders then keep.
+/// data class, and then takes it verbatim. So a legacy value's description and display name are written with the plugin
+/// name, plugin content and data class that the fast loader would otherwise synthesize, which both loaders then keep.
 /// </remarks>
 internal static class SummaryValues
 {
@@ -44,9 +44,9 @@ internal static class SummaryValues
     /// <summary>A scalar as a legacy float <c>simple_value</c>.</summary>
     public static Summary.Types.Value Scalar(string tag, float value) => new() { Tag = tag, SimpleValue = value };
 
-    /// <summary>The first-value metadata of a legacy scalar: null without a description.</summary>
-    public static SummaryMetadata? ScalarMetadata(string? description) =>
-        Described(description, ScalarsPlugin, DataClass.Scalar, ByteString.Empty);
+    /// <summary>The first-value metadata of a legacy scalar: null without a description and a display name.</summary>
+    public static SummaryMetadata? ScalarMetadata(string? description, string? displayName) =>
+        Described(description, displayName, ScalarsPlugin, DataClass.Scalar, ByteString.Empty);
 
     /// <summary>One image as a legacy <c>Summary.Image</c> wrapping the PNG bytes (not copied).</summary>
     public static Summary.Types.Value Image(string tag, EncodedImage image) => new()
@@ -61,9 +61,9 @@ internal static class SummaryValues
         },
     };
 
-    /// <summary>The first-value metadata of a legacy image: null without a description.</summary>
-    public static SummaryMetadata? ImageMetadata(string? description) =>
-        Described(description, ImagesPlugin, DataClass.BlobSequence, ConvertedImageContent);
+    /// <summary>The first-value metadata of a legacy image: null without a description and a display name.</summary>
+    public static SummaryMetadata? ImageMetadata(string? description, string? displayName) =>
+        Described(description, displayName, ImagesPlugin, DataClass.BlobSequence, ConvertedImageContent);
 
     /// <summary>
     /// Several images as a rank-1 string tensor <c>[width, height, png_0, ..., png_k-1]</c> of the images plugin, wrapping
@@ -79,8 +79,8 @@ internal static class SummaryValues
     }
 
     /// <summary>The first-value metadata of an images-plugin tensor: always written, it names the plugin.</summary>
-    public static SummaryMetadata ImagesMetadata(string? description) =>
-        PluginMetadata(ImagesPlugin, DataClass.BlobSequence, ByteString.Empty, description);
+    public static SummaryMetadata ImagesMetadata(string? description, string? displayName) =>
+        PluginMetadata(ImagesPlugin, DataClass.BlobSequence, ByteString.Empty, description, displayName);
 
     /// <summary>
     /// Markdown text as a rank-0 string tensor of the text plugin (the tag must end in <see cref="TextTagSuffix"/>): the
@@ -99,15 +99,15 @@ internal static class SummaryValues
     };
 
     /// <summary>The first-value metadata of a text-plugin tensor: always written, it names the plugin.</summary>
-    public static SummaryMetadata TextMetadata(string? description) =>
-        PluginMetadata(TextPlugin, DataClass.Tensor, ByteString.Empty, description);
+    public static SummaryMetadata TextMetadata(string? description, string? displayName) =>
+        PluginMetadata(TextPlugin, DataClass.Tensor, ByteString.Empty, description, displayName);
 
     /// <summary>A legacy <c>HistogramProto</c>.</summary>
     public static Summary.Types.Value Histogram(string tag, HistogramProto histogram) => new() { Tag = tag, Histo = histogram };
 
-    /// <summary>The first-value metadata of a legacy histogram: null without a description.</summary>
-    public static SummaryMetadata? HistogramMetadata(string? description) =>
-        Described(description, HistogramsPlugin, DataClass.Tensor, ByteString.Empty);
+    /// <summary>The first-value metadata of a legacy histogram: null without a description and a display name.</summary>
+    public static SummaryMetadata? HistogramMetadata(string? description, string? displayName) =>
+        Described(description, displayName, HistogramsPlugin, DataClass.Tensor, ByteString.Empty);
 
     private static TensorProto StringTensor(int length) => new()
     {
@@ -115,14 +115,15 @@ internal static class SummaryValues
         TensorShape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dim { Size = length } } },
     };
 
-    private static SummaryMetadata? Described(string? description, string plugin, DataClass dataClass, ByteString content) =>
-        string.IsNullOrEmpty(description) ? null : PluginMetadata(plugin, dataClass, content, description);
+    private static SummaryMetadata? Described(string? description, string? displayName, string plugin, DataClass dataClass, ByteString content) =>
+        string.IsNullOrEmpty(description) && string.IsNullOrEmpty(displayName) ? null : PluginMetadata(plugin, dataClass, content, description, displayName);
 
     // The images and text plugins' own PluginData messages at version 0 serialize to no bytes, hence empty content.
-    private static SummaryMetadata PluginMetadata(string plugin, DataClass dataClass, ByteString content, string? description) => new()
+    private static SummaryMetadata PluginMetadata(string plugin, DataClass dataClass, ByteString content, string? description, string? displayName) => new()
     {
         PluginData = new SummaryMetadata.Types.PluginData { PluginName = plugin, Content = content },
         DataClass = dataClass,
         SummaryDescription = description ?? "",
+        DisplayName = displayName ?? "",
     };
 }

@@ -18,9 +18,10 @@ namespace TrainExplain.TensorBoard;
 /// only on a full queue (<see cref="TensorBoardWriterOptions.QueueCapacity"/>). All members are safe to call from several threads.</para>
 /// <para>Steps must increase strictly per tag: TensorBoard drops the points at or after a step that goes back.</para>
 /// <para>Descriptions: every <c>Add*</c> takes an optional <c>description</c> (markdown: what the tag shows, its unit),
-/// which TensorBoard shows beside the chart or image. TensorBoard reads a tag's metadata from the tag's first event only,
-/// so the description is written with the first record of the tag in this writer's file, and a description given
-/// later for a tag already logged is ignored: pass it from the first call on.</para>
+/// which TensorBoard shows beside the chart or image, and an optional <c>displayName</c> (<c>SummaryMetadata.display_name</c>),
+/// which it shows as the title in place of the tag path, for a path not readable on its own (e.g. <c>Deletion AUC, GradCam</c>). TensorBoard reads a tag's metadata from the tag's first event only,
+/// so the description and display name are written with the first record of the tag in this writer's file, and those
+/// given later for a tag already logged are ignored: pass them from the first call on.</para>
 /// <para>When the background write fails (disk full, say), the next <c>Add*</c>, <see cref="Flush"/> or
 /// <see cref="Dispose"/> throws an <see cref="IOException"/> wrapping the cause. Records still queued when the process
 /// ends without <see cref="Dispose"/> or <see cref="Flush"/> are lost; everything flushed survives a crash.</para>
@@ -149,8 +150,9 @@ public sealed class TensorBoardWriter : IDisposable
     /// <param name="step">The x coordinate (batch or epoch); must increase per tag.</param>
     /// <param name="wallTime">The time of the event; null for now.</param>
     /// <param name="description">What the chart shows (markdown, shown by TensorBoard beside it); see the remarks of <see cref="TensorBoardWriter"/>.</param>
-    public void AddScalar(string tag, float value, long step, DateTimeOffset? wallTime = null, string? description = null) =>
-        Add(SummaryValues.Scalar(RequireTag(tag), value), SummaryValues.ScalarMetadata(description), step, wallTime);
+    /// <param name="displayName">The title TensorBoard shows in place of the tag, or null for the tag; see the remarks of <see cref="TensorBoardWriter"/>.</param>
+    public void AddScalar(string tag, float value, long step, DateTimeOffset? wallTime = null, string? description = null, string? displayName = null) =>
+        Add(SummaryValues.Scalar(RequireTag(tag), value), SummaryValues.ScalarMetadata(description, displayName), step, wallTime);
 
     /// <summary>
     /// Logs several scalars into one chart, as PyTorch's <c>add_scalars</c>: each key goes to its own run
@@ -162,15 +164,16 @@ public sealed class TensorBoardWriter : IDisposable
     /// <param name="step">The x coordinate; must increase per tag.</param>
     /// <param name="wallTime">The time of the events; null for now.</param>
     /// <param name="description">What the chart shows, written into each key's run.</param>
+    /// <param name="displayName">The title TensorBoard shows in place of the tag, or null for the tag; see the remarks of <see cref="TensorBoardWriter"/>.</param>
     /// <exception cref="ArgumentException">A tag or key is empty, or a key contains a character not allowed in file names.</exception>
-    public void AddScalars(string mainTag, IReadOnlyDictionary<string, float> values, long step, DateTimeOffset? wallTime = null, string? description = null)
+    public void AddScalars(string mainTag, IReadOnlyDictionary<string, float> values, long step, DateTimeOffset? wallTime = null, string? description = null, string? displayName = null)
     {
         RequireTag(mainTag);
         ArgumentNullException.ThrowIfNull(values);
         ThrowIfDisposed();
         foreach (var (key, value) in values)
         {
-            ScalarsWriter(mainTag, key).AddScalar(mainTag, value, step, wallTime, description);
+            ScalarsWriter(mainTag, key).AddScalar(mainTag, value, step, wallTime, description, displayName);
         }
     }
 
@@ -179,12 +182,12 @@ public sealed class TensorBoardWriter : IDisposable
     /// file, encode it once with <see cref="EncodedImage.Encode"/> and use the <see cref="EncodedImage"/> overload.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="image"/> is null.</exception>
-    public void AddImage(string tag, Image image, long step, DateTimeOffset? wallTime = null, string? description = null)
+    public void AddImage(string tag, Image image, long step, DateTimeOffset? wallTime = null, string? description = null, string? displayName = null)
     {
         RequireTag(tag);
         ArgumentNullException.ThrowIfNull(image);
         ThrowIfDisposed();
-        AddImage(tag, EncodedImage.Encode(image), step, wallTime, description);
+        AddImage(tag, EncodedImage.Encode(image), step, wallTime, description, displayName);
     }
 
     /// <summary>Logs one already encoded image (legacy <c>Summary.Image</c>; its PNG bytes are written as they are, not copied first).</summary>
@@ -193,12 +196,13 @@ public sealed class TensorBoardWriter : IDisposable
     /// <param name="step">The x coordinate of the slider; must increase per tag.</param>
     /// <param name="wallTime">The time of the event; null for now.</param>
     /// <param name="description">What the image shows (markdown); see the remarks of <see cref="TensorBoardWriter"/>.</param>
+    /// <param name="displayName">The title TensorBoard shows in place of the tag, or null for the tag; see the remarks of <see cref="TensorBoardWriter"/>.</param>
     /// <exception cref="ArgumentNullException"><paramref name="image"/> is null.</exception>
-    internal void AddImage(string tag, EncodedImage image, long step, DateTimeOffset? wallTime = null, string? description = null)
+    internal void AddImage(string tag, EncodedImage image, long step, DateTimeOffset? wallTime = null, string? description = null, string? displayName = null)
     {
         RequireTag(tag);
         ArgumentNullException.ThrowIfNull(image);
-        Add(SummaryValues.Image(tag, image), SummaryValues.ImageMetadata(description), step, wallTime);
+        Add(SummaryValues.Image(tag, image), SummaryValues.ImageMetadata(description, displayName), step, wallTime);
     }
 
     /// <summary>
@@ -206,12 +210,12 @@ public sealed class TensorBoardWriter : IDisposable
     /// plugin); TensorBoard shows them as samples of the step. All images must have the same size.
     /// </summary>
     /// <exception cref="ArgumentException">No images, a null image, or images of different sizes.</exception>
-    public void AddImageSamples(string tag, IReadOnlyList<Image> images, long step, DateTimeOffset? wallTime = null, string? description = null)
+    public void AddImageSamples(string tag, IReadOnlyList<Image> images, long step, DateTimeOffset? wallTime = null, string? description = null, string? displayName = null)
     {
         RequireTag(tag);
         RequireSameSize(images, image => (image.Width, image.Height));
         ThrowIfDisposed();
-        AddImageSamples(tag, images.Select(image => EncodedImage.Encode(image)).ToArray(), step, wallTime, description);
+        AddImageSamples(tag, images.Select(image => EncodedImage.Encode(image)).ToArray(), step, wallTime, description, displayName);
     }
 
     /// <summary>
@@ -219,11 +223,11 @@ public sealed class TensorBoardWriter : IDisposable
     /// bytes are written as they are, not copied first.
     /// </summary>
     /// <exception cref="ArgumentException">No images, a null image, or images of different sizes.</exception>
-    internal void AddImageSamples(string tag, IReadOnlyList<EncodedImage> images, long step, DateTimeOffset? wallTime = null, string? description = null)
+    internal void AddImageSamples(string tag, IReadOnlyList<EncodedImage> images, long step, DateTimeOffset? wallTime = null, string? description = null, string? displayName = null)
     {
         RequireTag(tag);
         RequireSameSize(images, image => (image.Width, image.Height));
-        Add(SummaryValues.Images(tag, images), SummaryValues.ImagesMetadata(description), step, wallTime);
+        Add(SummaryValues.Images(tag, images), SummaryValues.ImagesMetadata(description, displayName), step, wallTime);
     }
 
     /// <summary>
@@ -233,11 +237,11 @@ public sealed class TensorBoardWriter : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">No values, or a NaN or infinite value (its index is named).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bins"/> is below 1.</exception>
-    public void AddHistogram(string tag, ReadOnlySpan<float> values, long step, int bins = 30, DateTimeOffset? wallTime = null, string? description = null)
+    public void AddHistogram(string tag, ReadOnlySpan<float> values, long step, int bins = 30, DateTimeOffset? wallTime = null, string? description = null, string? displayName = null)
     {
         RequireTag(tag);
         ThrowIfDisposed();
-        Add(SummaryValues.Histogram(tag, HistogramBuilder.Build(values, bins)), SummaryValues.HistogramMetadata(description), step, wallTime);
+        Add(SummaryValues.Histogram(tag, HistogramBuilder.Build(values, bins)), SummaryValues.HistogramMetadata(description, displayName), step, wallTime);
     }
 
     /// <summary>
@@ -253,11 +257,12 @@ public sealed class TensorBoardWriter : IDisposable
     /// <param name="bins">The number of equal-width buckets.</param>
     /// <param name="wallTime">The time of the event; null for now.</param>
     /// <param name="description">What the histogram shows (markdown); see the remarks of <see cref="TensorBoardWriter"/>.</param>
+    /// <param name="displayName">The title TensorBoard shows in place of the tag, or null for the tag; see the remarks of <see cref="TensorBoardWriter"/>.</param>
     /// <returns>How many values the histogram holds and how many were not finite; <see cref="HistogramOutcome.Written"/> says whether anything was logged.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> is null.</exception>
     /// <exception cref="ArgumentException">The tensor holds complex numbers.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="bins"/> is below 1.</exception>
-    public HistogramOutcome AddHistogram(string tag, Tensor values, long step, int bins = 30, DateTimeOffset? wallTime = null, string? description = null)
+    public HistogramOutcome AddHistogram(string tag, Tensor values, long step, int bins = 30, DateTimeOffset? wallTime = null, string? description = null, string? displayName = null)
     {
         RequireTag(tag);
         ArgumentNullException.ThrowIfNull(values);
@@ -269,7 +274,7 @@ public sealed class TensorBoardWriter : IDisposable
             return new HistogramOutcome(0, notFinite);
         }
 
-        Add(SummaryValues.Histogram(tag, histogram), SummaryValues.HistogramMetadata(description), step, wallTime);
+        Add(SummaryValues.Histogram(tag, histogram), SummaryValues.HistogramMetadata(description, displayName), step, wallTime);
         return new HistogramOutcome((long)histogram.Num, notFinite);
     }
 
@@ -279,11 +284,11 @@ public sealed class TensorBoardWriter : IDisposable
     /// table as one table), where <c>add_text</c>'s shape [1] gets an outer 1x1 table around it.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="markdown"/> is null.</exception>
-    public void AddText(string tag, string markdown, long step, DateTimeOffset? wallTime = null, string? description = null)
+    public void AddText(string tag, string markdown, long step, DateTimeOffset? wallTime = null, string? description = null, string? displayName = null)
     {
         var fullTag = RequireTag(tag) + SummaryValues.TextTagSuffix;
         ArgumentNullException.ThrowIfNull(markdown);
-        Add(SummaryValues.Text(fullTag, markdown), SummaryValues.TextMetadata(description), step, wallTime);
+        Add(SummaryValues.Text(fullTag, markdown), SummaryValues.TextMetadata(description, displayName), step, wallTime);
     }
 
     /// <summary>

@@ -14,6 +14,9 @@ internal sealed record LoggedValue(string Tag, LoggedValueKind Kind)
     /// <summary>The <c>summary_description</c> of this tag's first value in the file, or null when it has none.</summary>
     public string? Description { get; init; }
 
+    /// <summary>The <c>display_name</c> of this tag's first value in the file, or null when it has none.</summary>
+    public string? DisplayName { get; init; }
+
     /// <summary>The scalar of a <see cref="LoggedValueKind.Scalar"/> value.</summary>
     public float? Scalar { get; init; }
 

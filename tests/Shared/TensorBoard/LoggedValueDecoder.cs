@@ -7,7 +7,7 @@ namespace TrainExplain.Testing;
 
 /// <summary>
 /// Turns the protobuf values of one event file into <see cref="LoggedValue"/>s. As TensorBoard does, the decoder takes
-/// each tag's metadata (plugin and description) from the tag's first value in the file and applies it to the values after it.
+/// each tag's metadata (plugin, description and display name) from the tag's first value in the file and applies it to the values after it.
 /// </summary>
 internal sealed class LoggedValueDecoder
 {
@@ -34,7 +34,12 @@ internal sealed class LoggedValueDecoder
             Summary.Types.Value.ValueOneofCase.Tensor => DecodeTensor(value.Tag, value.Tensor, plugin),
             _ => new LoggedValue(value.Tag, LoggedValueKind.Other),
         };
-        return logged with { PluginName = plugin, Description = metadata is { SummaryDescription.Length: > 0 } ? metadata.SummaryDescription : null };
+        return logged with
+        {
+            PluginName = plugin,
+            Description = metadata is { SummaryDescription.Length: > 0 } ? metadata.SummaryDescription : null,
+            DisplayName = metadata is { DisplayName.Length: > 0 } ? metadata.DisplayName : null,
+        };
     }
 
     private static LoggedValue DecodeTensor(string tag, TensorProto tensor, string? plugin) => plugin switch

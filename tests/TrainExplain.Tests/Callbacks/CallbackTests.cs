@@ -36,6 +36,9 @@ public sealed class CallbackTests : IDisposable
             Assert.Equal([1L, 2L, 3L], events.Scalars(tag).Select(s => s.Step));
         }
         Assert.Equal(0.02f, events.Scalars("learning_rate")[0].Value, 6);
+        // Issue 24: a unit or a rate in the path gets a readable title; a path that reads well alone gets none.
+        Assert.Equal(["Epoch time (s)", "Training images per second", null],
+            new[] { "time/epoch_seconds", "throughput/images_per_second", "loss/val" }.Select(tag => events.ValuesOf(tag)[0].Value.DisplayName));
         Assert.Equal([1L, 3L], events.ValuesOf("weights/conv.weight").Select(v => v.Step));
         Assert.Equal([1L, 3L], events.ValuesOf("gradients/fc.bias").Select(v => v.Step));
         Assert.Equal(4 * 9, events.ValuesOf("weights/conv.weight")[0].Value.Histogram!.Count);

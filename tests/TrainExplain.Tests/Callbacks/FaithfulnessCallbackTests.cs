@@ -91,6 +91,12 @@ public sealed class FaithfulnessCallbackTests : IDisposable
         {
             Assert.False(string.IsNullOrWhiteSpace(events.ValuesOf(tag)[0].Value.Description), $"{tag} has no description");
         }
+        // Issue 24: tags whose path is not readable alone have a title.
+        Assert.Equal("Deletion AUC, GradCam", events.ValuesOf("faithfulness/GradCam/deletion_auc")[0].Value.DisplayName);
+        Assert.Equal("Insertion AUC, chance level", events.ValuesOf("faithfulness/chance/insertion_auc")[0].Value.DisplayName);
+        Assert.Equal("Faithfulness time (ms), GradCam", events.ValuesOf("time/faithfulness_ms/GradCam")[0].Value.DisplayName);
+        Assert.Equal("Stability, GradCam", events.ValuesOf("stability/GradCam")[0].Value.DisplayName);
+        Assert.Equal("Explanation time (ms), LayerActivations", events.ValuesOf("time/explain_ms/LayerActivations")[0].Value.DisplayName);
         // Issue 24: activations depend on no target, and their grid's description names none.
         Assert.DoesNotContain("target", events.ValuesOf("explain/LayerActivations")[0].Value.Description, StringComparison.Ordinal);
         Assert.Contains("target (labels)", events.ValuesOf("explain/GradCam")[0].Value.Description, StringComparison.Ordinal);

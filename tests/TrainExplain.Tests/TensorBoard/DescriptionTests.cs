@@ -72,6 +72,33 @@ public sealed class DescriptionTests : IDisposable
         Assert.All(described, x => Assert.Equal((Description, plugin), (x.Value.Description, x.Value.PluginName)));
         var plain = Assert.Single(events.ValuesOf(FullTag(kind, "plain"))).Value;
         Assert.Null(plain.Description);
+        Assert.Null(plain.DisplayName);
+    }
+
+    /// <summary>
+    /// Issue 24: a display name goes with the tag's first record, in the metadata both loaders keep: alone (without a
+    /// description) it still writes the plugin and data class, which TensorBoard's fast loader needs to keep metadata.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void DisplayName_GoesOnTheFirstRecordAndRoundTripsThroughTheReader(string kind, string plugin, int dataClass, string contentHex)
+    {
+        const string DisplayName = "Deletion AUC, GradCam";
+        var events = Write(writer =>
+        {
+            Log(writer, kind, "named", 0, null, DisplayName);
+            Log(writer, kind, "named", 1, null, "ignored, not the first record");
+            Log(writer, kind, "both", 0, Description, DisplayName + " (b)");
+        });
+
+        var values = RawValues(FullTag(kind, "named"));
+        Assert.Equal((DisplayName, "", plugin, contentHex, dataClass),
+            (values[0].Metadata.DisplayName, values[0].Metadata.SummaryDescription, values[0].Metadata.PluginData.PluginName,
+                Convert.ToHexStringLower(values[0].Metadata.PluginData.Content.Span), (int)values[0].Metadata.DataClass));
+        Assert.Null(values[1].Metadata);
+        Assert.All(events.ValuesOf(FullTag(kind, "named")), x => Assert.Equal((DisplayName, null), (x.Value.DisplayName, x.Value.Description)));
+        var both = Assert.Single(events.ValuesOf(FullTag(kind, "both"))).Value;
+        Assert.Equal((DisplayName + " (b)", Description), (both.DisplayName, both.Description));
     }
 
     [Theory]
@@ -134,7 +161,7 @@ public sealed class DescriptionTests : IDisposable
     {
         using (var writer = new TensorBoardWriter(directory.Path))
         {
-            writer.AddScalars("loss", new Dictionary<string, float> { ["train"] = 1f, ["validation"] = 2f }, 0, description: Description);
+            writer.AddScalars("loss", new Dictionary<string, float> { ["train"] = 1f, ["validation"] = 2f }, 0, description: Description, displayName: "Loss");
             writer.AddScalars("loss", new Dictionary<string, float> { ["train"] = 0.5f, ["validation"] = 1.5f }, 1, description: Description);
         }
 
@@ -142,6 +169,7 @@ public sealed class DescriptionTests : IDisposable
         {
             var values = EventFileReader.ReadRun(Path.Combine(directory.Path, $"loss_{key}")).ValuesOf("loss");
             Assert.Equal([Description, Description], values.Select(x => x.Value.Description));
+            Assert.Equal(["Loss", "Loss"], values.Select(x => x.Value.DisplayName));
             var raw = RawValues("loss", Path.Combine(directory.Path, $"loss_{key}"));
             Assert.Equal([true, false], raw.Select(value => value.Metadata is not null));
         }
@@ -176,24 +204,24 @@ public sealed class DescriptionTests : IDisposable
         }
     }
 
-    private static void Log(TensorBoardWriter writer, string kind, string tag, long step, string? description)
+    private static void Log(TensorBoardWriter writer, string kind, string tag, long step, string? description, string? displayName = null)
     {
         switch (kind)
         {
             case "scalar":
-                writer.AddScalar(tag, step, step, description: description);
+                writer.AddScalar(tag, step, step, description: description, displayName: displayName);
                 break;
             case "image":
-                writer.AddImage(tag, PngTests.SmoothNoise(3, 2, 3), step, description: description);
+                writer.AddImage(tag, PngTests.SmoothNoise(3, 2, 3), step, description: description, displayName: displayName);
                 break;
             case "histogram":
-                writer.AddHistogram(tag, [1f, 2f, (float)step], step, description: description);
+                writer.AddHistogram(tag, [1f, 2f, (float)step], step, description: description, displayName: displayName);
                 break;
             case "samples":
-                writer.AddImageSamples(tag, [PngTests.SmoothNoise(3, 2, 1), PngTests.SmoothNoise(3, 2, 1)], step, description: description);
+                writer.AddImageSamples(tag, [PngTests.SmoothNoise(3, 2, 1), PngTests.SmoothNoise(3, 2, 1)], step, description: description, displayName: displayName);
                 break;
             default:
-                writer.AddText(tag, $"step {step}", step, description: description);
+                writer.AddText(tag, $"step {step}", step, description: description, displayName: displayName);
                 break;
         }
     }
