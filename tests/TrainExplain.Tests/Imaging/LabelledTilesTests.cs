@@ -38,6 +38,56 @@ public sealed class LabelledTilesTests
         Assert.True(InkInRows(drawn[1], 33 + 24, 33 + 36) > InkInRows(drawn[0], 33 + 24, 33 + 36));
     }
 
+    /// <summary>Fashion-MNIST's names that a tile's line cuts at 10 px, and ImageNet's longest.</summary>
+    public static TheoryData<string> LongNames => new() { "T-shirt/top", "Ankle boot", "American Staffordshire terrier", "soft-coated wheaten terrier" };
+
+    /// <summary>
+    /// Issue 24: at the width a 28-pixel tile is drawn (upscaled as the figures do), every line of a class picture's, a
+    /// prediction's and a true class's label shows its class name in full, in one or two lines of 7 to 10 px, each as wide
+    /// as its room at most, measured in the font the labels are drawn in.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(LongNames))]
+    public void Layout_LongClassNamesFitA28PixelTileInFull(string name)
+    {
+        var tileWidth = 28 * new RenderOptions().Upscale;
+        foreach (var label in new[] { new TileLabel(null, null, 1f, name), new TileLabel("Coat", name, 1f, null), new TileLabel(name, "Coat", 0.5f, null) })
+        {
+            foreach (var (line, (_, className, _)) in LabelledTiles.Layout(label, tileWidth).Zip(label.Lines()))
+            {
+                Assert.InRange(line.NameLines.Count, 1, 2);
+                Assert.InRange(line.Size, LabelledTiles.MinTextSize, LabelledTiles.TextSize);
+                Assert.Equal(className.Replace(" ", "", StringComparison.Ordinal), string.Concat(line.NameLines).Replace(" ", "", StringComparison.Ordinal));
+                for (var i = 0; i < line.NameLines.Count; i++)
+                {
+                    var width = Canvas.MeasureAlone(line.NameLines[i], line.Size);
+                    Assert.True(width <= line.RoomOf(i), $"'{line.NameLines[i]}' is {width} px wide at {line.Size} px, its room {line.RoomOf(i)} px");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void FitName_WrapsBeforeItShrinksAndShrinksBeforeItCuts()
+    {
+        var tileWidth = 28 * new RenderOptions().Upscale;
+        var expl = Assert.Single(LabelledTiles.Layout(new TileLabel(null, null, 1f, "Ankle boot"), tileWidth));
+        // Beside "100%", "Ankle boot" (about 54 px at 10 px) does not fit its about 50 px: two lines, still at 10 px.
+        Assert.Equal(["Ankle", "boot"], expl.NameLines);
+        Assert.Equal(LabelledTiles.TextSize, expl.Size);
+        Assert.Equal(["T-shirt/", "top"], Assert.Single(LabelledTiles.Layout(new TileLabel(null, null, 1f, "T-shirt/top"), tileWidth)).NameLines);
+        // "Staffordshire terrier" (about 98 px at 10 px) needs a smaller size even on the full-width second line.
+        var terrier = Assert.Single(LabelledTiles.Layout(new TileLabel(null, null, 1f, "American Staffordshire terrier"), tileWidth));
+        Assert.Equal(["American", "Staffordshire terrier"], terrier.NameLines);
+        Assert.InRange(terrier.Size, LabelledTiles.MinTextSize, LabelledTiles.TextSize - 0.5f);
+        // Too long even in two lines at 7 px: two lines at 7 px, which the drawing cuts.
+        var (cutLines, cutSize) = LabelledTiles.FitName("An exceedingly long class name", 20, 30);
+        Assert.Equal((2, LabelledTiles.MinTextSize), (cutLines.Count, cutSize));
+        // A wrapped name takes one more line in every tile's band.
+        var drawn = LabelledTiles.Draw([Gradient(tileWidth, 8), Gradient(tileWidth, 8)], [new TileLabel(null, null, 1f, "Ankle boot"), new TileLabel(null, null, 1f, "Bag")]);
+        Assert.All(drawn, d => Assert.Equal(8 + (2 * 12) + 4 + 6, d.Height));
+    }
+
     [Fact]
     public void Draw_ShortensNamesTooLongForTheTile()
     {
