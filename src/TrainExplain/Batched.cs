@@ -6,11 +6,17 @@ namespace TrainExplain;
 /// </summary>
 internal static class Batched
 {
-    /// <summary>The starts and lengths of consecutive chunks of at most <paramref name="batchSize"/> items out of <paramref name="total"/>.</summary>
+    /// <summary>
+    /// The starts and lengths of consecutive chunks of at most <paramref name="batchSize"/> items out of
+    /// <paramref name="total"/>. Before each chunk it checks the training run's <see cref="StopRequest"/>, so every
+    /// pass of a callback ends within one chunk of a stop.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The training run in progress was asked to stop.</exception>
     internal static IEnumerable<(long Start, long Length)> Chunks(long total, int batchSize)
     {
         for (long start = 0; start < total; start += batchSize)
         {
+            StopRequest.ThrowIfRequested();
             yield return (start, Math.Min(batchSize, total - start));
         }
     }
