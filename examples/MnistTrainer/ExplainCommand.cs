@@ -103,6 +103,12 @@ internal static class ExplainCommand
         }
         Console.WriteLine($"wrote {png}");
         Console.WriteLine($"wrote {tensors}");
+        // The figure is bounded (RenderOptions.FigureTiles); the tensors are not.
+        var pictures = explanation.Targets.Length;
+        if (new RenderOptions().FigureTilesOf(pictures) is var shown && shown < pictures)
+        {
+            Console.WriteLine($"figure: {shown} of {pictures} images shown; all are in {tensors}");
+        }
         return 0;
     }
 

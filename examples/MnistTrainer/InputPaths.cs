@@ -5,7 +5,7 @@ namespace MnistTrainer;
 /// <summary>Checks input paths by flag before any work, so a missing file or a folder is named with the flag that gave it.</summary>
 internal static class InputPaths
 {
-    /// <exception cref="ArgumentException">The path is empty, a folder, a device, a FIFO or a socket, or does not exist.</exception>
+    /// <exception cref="ArgumentException">The path is empty, a folder, a device, a FIFO or a socket, does not exist, or may not be read.</exception>
     internal static void RequireFile(string flag, string path)
     {
         if (string.IsNullOrWhiteSpace(path))
@@ -20,6 +20,15 @@ internal static class InputPaths
         if (!File.Exists(path))
         {
             throw new ArgumentException($"{flag} {path} does not exist.");
+        }
+        try
+        {
+            // Opening a regular file reads nothing: it only asks the system whether this user may read it.
+            using var _ = File.OpenRead(path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ArgumentException($"{flag} {path} cannot be read: permission denied (this user may not read it).", e);
         }
     }
 }

@@ -155,13 +155,18 @@ internal sealed partial class RunOutputs : IDisposable
         return full;
     }
 
-    private static void CreateFolder(string folder, string flag)
+    /// <summary>Creates <paramref name="folder"/>; a refusal is blamed on <paramref name="flag"/>, a permission denied on <paramref name="deniedFlag"/> (the flag of the folder it is made in).</summary>
+    private static void CreateFolder(string folder, string flag, string? deniedFlag = null)
     {
         try
         {
             Directory.CreateDirectory(folder);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ArgumentException($"{deniedFlag ?? flag}: cannot create the folder {folder}: permission denied (this user may not create folders in {Path.GetDirectoryName(folder)}).", e);
+        }
+        catch (IOException e)
         {
             throw new ArgumentException($"{flag}: cannot create the folder {folder} ({e.Message}).", e);
         }
@@ -176,7 +181,7 @@ internal sealed partial class RunOutputs : IDisposable
     private static RunOutputs? TryClaim(string runDirectory, string flag, string? savePath)
     {
         var full = Path.GetFullPath(runDirectory);
-        CreateFolder(full, flag);
+        CreateFolder(full, flag, "--logdir");
         var lockPath = Path.Combine(full, LockName);
         FileStream runLock;
         string? stale;

@@ -59,4 +59,29 @@ public static class NativeHeap
 
     [DllImport("libc", ExactSpelling = true)]
     private static extern int mallopt(int parameter, int value);
+
+    /// <summary>
+    /// Returns the heap's free pages to the kernel (glibc's <c>malloc_trim(0)</c>), whatever the thresholds; nothing off
+    /// Linux or glibc. A pass of many chunks calls it every <see cref="Batched.TrimEveryChunks"/> chunks: each chunk frees
+    /// its buffers, but glibc kept the freed pages scattered in the heap, so the peak grew with the chunks (integrated
+    /// gradients of one image at 200,000 points: 996 MiB against 177 MiB at 2,000).
+    /// </summary>
+    internal static void ReleaseFreePages()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        try
+        {
+            malloc_trim(0);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // Not glibc: its allocator returns pages its own way.
+        }
+    }
+
+    [DllImport("libc", ExactSpelling = true)]
+    private static extern int malloc_trim(nuint pad);
 }

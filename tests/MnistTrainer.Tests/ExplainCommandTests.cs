@@ -89,6 +89,25 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Contains($"images: --indices 0-1 of the test split in {Path.GetFullPath(DataDirectory.Resolve(null))}\n", output.ReplaceLineEndings("\n"));
     }
 
+    /// <summary>Issue 22, item 4: 10,000 images once made a 962x200,044 px figure; it shows 64 and says so, the tensors hold all.</summary>
+    [Fact]
+    public void ManyIndicesDrawTheFirst64TilesAndSayThatTheTensorsHoldAll()
+    {
+        FashionMnist.Require();
+        var output = Path.Combine(root, "many");
+        var printed = Cli.Succeed(Explain("vanilla", "--data", FashionMnist.Directory, "--indices", "0-99", "--out", output));
+
+        var tensors = Path.Combine(output, "vanilla.safetensors");
+        Assert.Contains($"figure: 64 of 100 images shown; all are in {tensors}\n", printed.ReplaceLineEndings("\n"));
+        var figure = ImageFile.Load(Path.Combine(output, "vanilla.png"));
+        var few = Path.Combine(root, "few");
+        Cli.Succeed(Explain("vanilla", "--data", FashionMnist.Directory, "--indices", "0-63", "--out", few));
+        // Eight rows of eight tiles, as the figure of the first 64 images alone (its caption's extra words fit its line).
+        Assert.Equal(ImageFile.Load(Path.Combine(few, "vanilla.png")).Height, figure.Height);
+        using var scope = NewDisposeScope();
+        Assert.Equal(100, TensorSafeTensors.Load(tensors)["attributions"].size(0));
+    }
+
     [Fact]
     public void ADataFolderOfFashionMnistNamesTheClassesAndActivationMaximizationIsLabelledToo()
     {

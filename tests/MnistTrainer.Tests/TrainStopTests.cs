@@ -1,6 +1,7 @@
 using MnistTrainer.Models;
 using MnistTrainer.Tests.Support;
 using TrainExplain.Data;
+using TrainExplain.Numerics;
 using TrainExplain.Testing;
 
 namespace MnistTrainer.Tests;
@@ -24,7 +25,8 @@ public sealed class TrainStopTests : IDisposable
         using var trainer = TrainerProcess.Start("train", "--data", Data, "--epochs", "1000", "--limit-train", "256", "--limit-val", "32",
             "--explainers", "vanilla", "--explain-count", "2", "--logdir", logdir, "--run-name", "stopped", "--device", "cpu");
 
-        trainer.WaitForLine(line => line.StartsWith("epoch 1/1000 ", StringComparison.Ordinal) && line.Contains("val_loss", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        // Epoch 2's line comes after epoch 1's explanations (a signal during them cuts them short, as the test below shows).
+        trainer.WaitForLine(line => line.StartsWith("epoch 2/1000 ", StringComparison.Ordinal) && line.Contains("val_loss", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         trainer.Signal(signal);
 
         Assert.Equal(exitCode, trainer.WaitForExit(TimeSpan.FromSeconds(30)));
@@ -35,6 +37,37 @@ public sealed class TrainStopTests : IDisposable
         Assert.Equal(1L, epochs[0]);
         Assert.Equal(Enumerable.Range(1, epochs.Count).Select(e => (long)e), epochs);
         Assert.Contains(events.Tags(), t => t == "explain/VanillaGradients");
+        using var model = new SimpleConvNet();
+        ModelWeights.Load(model, Path.Combine(run, "model.safetensors"));
+        Assert.False(File.Exists(Path.Combine(run, ".train.lock")), "the run folder is released");
+    }
+
+    /// <summary>
+    /// Issue 22, item 4: a million curve steps per image take minutes of callback work after the epoch line; SIGTERM
+    /// there ends the run within 2 s (the curves' next chunk, then the writes and the weights), with readable outputs.
+    /// </summary>
+    [Fact]
+    public void ASignalDuringLongCallbackWorkStopsTheRunWithinTwoSeconds()
+    {
+        FashionMnist.Require();
+        var logdir = Path.Combine(root, "runs");
+        var environment = new Dictionary<string, string> { [NumericsGuard.EnvironmentVariable] = "off" };
+        using var trainer = TrainerProcess.Start(environment, "train", "--data", Data, "--epochs", "3", "--limit-train", "64", "--limit-val", "16",
+            "--explainers", "vanilla", "--explain-count", "2", "--metric-steps", "1000000", "--logdir", logdir, "--run-name", "long", "--device", "cpu");
+
+        trainer.WaitForLine(line => line.StartsWith("epoch 1/3 ", StringComparison.Ordinal) && line.Contains("val_loss", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        // The gradients of two images take milliseconds: half a second later the run is inside the curves.
+        Thread.Sleep(500);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        trainer.Signal("TERM");
+        var exitCode = trainer.WaitForExit(TimeSpan.FromSeconds(60));
+        var stopped = clock.Elapsed;
+
+        Assert.Equal(143, exitCode);
+        Assert.True(stopped < TimeSpan.FromSeconds(2), $"the run ended {stopped.TotalSeconds:F1} s after SIGTERM");
+        Assert.Contains("Stopped by SIGTERM after 1 of 3 epochs", trainer.Error);
+        var run = Path.Combine(logdir, "long");
+        Assert.Equal([1L], EventFileReader.ReadRun(run).Scalars("loss/train").Select(s => s.Step));
         using var model = new SimpleConvNet();
         ModelWeights.Load(model, Path.Combine(run, "model.safetensors"));
         Assert.False(File.Exists(Path.Combine(run, ".train.lock")), "the run folder is released");

@@ -134,6 +134,8 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
         var (firstMoment, secondMoment) = (torch.zeros_like(spectrum), torch.zeros_like(spectrum));
         for (var step = 1; step <= Steps; step++)
         {
+            // A step is one chunk's forward and backward pass: a stop of the training run ends the ascent here.
+            StopRequest.ThrowIfRequested();
             using var stepScope = torch.NewDisposeScope();
             var transforms = classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray();
             var gradient = Gradient(canvas, spectrum, target, transforms[first..(first + (int)start.size(0))]);

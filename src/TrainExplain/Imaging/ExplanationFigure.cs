@@ -1,3 +1,4 @@
+using System.Globalization;
 using TrainExplain.Explainers;
 
 namespace TrainExplain.Imaging;
@@ -13,7 +14,7 @@ public static class ExplanationFigure
     public static IReadOnlyList<Image> RenderImages(this Explanation explanation, RenderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(explanation);
-        return ExplanationPictures.Tiles(explanation, options ?? new RenderOptions());
+        return ExplanationPictures.Tiles(explanation, options ?? new RenderOptions(), explanation.Targets.Length);
     }
 
     /// <summary>What the colors of <see cref="RenderImages"/> mean, for a figure's color bar.</summary>
@@ -40,10 +41,11 @@ public static class ExplanationFigure
     }
 
     /// <summary>
-    /// All pictures as a figure a person can read alone: <paramref name="caption"/> (default <see cref="Explanation.Caption"/>)
+    /// The pictures as a figure a person can read alone: <paramref name="caption"/> (default <see cref="Explanation.Caption"/>)
     /// on top, each tile with its label (if given) under it, laid out for their count, and the color bar of
     /// <see cref="Legend"/>. A tile the explanation has a note for (<c>flat map</c>, see <see cref="Attribution.FlatMaps"/>)
-    /// says it on a last label line, labels given or not.
+    /// says it on a last label line, labels given or not. Only the first <see cref="RenderOptions.FigureTiles"/> are drawn
+    /// (the caption then ends with how many of how many images it shows).
     /// </summary>
     /// <param name="explanation">The result to draw.</param>
     /// <param name="labels">One label per picture (true class, prediction, explained class; <see cref="TileLabels"/>), or null for none.</param>
@@ -54,18 +56,37 @@ public static class ExplanationFigure
     {
         ArgumentNullException.ThrowIfNull(explanation);
         var o = options ?? new RenderOptions();
-        return explanation.ComposeFigure(explanation.RenderImages(o), labels, caption ?? explanation.Caption, o);
+        var tiles = ExplanationPictures.Tiles(explanation, o, o.FigureTilesOf(explanation.Targets.Length));
+        return Compose(explanation, tiles, labels, caption ?? explanation.Caption, o, explanation.Targets.Length);
     }
 
-    /// <summary>Tiles already rendered with <paramref name="options"/>, composed as <see cref="RenderFigure"/> does.</summary>
+    /// <summary>
+    /// Tiles already rendered with <paramref name="options"/>, one per picture, composed as <see cref="RenderFigure"/>
+    /// does: the first <see cref="RenderOptions.FigureTiles"/> of them, with their labels.
+    /// </summary>
     public static Image ComposeFigure(this Explanation explanation, IReadOnlyList<Image> tiles, IReadOnlyList<TileLabel>? labels, string caption, RenderOptions options)
     {
-        ArgumentNullException.ThrowIfNull(explanation);
         ArgumentNullException.ThrowIfNull(tiles);
+        return Compose(explanation, tiles, labels, caption, options, tiles.Count);
+    }
+
+    /// <summary>
+    /// The figure of the first tiles of <paramref name="pictures"/> (labels one per picture); tiles past
+    /// <see cref="RenderOptions.FigureTiles"/> and their labels are left out, and the caption says so.
+    /// </summary>
+    private static Image Compose(Explanation explanation, IReadOnlyList<Image> tiles, IReadOnlyList<TileLabel>? labels, string caption, RenderOptions options, int pictures)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        ArgumentNullException.ThrowIfNull(caption);
         ArgumentNullException.ThrowIfNull(options);
-        var noted = WithNotes(explanation, labels, tiles.Count);
-        var shown = noted is null ? tiles : LabelledTiles.Draw(tiles, noted);
-        return Figure.Compose(shown, caption, explanation.Legend(options), options.Columns, options.Padding);
+        var count = options.FigureTilesOf(pictures);
+        IReadOnlyList<Image> drawn = count == tiles.Count ? tiles : [.. tiles.Take(count)];
+        // Labels of another count than the pictures go on whole, for LabelledTiles.Draw to report.
+        var drawnLabels = labels is not null && labels.Count == pictures && count < pictures ? [.. labels.Take(count)] : labels;
+        var noted = WithNotes(explanation, drawnLabels, count);
+        var shown = noted is null ? drawn : LabelledTiles.Draw(drawn, noted);
+        var told = count == pictures ? caption : string.Create(CultureInfo.InvariantCulture, $"{caption} (the first {count} of {pictures} images shown)");
+        return Figure.Compose(shown, told, explanation.Legend(options), options.Columns, options.Padding);
     }
 
     /// <summary>Saves <see cref="RenderGrid"/> as a PNG (written to a temporary name, then renamed).</summary>

@@ -16,12 +16,12 @@ internal static class ExplanationPictures
     /// <summary>The smallest side, in pixels at <see cref="RenderOptions.Upscale"/> 4, a channel map is enlarged to (a tenth of a 28x28 input at that scale fits in it).</summary>
     private const int MinMapPixels = 32;
 
-    /// <summary>One picture per image (or per class).</summary>
-    internal static IReadOnlyList<Image> Tiles(Explanation explanation, RenderOptions options) => explanation switch
+    /// <summary>One picture per image (or per class), of the first <paramref name="count"/> only; only their values are read.</summary>
+    internal static IReadOnlyList<Image> Tiles(Explanation explanation, RenderOptions options, int count) => explanation switch
     {
-        Attribution attribution => Overlays(attribution, options),
-        ActivationMaps maps => ChannelGrids(maps, options),
-        ClassImages pictures => Synthesized(pictures, options),
+        Attribution attribution => Overlays(attribution, options, count),
+        ActivationMaps maps => ChannelGrids(maps, options, count),
+        ClassImages pictures => Synthesized(pictures, options, count),
         _ => throw Unknown(explanation),
     };
 
@@ -40,12 +40,13 @@ internal static class ExplanationPictures
         explanation is Attribution attribution && attribution.FlatMaps[index] ? FlatNote : null;
 
     /// <summary>Each heatmap blended over its input (inputs are shown as they are, clamped to [0, 1]).</summary>
-    private static Image[] Overlays(Attribution attribution, RenderOptions options)
+    private static Image[] Overlays(Attribution attribution, RenderOptions options, int n)
     {
-        var inputs = attribution.Inputs;
-        var (n, c, h, w) = ((int)inputs.size(0), (int)inputs.size(1), (int)inputs.size(2), (int)inputs.size(3));
+        using var scope = torch.NewDisposeScope();
+        var inputs = attribution.Inputs.narrow(0, 0, n);
+        var (c, h, w) = ((int)inputs.size(1), (int)inputs.size(2), (int)inputs.size(3));
         var pixels = inputs.ToFloats();
-        var heat = attribution.Heatmaps.ToFloats();
+        var heat = attribution.Heatmaps.narrow(0, 0, n).ToFloats();
         var images = new Image[n];
         for (var i = 0; i < n; i++)
         {
@@ -60,11 +61,11 @@ internal static class ExplanationPictures
     /// per row, each channel min-max normalized on its own and enlarged (nearest neighbour) to at least 8 x
     /// <see cref="RenderOptions.Upscale"/> pixels a side.
     /// </summary>
-    private static Image[] ChannelGrids(ActivationMaps maps, RenderOptions options)
+    private static Image[] ChannelGrids(ActivationMaps maps, RenderOptions options, int n)
     {
-        var raw = maps.Raw;
-        var (n, k, h, w) = ((int)raw.size(0), (int)raw.size(1), (int)raw.size(2), (int)raw.size(3));
         using var scope = torch.NewDisposeScope();
+        var raw = maps.Raw.narrow(0, 0, n);
+        var (k, h, w) = ((int)raw.size(1), (int)raw.size(2), (int)raw.size(3));
         var normalized = Heatmaps.MinMax(raw.view(n * k, h, w)).ToFloats();
         var enlarge = Math.Max(1, (int)Math.Ceiling(MinMapPixels * options.Upscale / 4.0 / Math.Max(h, w)));
         var images = new Image[n];
@@ -78,10 +79,11 @@ internal static class ExplanationPictures
     }
 
     /// <summary>Each image mapped from the input range to [0, 1].</summary>
-    private static Image[] Synthesized(ClassImages pictures, RenderOptions options)
+    private static Image[] Synthesized(ClassImages pictures, RenderOptions options, int m)
     {
-        var raw = pictures.Raw;
-        var (m, c, h, w) = ((int)raw.size(0), (int)raw.size(1), (int)raw.size(2), (int)raw.size(3));
+        using var scope = torch.NewDisposeScope();
+        var raw = pictures.Raw.narrow(0, 0, m);
+        var (c, h, w) = ((int)raw.size(1), (int)raw.size(2), (int)raw.size(3));
         var (low, high) = (pictures.Low, pictures.High);
         var values = raw.ToFloats().Select(v => (float)((v - low) / (high - low))).ToArray();
         return [.. Enumerable.Range(0, m).Select(i => Image.FromPlanar(values.AsSpan(i * c * h * w, c * h * w), c, h, w).UpscaleNearest(options.Upscale))];

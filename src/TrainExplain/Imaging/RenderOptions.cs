@@ -8,6 +8,31 @@ namespace TrainExplain.Imaging;
 /// <param name="Padding">Pixels between tiles.</param>
 public sealed record RenderOptions(Colormap? Colormap = null, float Alpha = 0.5f, int Upscale = 4, int Columns = 8, int Padding = 2)
 {
+    /// <summary>The default of <see cref="FigureTiles"/>: eight rows of the default eight columns.</summary>
+    public const int DefaultFigureTiles = 64;
+
+    private readonly int figureTiles = DefaultFigureTiles;
+
     /// <summary>The colormap in use.</summary>
     public Colormap Palette => Colormap ?? Colormap.Jet;
+
+    /// <summary>
+    /// The most tiles a labelled figure shows (<see cref="ExplanationFigure.RenderFigure"/>, the callbacks' grids): an
+    /// explanation of more images shows its first <see cref="FigureTiles"/> and its caption says how many of how many.
+    /// This bounds a figure's pixels and the work of drawing it whatever the image count: 10,000 images once made a
+    /// 962x200,044 px figure, beyond what PNG readers (the library's included) accept. The tensors keep every image.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int FigureTiles
+    {
+        get => figureTiles;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value, nameof(FigureTiles));
+            figureTiles = value;
+        }
+    }
+
+    /// <summary>How many of <paramref name="pictures"/> a figure shows: at most <see cref="FigureTiles"/>.</summary>
+    public int FigureTilesOf(int pictures) => Math.Min(pictures, FigureTiles);
 }

@@ -47,7 +47,8 @@ public static class TileLabels
         float[] probabilities;
         using (torch.no_grad())
         {
-            var logits = EvalMode.Run(model, () => model.call(inputs));
+            // By the internal batch size, as every pass: one forward of 10,000 images held gigabytes of activations.
+            var logits = EvalMode.Run(model, () => Batched.Map(inputs, ModelMethod.DefaultInternalBatchSize, model.call));
             var (probability, index) = torch.nn.functional.softmax(logits, 1).max(1);
             (predicted, probabilities) = (index.ToLongs(), probability.ToFloats());
         }

@@ -83,30 +83,37 @@ internal sealed class DeletionInsertion
         return EvalMode.Run(Model, () =>
         {
             using var noGrad = torch.no_grad();
-            var deletion = Auc(Probabilities(x, ranks, counts, targets, insert: false));
-            var insertion = Auc(Probabilities(x, ranks, counts, targets, insert: true));
+            var deletion = Auc(x, ranks, counts, targets, insert: false);
+            var insertion = Auc(x, ranks, counts, targets, insert: true);
             return new FaithfulnessScores(deletion.ToFloats(), insertion.ToFloats());
         });
     }
 
-    /// <summary>p_k [N, S + 1] for every image and step, B masked images per forward pass.</summary>
-    private Tensor Probabilities(Tensor x, Tensor ranks, Tensor counts, Tensor targets, bool insert)
+    /// <summary>
+    /// The trapezoid AUC [N] over [0, 1] of p_k for every image and step, B masked images per forward pass. Each chunk
+    /// adds its weighted p_k to per-image running sums in double (a million steps would lose digits in float), so the
+    /// memory kept is N sums whatever S: a curve kept whole held 2 N (S + 1) values, chunk by chunk.
+    /// </summary>
+    private Tensor Auc(Tensor x, Tensor ranks, Tensor counts, Tensor targets, bool insert)
     {
         var (n, perImage) = (x.size(0), (long)Steps + 1);
-        return Batched.Map(n * perImage, InternalBatchSize, (start, length) =>
+        var sums = torch.zeros(n, ScalarType.Float64, x.device);
+        foreach (var (start, length) in Batched.Chunks(n * perImage, InternalBatchSize))
         {
+            using var chunk = torch.NewDisposeScope();
             var items = torch.arange(start, start + length, device: x.device);
             var (image, step) = (items.div(perImage, rounding_mode: RoundingMode.floor), items.remainder(perImage));
             var chosen = ranks.index_select(0, image) < counts.index_select(0, step).unsqueeze(1);
             var keep = (insert ? chosen : chosen.logical_not()).view(-1, 1, x.size(2), x.size(3)).to(x.dtype);
             var masked = (x.index_select(0, image) * keep) + (Fill * (1 - keep));
             var probabilities = torch.nn.functional.softmax(Model.call(masked), 1);
-            return probabilities.gather(1, targets.index_select(0, image).unsqueeze(1)).squeeze(1);
-        }).view(n, perImage);
+            var p = probabilities.gather(1, targets.index_select(0, image).unsqueeze(1)).squeeze(1).to(ScalarType.Float64);
+            // The trapezoid rule: p_0 and p_S count half.
+            var weights = torch.ones_like(p).masked_fill_(step.eq(0).logical_or(step.eq(Steps)), 0.5);
+            sums.index_add_(0, image, p * weights, 1);
+        }
+        return (sums / Steps).to(ScalarType.Float32);
     }
-
-    /// <summary>The trapezoid AUC of curves [N, S + 1] over [0, 1].</summary>
-    private Tensor Auc(Tensor p) => (p.sum(1) - ((p.select(1, 0) + p.select(1, Steps)) / 2)) / Steps;
 
     private static void CheckBatch(Tensor inputs, Tensor classes)
     {

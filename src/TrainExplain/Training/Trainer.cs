@@ -24,7 +24,11 @@ public static class Trainer
     /// <param name="cancellation">
     /// Stops the run at the next batch boundary without throwing (Ctrl-C, say): the unfinished epoch gets neither
     /// validation nor <see cref="ITrainingCallback.OnEpochEnd"/>, but <see cref="ITrainingCallback.OnTrainEnd"/> runs, so
-    /// callbacks finish their writes; the model keeps the weights of its last optimizer step.
+    /// callbacks finish their writes; the model keeps the weights of its last optimizer step. Long callback work stops
+    /// too, within one chunk of its passes (one internal batch) or one activation maximization step: a callback's
+    /// <see cref="ITrainingCallback.OnBatchEnd"/>, <see cref="ITrainingCallback.OnEpochBegin"/> or
+    /// <see cref="ITrainingCallback.OnEpochEnd"/> cut short this way ends the run like a stop at a batch boundary (the
+    /// callbacks after it miss that moment; an epoch whose end was cut keeps its logs in the history).
     /// </param>
     /// <returns>The logs of every finished epoch (an epoch ended early by <see cref="TrainingContext.RequestStop"/> included).</returns>
     /// <exception cref="ArgumentException">A loader puts its batches on another device than the model's.</exception>
@@ -46,29 +50,9 @@ public static class Trainer
         using var runningLoss = new RunningMean();
         var context = new TrainingContext(model, optimizer, epochs, trainLoader.BatchCount, () => runningLoss.Value);
         var all = callbacks ?? [];
-        var history = new List<IReadOnlyDictionary<string, double>>();
         Each(all, c => c.OnTrainBegin(context));
-        for (var epoch = 1; epoch <= epochs && !context.StopRequested && !cancellation.IsCancellationRequested; epoch++)
-        {
-            context.BeginEpoch(epoch);
-            Each(all, c => c.OnEpochBegin(context));
-            var logs = TrainEpoch(context, loss, trainLoader, metrics, runningLoss, all, cancellation);
-            if (logs is null)
-            {
-                break;
-            }
-            logs[TrainingLogKeys.LearningRate] = optimizer.ParamGroups.First().LearningRate;
-            if (validationLoader is not null)
-            {
-                foreach (var (key, value) in Evaluate(model, loss, validationLoader, metrics))
-                {
-                    logs[TrainingLogKeys.Validation(key)] = value;
-                }
-            }
-            context.EndEpoch(logs);
-            Each(all, c => c.OnEpochEnd(context));
-            history.Add(context.Logs);
-        }
+        // The epochs' callback work sees the stop request; the train end's writes run to their end.
+        var history = StopRequest.Honoring(cancellation, () => TrainEpochs(context, loss, trainLoader, validationLoader, metrics, runningLoss, all, cancellation));
         Each(all, c => c.OnTrainEnd(context));
         return history;
     }
@@ -105,6 +89,43 @@ public static class Trainer
         });
     }
 
+    /// <summary>The epochs of <see cref="Fit"/> up to the last, a callback's stop or <paramref name="cancellation"/>; the logs of each finished one.</summary>
+    private static List<IReadOnlyDictionary<string, double>> TrainEpochs(TrainingContext context, nn.Module<Tensor, Tensor, Tensor> loss, IBatchSource trainLoader,
+        IBatchSource? validationLoader, IReadOnlyList<ITrainingMetric> metrics, RunningMean runningLoss, IReadOnlyList<ITrainingCallback> callbacks,
+        CancellationToken cancellation)
+    {
+        var history = new List<IReadOnlyDictionary<string, double>>();
+        for (var epoch = 1; epoch <= context.Epochs && !context.StopRequested && !cancellation.IsCancellationRequested; epoch++)
+        {
+            context.BeginEpoch(epoch);
+            if (!RanUnstopped(() => Each(callbacks, c => c.OnEpochBegin(context)), cancellation))
+            {
+                break;
+            }
+            var logs = TrainEpoch(context, loss, trainLoader, metrics, runningLoss, callbacks, cancellation);
+            if (logs is null)
+            {
+                break;
+            }
+            logs[TrainingLogKeys.LearningRate] = context.Optimizer.ParamGroups.First().LearningRate;
+            if (validationLoader is not null)
+            {
+                foreach (var (key, value) in Evaluate(context.Model, loss, validationLoader, metrics))
+                {
+                    logs[TrainingLogKeys.Validation(key)] = value;
+                }
+            }
+            context.EndEpoch(logs);
+            var ended = RanUnstopped(() => Each(callbacks, c => c.OnEpochEnd(context)), cancellation);
+            history.Add(context.Logs);
+            if (!ended)
+            {
+                break;
+            }
+        }
+        return history;
+    }
+
     /// <summary>One epoch's training batches and their logs; null when <paramref name="cancellation"/> cut it short.</summary>
     private static Dictionary<string, double>? TrainEpoch(TrainingContext context, nn.Module<Tensor, Tensor, Tensor> loss, IBatchSource loader,
         IReadOnlyList<ITrainingMetric> metrics, RunningMean runningLoss, IReadOnlyList<ITrainingCallback> callbacks, CancellationToken cancellation)
@@ -130,11 +151,7 @@ public static class Trainer
                 images += x.size(0);
             }
             context.EndBatch();
-            for (var i = 0; i < callbacks.Count; i++)
-            {
-                callbacks[i].OnBatchEnd(context);
-            }
-            if (cancellation.IsCancellationRequested)
+            if (!RanUnstopped(() => Each(callbacks, c => c.OnBatchEnd(context)), cancellation) || cancellation.IsCancellationRequested)
             {
                 return null;
             }
@@ -179,6 +196,23 @@ public static class Trainer
         if (!loader.Device.IsSameAs(device))
         {
             throw new ArgumentException($"The loader puts its batches on {loader.Device} but the model is on {device}; give the loader device: {device}.", parameter);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="callbackWork"/>; false when <paramref name="cancellation"/>'s stop ended it early (the
+    /// <see cref="OperationCanceledException"/> of <see cref="StopRequest"/>), which ends the run like a stop between batches.
+    /// </summary>
+    private static bool RanUnstopped(Action callbackWork, CancellationToken cancellation)
+    {
+        try
+        {
+            callbackWork();
+            return true;
+        }
+        catch (OperationCanceledException e) when (cancellation.IsCancellationRequested && e.CancellationToken == cancellation)
+        {
+            return false;
         }
     }
 

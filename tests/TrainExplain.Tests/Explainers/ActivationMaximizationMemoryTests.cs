@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using TrainExplain.Tests.Support;
 
 namespace TrainExplain.Tests.Explainers;
@@ -19,31 +17,8 @@ public sealed class ActivationMaximizationMemoryTests
     [Fact]
     public async Task PeakMemoryDoesNotGrowWithTheSteps()
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(2));
-        using var child = Process.Start(ChildProcesses.StartInfo("MemoryChildPath", "actmax", "200", "2000"))!;
-        try
-        {
-            var error = child.StandardError.ReadToEndAsync(timeout.Token);
-            var output = await child.StandardOutput.ReadToEndAsync(timeout.Token);
-            await child.WaitForExitAsync(timeout.Token);
-            Assert.True(child.ExitCode == 0, $"The memory child exited with {child.ExitCode}: {await error}");
-            CheckPeaks(output);
-        }
-        finally
-        {
-            if (!child.HasExited)
-            {
-                child.Kill();
-            }
-        }
-    }
+        var peaks = await MemoryChildPeaks.Of("actmax", 200, 2000);
 
-    /// <summary>The child's two peaks in KiB, one a line: the second may exceed the first by less than the bound.</summary>
-    private static void CheckPeaks(string output)
-    {
-        var peaks = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => long.Parse(line, CultureInfo.InvariantCulture)).ToArray();
-        Assert.Equal(2, peaks.Length);
         Assert.True(peaks[1] - peaks[0] < BoundKiB,
             $"Peak resident set {peaks[0] / 1024} MiB after 200 steps, {peaks[1] / 1024} MiB after 2,000 more: it grows with the steps (bound {BoundKiB / 1024} MiB).");
     }

@@ -44,4 +44,27 @@ public sealed class RenderingTests
         Assert.Equal(20 + 2 + (16 + 16 + 6) + 2 + 22 + 13, figure.Height);
         Assert.Throws<ArgumentException>(() => gradients.RenderFigure(labels.Take(2).ToList()));
     }
+
+    /// <summary>Issue 22, item 4: a figure draws at most <see cref="RenderOptions.FigureTiles"/> tiles and its caption says so.</summary>
+    [Fact]
+    public void AFigureOfManyImagesShowsTheFirstFigureTilesAndSaysHowManyOfHowMany()
+    {
+        torch.manual_seed(92);
+        using var model = ExplainerModels.NestedConvNet();
+        using var scope = torch.NewDisposeScope();
+        var x = torch.rand([10, 1, 8, 8]);
+        using var all = (Attribution)new VanillaGradients(model).Explain(x, Targets.Predicted);
+        using var first = (Attribution)new VanillaGradients(model).Explain(x.narrow(0, 0, 4), Targets.Predicted);
+        var options = new RenderOptions(Upscale: 2) { FigureTiles = 4 };
+        var labels = all.Targets.Select(t => new TileLabel(null, $"{t}", 0.5f, null)).ToList();
+
+        var figure = all.RenderFigure(labels, "ten images", options);
+
+        // The same pixels as the figure of the first four images alone, with the count in its caption.
+        Assert.Equal(first.RenderFigure(labels[..4], "ten images (the first 4 of 10 images shown)", options), figure);
+        Assert.Equal(figure, all.ComposeFigure(all.RenderImages(options), labels, "ten images", options));
+        Assert.Equal(64, new RenderOptions().FigureTiles);
+        Assert.Equal((64, 10), (new RenderOptions().FigureTilesOf(100), new RenderOptions().FigureTilesOf(10)));
+        Assert.Contains("FigureTiles", Assert.Throws<ArgumentOutOfRangeException>(() => new RenderOptions { FigureTiles = 0 }).Message, StringComparison.Ordinal);
+    }
 }
