@@ -30,6 +30,9 @@ public sealed class PyTorchOracleTests
         ("occlusion", "", m => new OcclusionSensitivity(m)),
         ("fullgrad", "", m => new FullGrad(m)),
         ("activations", "", m => new LayerActivations(m)),
+        ("guided", "", m => new GuidedBackprop(m)),
+        ("guided_gradcam", "", m => new GuidedGradCam(m)),
+        ("deeplift", "", m => new DeepLift(m)),
     ];
 
     /// <summary>The example's simple ConvNet with PyTorch's module names, so its state_dict loads in the reference.</summary>
