@@ -699,7 +699,7 @@ def deletion_insertion(model, x, targets, saliency, steps=16, fill=0.0, batch=DE
 # ----------------------------------------------------------------------------------------------------------
 
 METHODS = ("vanilla", "gradinput", "smoothgrad", "smoothgrad_sq", "vargrad", "ig", "gradcam", "gradcam_guided",
-           "gradcampp", "occlusion", "fullgrad", "activations", "actmax", "deletion_insertion", "guided",
+           "gradcampp", "occlusion", "fullgrad", "activations", "actmax", "deletion_insertion", "guidedbackprop",
            "guided_gradcam", "deeplift")
 
 
@@ -734,9 +734,9 @@ def run_method(model, method, x, targets, opts):
         if opts.saliency is None:
             raise ValueError("deletion_insertion needs a 'saliency' [N, H, W] tensor in the input file")
         return deletion_insertion(model, x, targets, opts.saliency, opts.metric_steps, opts.fill, b)
-    if method in ("guided", "guided_gradcam", "deeplift") and not isinstance(model, SimpleNet):
+    if method in ("guidedbackprop", "guided_gradcam", "deeplift") and not isinstance(model, SimpleNet):
         raise ValueError(f"{method}: the reference runs SimpleNet's layers with its rules, so it needs --arch simple")
-    if method == "guided":
+    if method == "guidedbackprop":
         return guided(model, x, targets, opts.score or "logit", b)
     if method == "guided_gradcam":
         return guided_gradcam(model, x, targets, opts.layer, opts.score or "logit", b)
@@ -832,6 +832,9 @@ def bench_explainers(rows, quick):
         ("fullgrad", 1, lambda: fullgrad(model, x, t)),
         ("activations", 1, lambda: activations(model, x, t)),
         ("actmax", 100, lambda: activation_maximization(model, list(range(10)), steps=100)),
+        ("guidedbackprop", 1, lambda: guided(model, x, t)),
+        ("guided_gradcam", 2, lambda: guided_gradcam(model, x, t)),
+        ("deeplift", 2, lambda: deeplift(model, x, t)),
     ]
     for name, passes, fn in cases:
         repeats = 1 if quick else (5 if passes >= 20 else 15)

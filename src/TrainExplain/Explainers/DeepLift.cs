@@ -14,8 +14,8 @@ namespace TrainExplain.Explainers;
 /// functional <c>relu</c> or other nonlinearity keeps its gradient (then delta is not 0), and a call in which no ReLU
 /// module ran through the rule warns once on <see cref="LibraryWarnings"/>.
 /// Inputs and their baselines go through the model in one batch (images, then their baselines), so a pass holds at most
-/// B/2 images and their baselines. Heatmap: channel reduction, percentile. Cost: 1 forward+backward pass over 2N
-/// images, and the forward at the inputs that finds the targets.
+/// B/2 images and their baselines. Heatmap: channel reduction, percentile. Cost: 2 forward+backward passes per image
+/// (its own and its baseline's, in one batch), and the forward at the inputs that finds the targets.
 /// </summary>
 public sealed class DeepLift : Explainer
 {
@@ -58,7 +58,8 @@ public sealed class DeepLift : Explainer
         });
         var (raw, baselineScores) = (parts[0], parts[1]);
         var delta = raw.flatten(1).sum(1) - (context.Scores - baselineScores);
-        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Normalization.Percentile, passes: 1, delta: delta);
+        // Two image passes per image: its own and its baseline's, side by side in one batch.
+        return context.Attribution(raw, Heatmaps.ChannelReduction(raw), Normalization.Percentile, passes: 2, delta: delta);
     }
 
     /// <inheritdoc />

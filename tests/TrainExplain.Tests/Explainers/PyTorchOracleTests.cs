@@ -30,7 +30,7 @@ public sealed class PyTorchOracleTests
         ("occlusion", "", m => new OcclusionSensitivity(m)),
         ("fullgrad", "", m => new FullGrad(m)),
         ("activations", "", m => new LayerActivations(m)),
-        ("guided", "", m => new GuidedBackprop(m)),
+        ("guidedbackprop", "", m => new GuidedBackprop(m)),
         ("guided_gradcam", "", m => new GuidedGradCam(m)),
         ("deeplift", "", m => new DeepLift(m)),
     ];
