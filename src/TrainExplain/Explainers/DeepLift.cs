@@ -14,7 +14,8 @@ namespace TrainExplain.Explainers;
 /// functional <c>relu</c> or other nonlinearity keeps its gradient (then delta is not 0), and a call in which no ReLU
 /// module ran through the rule warns once on <see cref="LibraryWarnings"/>.
 /// Inputs and their baselines go through the model in one batch (images, then their baselines), so a pass holds at most
-/// B/2 images and their baselines. Heatmap: channel reduction, percentile. Cost: 2 forward+backward passes per image
+/// B/2 images and their baselines; the rules pair each item of a ReLU's or max-pool's input with the item half a batch
+/// away, so the model must keep the batch as the first dimension there (as Captum assumes too). Heatmap: channel reduction, percentile. Cost: 2 forward+backward passes per image
 /// (its own and its baseline's, in one batch), and the forward at the inputs that finds the targets.
 /// </summary>
 public sealed class DeepLift : Explainer
