@@ -132,6 +132,33 @@ public sealed class PyTorchOracleTests
         });
     }
 
+    /// <summary>
+    /// DeepLIFT against a random image baseline [1, 28, 28], so each max-pool window's winners in the image and in the
+    /// baseline differ often (with the zero baseline every baseline activation is a ReLU of a bias): the attributions
+    /// within 1e-4 of the largest, delta within 1e-4, against the reference's rules written as autograd functions.
+    /// </summary>
+    [Fact]
+    public void DeepLiftWithAnImageBaselineMatchesThePyTorchReference()
+    {
+        Tensor? baseline = null;
+        InOracleFolder(33, () => new Dictionary<string, Tensor> { ["baseline"] = baseline = torch.rand([1, 28, 28]) }, oracle =>
+        {
+            RunOracle(oracle.Script, oracle.Directory, ["['oracle', '--weights', 'weights.safetensors', '--input', 'input.safetensors', '--method', 'deeplift', "
+                + "'--out', 'deeplift.safetensors']"]);
+
+            using var ours = (Attribution)new DeepLift(oracle.Model, baseline).Explain(oracle.Inputs, Targets.Labels(oracle.Targets));
+
+            var theirs = TensorSafeTensors.Load(Path.Combine(oracle.Directory, "deeplift.safetensors"));
+            AssertClose(theirs["attributions"], ours.Raw, "deeplift attributions");
+            AssertClose(theirs["delta"], ours.Delta!, "deeplift delta", absolute: 1e-4);
+            AssertClose(theirs["scores"], torch.tensor(ours.Scores), "deeplift scores");
+            foreach (var tensor in theirs.Values)
+            {
+                tensor.Dispose();
+            }
+        });
+    }
+
     private static void AssertWithin(float[] expected, IReadOnlyList<float> actual, string what)
     {
         Assert.Equal(expected.Length, actual.Count);
