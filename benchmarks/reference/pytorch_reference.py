@@ -472,6 +472,124 @@ def activations(model, x, targets, layer=None, score="logit", batch=DEFAULT_BATC
     return result(a, minmax_normalize(a, dims=(2, 3)), targets, torch.cat(scores))
 
 
+
+# Guided backpropagation, Guided Grad-CAM and DeepLIFT (Rescale) on SimpleNet. SimpleNet calls F.relu and
+# F.max_pool2d, which no module hook can reach, so these run its layers with the rules passed in, written out as
+# METHODS.md defines them with torch.autograd.Function (the C# side hooks the modules instead).
+
+def simple_layers(model, x, relu, pool):
+    """SimpleNet's forward (eval mode: dropout is the identity) with its ReLU and 2x2 max-pool given."""
+    x = pool(relu(model.conv1(x)))
+    x = pool(relu(model.conv2(x)))
+    return model.fc(torch.flatten(x, 1))
+
+
+class GuidedReLU(torch.autograd.Function):
+    """ReLU whose backward is [x > 0] * max(g, 0) (Springenberg et al. 2015)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g.clamp(min=0) * (x > 0).to(g.dtype)
+
+
+DEEPLIFT_EPS = 1e-10
+
+
+class RescaleReLU(torch.autograd.Function):
+    """ReLU of x with the Rescale multiplier (y - y')/(x - x') against the baseline's x' ([x > 0] where |x - x'| < eps)."""
+
+    @staticmethod
+    def forward(ctx, x, x0):
+        y, y0 = x.clamp(min=0), x0.clamp(min=0)
+        dx = x - x0
+        small = dx.abs() < DEEPLIFT_EPS
+        m = torch.where(small, (x > 0).to(x.dtype), (y - y0) / torch.where(small, torch.ones_like(dx), dx))
+        ctx.save_for_backward(m)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (m,) = ctx.saved_tensors
+        return g * m, None
+
+
+class RescaleMaxPool(torch.autograd.Function):
+    """2x2 max-pool of x; per window the difference y - y' splits as (m - y') to x's winner and (y - m) to x''s
+    winner, m = max(y, y'); multiplier = the position's contributions / (x - x'), the plain gradient where |x - x'| < eps."""
+
+    @staticmethod
+    def forward(ctx, x, x0):
+        y, i = F.max_pool2d(x, 2, return_indices=True)
+        y0, i0 = F.max_pool2d(x0, 2, return_indices=True)
+        ctx.save_for_backward(x, x0, y, y0, i, i0)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, x0, y, y0, i, i0 = ctx.saved_tensors
+        size = x.shape[2:]
+        m = torch.maximum(y, y0)
+        contrib = (F.max_unpool2d(g * (m - y0), i, 2, output_size=size)
+                   + F.max_unpool2d(g * (y - m), i0, 2, output_size=size))
+        dx = x - x0
+        small = dx.abs() < DEEPLIFT_EPS
+        plain = F.max_unpool2d(g, i, 2, output_size=size)
+        return torch.where(small, plain, contrib / torch.where(small, torch.ones_like(dx), dx)), None
+
+
+def guided_gradients(model, x, targets, score="logit", batch=DEFAULT_BATCH):
+    grads, scores = [], []
+    for xc, tc in zip(x.split(batch), targets.split(batch)):
+        xc = xc.detach().requires_grad_(True)
+        s = scores_of(simple_layers(model, xc, GuidedReLU.apply, lambda t: F.max_pool2d(t, 2)), tc, score)
+        (g,) = torch.autograd.grad(s.sum(), xc)
+        grads.append(g)
+        scores.append(s.detach())
+    return torch.cat(grads), torch.cat(scores)
+
+
+def guided(model, x, targets, score="logit", batch=DEFAULT_BATCH):
+    g, s = guided_gradients(model, x, targets, score, batch)
+    return result(g, percentile_normalize(channel_reduce(g)), targets, s)
+
+
+def guided_gradcam(model, x, targets, layer=None, score="logit", batch=DEFAULT_BATCH):
+    cam = gradcam(model, x, targets, layer, False, score, batch)["attributions"]
+    g, s = guided_gradients(model, x, targets, score, batch)
+    raw = g * cam
+    return result(raw, percentile_normalize(channel_reduce(raw)), targets, s)
+
+
+def deeplift(model, x, targets, baseline=None, score="logit", batch=DEFAULT_BATCH):
+    """raw = (x - x') * multipliers; the baseline runs its own stream beside the input's (half a chunk each)."""
+    base = (torch.zeros_like(x) if baseline is None else baseline.expand_as(x)).contiguous()
+    raws, scores, base_scores = [], [], []
+    half = max(1, batch // 2)
+    for xc, bc, tc in zip(x.split(half), base.split(half), targets.split(half)):
+        xc = xc.detach().requires_grad_(True)
+        h, h0 = model.conv1(xc), model.conv1(bc)
+        a, a0 = RescaleReLU.apply(h, h0), F.relu(h0)
+        p, p0 = RescaleMaxPool.apply(a, a0), F.max_pool2d(a0, 2)
+        h, h0 = model.conv2(p), model.conv2(p0)
+        a, a0 = RescaleReLU.apply(h, h0), F.relu(h0)
+        p, p0 = RescaleMaxPool.apply(a, a0), F.max_pool2d(a0, 2)
+        s = scores_of(model.fc(torch.flatten(p, 1)), tc, score)
+        s0 = scores_of(model.fc(torch.flatten(p0, 1)), tc, score)
+        (g,) = torch.autograd.grad(s.sum(), xc)
+        raws.append((xc - bc).detach() * g)
+        scores.append(s.detach())
+        base_scores.append(s0.detach())
+    raw, s, s0 = torch.cat(raws), torch.cat(scores), torch.cat(base_scores)
+    delta = raw.sum(dim=(1, 2, 3)) - (s - s0)
+    return result(raw, percentile_normalize(channel_reduce(raw)), targets, s, delta=delta)
+
+
 def total_variation(img):
     h, w = img.shape[2:]
     dh = (img[:, :, 1:, :] - img[:, :, :-1, :]).abs().sum(dim=(1, 2, 3))
@@ -581,7 +699,8 @@ def deletion_insertion(model, x, targets, saliency, steps=16, fill=0.0, batch=DE
 # ----------------------------------------------------------------------------------------------------------
 
 METHODS = ("vanilla", "gradinput", "smoothgrad", "smoothgrad_sq", "vargrad", "ig", "gradcam", "gradcam_guided",
-           "gradcampp", "occlusion", "fullgrad", "activations", "actmax", "deletion_insertion")
+           "gradcampp", "occlusion", "fullgrad", "activations", "actmax", "deletion_insertion", "guidedbackprop",
+           "guided_gradcam", "deeplift")
 
 
 def run_method(model, method, x, targets, opts):
@@ -615,6 +734,14 @@ def run_method(model, method, x, targets, opts):
         if opts.saliency is None:
             raise ValueError("deletion_insertion needs a 'saliency' [N, H, W] tensor in the input file")
         return deletion_insertion(model, x, targets, opts.saliency, opts.metric_steps, opts.fill, b)
+    if method in ("guidedbackprop", "guided_gradcam", "deeplift") and not isinstance(model, SimpleNet):
+        raise ValueError(f"{method}: the reference runs SimpleNet's layers with its rules, so it needs --arch simple")
+    if method == "guidedbackprop":
+        return guided(model, x, targets, opts.score or "logit", b)
+    if method == "guided_gradcam":
+        return guided_gradcam(model, x, targets, opts.layer, opts.score or "logit", b)
+    if method == "deeplift":
+        return deeplift(model, x, targets, opts.baseline, opts.score or "logit", b)
     raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
 
 
@@ -705,6 +832,9 @@ def bench_explainers(rows, quick):
         ("fullgrad", 1, lambda: fullgrad(model, x, t)),
         ("activations", 1, lambda: activations(model, x, t)),
         ("actmax", 100, lambda: activation_maximization(model, list(range(10)), steps=100)),
+        ("guidedbackprop", 1, lambda: guided(model, x, t)),
+        ("guided_gradcam", 2, lambda: guided_gradcam(model, x, t)),
+        ("deeplift", 2, lambda: deeplift(model, x, t)),
     ]
     for name, passes, fn in cases:
         repeats = 1 if quick else (5 if passes >= 20 else 15)

@@ -27,6 +27,9 @@ internal static class ExplainerCatalog
         ["occlusion"] = (m, s) => new OcclusionSensitivity(m, s.Patch, s.Stride, 0, s.Score ?? ScoreKind.Probability, s.InternalBatchSizeOrDefault),
         ["fullgrad"] = (m, s) => new FullGrad(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
         ["activations"] = (m, s) => new LayerActivations(m, s.Layer, s.InternalBatchSizeOrDefault),
+        ["guidedbackprop"] = (m, s) => new GuidedBackprop(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
+        ["guided_gradcam"] = (m, s) => new GuidedGradCam(m, s.Layer, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
+        ["deeplift"] = (m, s) => new DeepLift(m, s.Baseline is { } value ? tensor(value) : null, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),
     };
 
     /// <summary>The method options (as <see cref="ExplainerSettings.GivenMethodFlags"/> names them) each method reads.</summary>
@@ -43,6 +46,9 @@ internal static class ExplainerCatalog
         ["occlusion"] = ["--patch", "--stride", "--score"],
         ["fullgrad"] = ["--score"],
         ["activations"] = ["--layer"],
+        ["guidedbackprop"] = ["--score"],
+        ["guided_gradcam"] = ["--layer", "--score"],
+        ["deeplift"] = ["--baseline", "--score"],
         [ClassVisualization] = ["--steps", "--seed", "--score"],
     };
 

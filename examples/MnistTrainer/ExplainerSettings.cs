@@ -46,7 +46,8 @@ internal sealed record ExplainerSettings(
         Require("--samples", Samples, 1, SmoothGrad.MaxSamples, "");
         Require("--patch", Patch, 1, (int)ExplainInputs.ModelImageShape[1], " (the images are 28x28)");
         Require("--stride", Stride, 1, int.MaxValue, "");
-        Require("--internal-batch-size", InternalBatchSize, 1, int.MaxValue, "");
+        // DeepLIFT runs each image with its baseline in one pass, so a pass needs room for two.
+        Require("--internal-batch-size", InternalBatchSize, method == "deeplift" ? 2 : 1, int.MaxValue, method == "deeplift" ? " for deeplift (each pass holds images and their baselines)" : "");
         if (Noise is { } noise && !(noise >= 0 && double.IsFinite(noise)))
         {
             throw new ArgumentException($"--noise must be a finite number >= 0, got {noise}.");

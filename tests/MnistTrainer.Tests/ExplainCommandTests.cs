@@ -229,6 +229,7 @@ public sealed class ExplainCommandTests : IDisposable
         { "occlusion", ["--patch", "40"], "error: --patch must be 1 to 28 (the images are 28x28), got 40." },
         { "occlusion", ["--stride", "0"], "error: --stride must be at least 1, got 0." },
         { "vanilla", ["--internal-batch-size", "0"], "error: --internal-batch-size must be at least 1, got 0." },
+        { "deeplift", ["--internal-batch-size", "1"], "error: --internal-batch-size must be at least 2 for deeplift (each pass holds images and their baselines), got 1." },
     };
 
     [Theory]

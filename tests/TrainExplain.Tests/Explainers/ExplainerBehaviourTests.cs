@@ -23,6 +23,9 @@ public sealed class ExplainerBehaviourTests
         new OcclusionSensitivity(model, patch: 3, stride: 2, internalBatchSize: internalBatchSize),
         new FullGrad(model, internalBatchSize: internalBatchSize),
         new LayerActivations(model, internalBatchSize: internalBatchSize),
+        new GuidedBackprop(model, internalBatchSize: internalBatchSize),
+        new GuidedGradCam(model, internalBatchSize: internalBatchSize),
+        new DeepLift(model, internalBatchSize: internalBatchSize),
     ];
 
     [Fact]

@@ -30,6 +30,9 @@ public sealed class PyTorchOracleTests
         ("occlusion", "", m => new OcclusionSensitivity(m)),
         ("fullgrad", "", m => new FullGrad(m)),
         ("activations", "", m => new LayerActivations(m)),
+        ("guidedbackprop", "", m => new GuidedBackprop(m)),
+        ("guided_gradcam", "", m => new GuidedGradCam(m)),
+        ("deeplift", "", m => new DeepLift(m)),
     ];
 
     /// <summary>The example's simple ConvNet with PyTorch's module names, so its state_dict loads in the reference.</summary>
@@ -122,6 +125,33 @@ public sealed class PyTorchOracleTests
             var theirs = TensorSafeTensors.Load(Path.Combine(oracle.Directory, "faithfulness.safetensors"));
             AssertWithin(theirs["deletion_auc"].ToFloats(), ours.Deletion, "deletion AUC");
             AssertWithin(theirs["insertion_auc"].ToFloats(), ours.Insertion, "insertion AUC");
+            foreach (var tensor in theirs.Values)
+            {
+                tensor.Dispose();
+            }
+        });
+    }
+
+    /// <summary>
+    /// DeepLIFT against a random image baseline [1, 28, 28], so each max-pool window's winners in the image and in the
+    /// baseline differ often (with the zero baseline every baseline activation is a ReLU of a bias): the attributions
+    /// within 1e-4 of the largest, delta within 1e-4, against the reference's rules written as autograd functions.
+    /// </summary>
+    [Fact]
+    public void DeepLiftWithAnImageBaselineMatchesThePyTorchReference()
+    {
+        Tensor? baseline = null;
+        InOracleFolder(33, () => new Dictionary<string, Tensor> { ["baseline"] = baseline = torch.rand([1, 28, 28]) }, oracle =>
+        {
+            RunOracle(oracle.Script, oracle.Directory, ["['oracle', '--weights', 'weights.safetensors', '--input', 'input.safetensors', '--method', 'deeplift', "
+                + "'--out', 'deeplift.safetensors']"]);
+
+            using var ours = (Attribution)new DeepLift(oracle.Model, baseline).Explain(oracle.Inputs, Targets.Labels(oracle.Targets));
+
+            var theirs = TensorSafeTensors.Load(Path.Combine(oracle.Directory, "deeplift.safetensors"));
+            AssertClose(theirs["attributions"], ours.Raw, "deeplift attributions");
+            AssertClose(theirs["delta"], ours.Delta!, "deeplift delta", absolute: 1e-4);
+            AssertClose(theirs["scores"], torch.tensor(ours.Scores), "deeplift scores");
             foreach (var tensor in theirs.Values)
             {
                 tensor.Dispose();
