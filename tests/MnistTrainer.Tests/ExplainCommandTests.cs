@@ -210,6 +210,7 @@ public sealed class ExplainCommandTests : IDisposable
         { "occlusion", ["--patch", "40"], "error: --patch must be 1 to 28 (the images are 28x28), got 40." },
         { "occlusion", ["--stride", "0"], "error: --stride must be at least 1, got 0." },
         { "vanilla", ["--internal-batch-size", "0"], "error: --internal-batch-size must be at least 1, got 0." },
+        { "scorecam", ["--max-channels", "0"], "error: --max-channels must be at least 1, got 0." },
     };
 
     [Theory]
