@@ -120,22 +120,59 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
     public double? StopProbability { get; }
 
     /// <inheritdoc />
-    public Explanation Visualize() => Run([classes.Length, .. imageShape], (_, elapsed) =>
+    public Explanation Visualize() => Synthesize(null, Steps);
+
+    /// <summary>
+    /// Activation maximization again, each class starting from its image in <paramref name="previous"/> (a former result
+    /// of this visualizer, e.g. the last epoch's) instead of the reference, for at most <paramref name="steps"/> steps:
+    /// the warm start of <c>ClassVisualizationCallback</c>. The images are turned back into spectra (the
+    /// parameterization is invertible inside the range; values are kept 1e-6 of the range inside it), Adam starts
+    /// afresh, and the stop, penalties and transformations are as in <see cref="Visualize"/>. Cost: at most
+    /// <paramref name="steps"/> passes.
+    /// </summary>
+    /// <param name="previous">A result of this visualizer: the same classes, images of the same shape.</param>
+    /// <param name="steps">The most ascent steps.</param>
+    /// <exception cref="ArgumentException"><paramref name="previous"/> has other classes or another image shape.</exception>
+    public Explanation Continue(ClassImages previous, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        if (!previous.Targets.SequenceEqual(classes) || !previous.Images.shape.SequenceEqual([classes.Length, .. imageShape]))
+        {
+            throw new ArgumentException($"The previous images must be this visualizer's: classes {string.Join(",", classes)} of shape {HostCopies.FormatShape(imageShape)}; "
+                + $"got classes {string.Join(",", previous.Targets)} and images {previous.Images.ShapeText()}.", nameof(previous));
+        }
+        return Synthesize(previous.Images, steps);
+    }
+
+    /// <summary>The ascent from <paramref name="startImages"/> (null: from the reference, with the seeded start spectra), for at most <paramref name="steps"/> steps.</summary>
+    private ClassImages Synthesize(Tensor? startImages, int steps) => Run([classes.Length, .. imageShape], (_, elapsed) =>
     {
         var device = ModelDevice.Of(Model);
-        using var generator = new torch.Generator(unchecked((ulong)Seed));
         var (channels, height, width) = (imageShape[0], imageShape[1], imageShape[2]);
-        var start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
         var referenceImage = reference is null ? torch.full(imageShape, (Low + High) / 2, device: device) : torch.tensor(reference, imageShape, device: device);
         var canvas = new SpectrumCanvas(referenceImage, FourierParameterization.Scale(height, width, Decay, device), Low, High);
+        Tensor start;
+        if (startImages is null)
+        {
+            using var generator = new torch.Generator(unchecked((ulong)Seed));
+            start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
+        }
+        else
+        {
+            start = canvas.Spectrum(startImages.to(referenceImage.dtype, device));
+        }
         var target = torch.tensor(classes, device: device);
         var (scoresBefore, probabilitiesBefore) = Evaluate(canvas.Image(start), target);
         var stepsTaken = new int[classes.Length];
         var image = Batched.Map(classes.Length, InternalBatchSize,
-            (first, count) => Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), (int)first, stepsTaken));
+            (first, count) => Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), (int)first, stepsTaken, steps));
         var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
         var host = ExplainContext.Host(image);
-        var parameters = DescribeParameters().Append(("steps_taken", string.Join(",", stepsTaken))).ToDictionary(p => p.Item1, p => p.Item2);
+        var parameters = DescribeParameters()
+            .Select(p => p.Name == "steps" ? (p.Name, Text(steps)) : p)
+            .Append(("start", startImages is null ? "reference" : "previous images"))
+            .Append(("steps_taken", string.Join(",", stepsTaken))).ToDictionary(p => p.Item1, p => p.Item2);
         var info = new ExplanationInfo(Name, stepsTaken.Max(), parameters, elapsed());
         return new ClassImages(info, host, classes, scoresAfter, Low, High, scoresBefore, probabilitiesBefore, probabilitiesAfter);
     });
@@ -147,14 +184,14 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
     /// still ascending, so chunking and stopping change nothing for the others, and its tensors die with the step, so
     /// memory does not grow with the steps. A stopped class leaves the batch, so it costs no further pass.
     /// </summary>
-    private Tensor Ascend(SpectrumCanvas canvas, Tensor start, Tensor target, int first, int[] stepsTaken)
+    private Tensor Ascend(SpectrumCanvas canvas, Tensor start, Tensor target, int first, int[] stepsTaken, int steps)
     {
         var transformSampler = new Random(unchecked((int)Seed));
         var spectrum = start.clone();
         var (firstMoment, secondMoment) = (torch.zeros_like(spectrum), torch.zeros_like(spectrum));
         // This chunk's rows still ascending; every row has been in since step 1, so Adam's bias correction is the step's.
         var ascending = Enumerable.Range(0, (int)start.size(0)).ToList();
-        for (var step = 1; step <= Steps && ascending.Count > 0; step++)
+        for (var step = 1; step <= steps && ascending.Count > 0; step++)
         {
             using var stepScope = torch.NewDisposeScope();
             var transforms = classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray();

@@ -166,4 +166,40 @@ public sealed class ActivationMaximizationTests
         Assert.Equal("stopProbability", e.ParamName);
         Assert.Contains("(0, 1]", e.Message);
     }
+
+    /// <summary>
+    /// Continue starts each class at its previous image (the spectrum is recovered from it): the scores before are the
+    /// previous scores after, up to float32 rounding through the FFT; it runs the steps asked and says so.
+    /// </summary>
+    [Fact]
+    public void ContinueStartsFromThePreviousImages()
+    {
+        torch.manual_seed(94);
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.NestedConvNet();
+        var visualizer = new ActivationMaximization(model, [0, 2], imageShape: [1, 8, 8], steps: 6);
+        using var previous = (ClassImages)visualizer.Visualize();
+        using var next = (ClassImages)visualizer.Continue(previous, steps: 3);
+        AssertClose([.. previous.Scores.Select(s => (double)s)], [.. next.ScoresBefore.Select(s => (double)s)], 1e-4);
+        Assert.Equal("reference", previous.Parameters["start"]);
+        Assert.Equal("previous images", next.Parameters["start"]);
+        Assert.Equal("3", next.Parameters["steps"]);
+        Assert.Equal("3,3", next.Parameters["steps_taken"]);
+        Assert.Equal(3, next.Passes);
+    }
+
+    /// <summary>Continue refuses images of other classes or another shape, and no steps, by name.</summary>
+    [Fact]
+    public void ContinueRefusesAnotherVisualizersImagesByName()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.NestedConvNet();
+        var visualizer = new ActivationMaximization(model, [0, 2], imageShape: [1, 8, 8], steps: 1);
+        using var others = (ClassImages)new ActivationMaximization(model, [0, 1], imageShape: [1, 8, 8], steps: 1).Visualize();
+        using var own = (ClassImages)visualizer.Visualize();
+        var e = Assert.Throws<ArgumentException>(() => visualizer.Continue(others, 2));
+        Assert.Equal("previous", e.ParamName);
+        Assert.Contains("classes 0,2", e.Message);
+        Assert.Equal("steps", Assert.Throws<ArgumentOutOfRangeException>(() => visualizer.Continue(own, 0)).ParamName);
+    }
 }
