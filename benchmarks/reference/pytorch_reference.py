@@ -383,6 +383,39 @@ def gradcampp(model, x, targets, layer=None, score="logit", batch=DEFAULT_BATCH)
     return cam_result(cam, x, targets, s)
 
 
+def layercam(model, x, targets, layer=None, score="logit", batch=DEFAULT_BATCH):
+    """LayerCAM: every position weighed by its own positive gradient, cam = ReLU(sum_k ReLU(g_k) * A_k)."""
+    layer = layer or last_conv_name(model, x)
+    a, g, s = layer_and_gradient(model, x, targets, layer, score, batch)
+    cam = F.relu((F.relu(g) * a).sum(1))
+    return cam_result(cam, x, targets, s)
+
+
+def scorecam(model, x, targets, layer=None, max_channels=None, score="probability", batch=DEFAULT_BATCH):
+    """Score-CAM as METHODS.md defines it: mask M_k = minmax(upsample(A_k)) per image, weight S_c(x * M_k) - S_c(0),
+    no softmax over the channels; with max_channels only each image's channels of largest mean activation (others 0).
+    Written one image at a time (its masked copies in chunks of `batch`), not pair-major as the library batches them."""
+    layer = layer or last_conv_name(model, x)
+    acts, scores = [], []
+    with torch.no_grad(), Capture(model, [layer]) as cap:
+        for xc, tc in zip(x.split(batch), targets.split(batch)):
+            scores.append(scores_of(model(xc), tc, score))
+            acts.append(cap.outputs[layer])
+        a = torch.cat(acts)
+        n, k = a.shape[:2]
+        base = scores_of(model(torch.zeros_like(x[:1])).expand(n, -1), targets, score)
+        keep = k if max_channels is None else min(max_channels, k)
+        weights = torch.zeros(n, k)
+        for i in range(n):
+            chosen = torch.arange(k) if keep == k else a[i].mean(dim=(1, 2)).topk(keep).indices
+            masks = minmax_normalize(upsample(a[i, chosen], tuple(x.shape[2:])))
+            masked = x[i:i + 1] * masks[:, None]
+            s_k = torch.cat([scores_of(model(mc), targets[i].repeat(mc.shape[0]), score) for mc in masked.split(batch)])
+            weights[i, chosen] = s_k - base[i]
+    cam = F.relu((weights[:, :, None, None] * a).sum(1))
+    return cam_result(cam, x, targets, torch.cat(scores))
+
+
 def occlusion_windows(h, w, window, stride):
     return [(r, c) for r in range(0, h - window + 1, stride) for c in range(0, w - window + 1, stride)]
 
@@ -700,7 +733,7 @@ def deletion_insertion(model, x, targets, saliency, steps=16, fill=0.0, batch=DE
 
 METHODS = ("vanilla", "gradinput", "smoothgrad", "smoothgrad_sq", "vargrad", "ig", "gradcam", "gradcam_guided",
            "gradcampp", "occlusion", "fullgrad", "activations", "actmax", "deletion_insertion", "guidedbackprop",
-           "guided_gradcam", "deeplift")
+           "guided_gradcam", "deeplift", "layercam", "scorecam")
 
 
 def run_method(model, method, x, targets, opts):
@@ -720,6 +753,10 @@ def run_method(model, method, x, targets, opts):
                        opts.score or "logit", b)
     if method == "gradcampp":
         return gradcampp(model, x, targets, opts.layer, opts.score or "logit", b)
+    if method == "layercam":
+        return layercam(model, x, targets, opts.layer, opts.score or "logit", b)
+    if method == "scorecam":
+        return scorecam(model, x, targets, opts.layer, opts.max_channels, opts.score or "probability", b)
     if method == "occlusion":
         return occlusion(model, x, targets, opts.window, opts.stride, opts.fill, opts.score or "probability", b)
     if method == "fullgrad":
@@ -828,6 +865,8 @@ def bench_explainers(rows, quick):
         ("gradcam", 1, lambda: gradcam(model, x, t)),
         ("gradcam_guided", 1, lambda: gradcam(model, x, t, guided=True)),
         ("gradcampp", 1, lambda: gradcampp(model, x, t)),
+        ("layercam", 1, lambda: layercam(model, x, t)),
+        ("scorecam", 65, lambda: scorecam(model, x, t)),
         ("occlusion", n_windows, lambda: occlusion(model, x, t)),
         ("fullgrad", 1, lambda: fullgrad(model, x, t)),
         ("activations", 1, lambda: activations(model, x, t)),
@@ -1097,7 +1136,7 @@ def parse(argv):
     o.add_argument("--out", required=True)
     o.add_argument("--threads", type=int, default=1)
     o.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
-    o.add_argument("--score", choices=["logit", "probability"], help="default: probability for occlusion, else logit")
+    o.add_argument("--score", choices=["logit", "probability"], help="default: probability for occlusion and scorecam, else logit")
     o.add_argument("--steps", type=int, help="ig: m (50); actmax: steps (100)")
     o.add_argument("--rule", choices=IG_RULES, default="gauss_legendre")
     o.add_argument("--samples", type=int, default=20)
@@ -1105,6 +1144,7 @@ def parse(argv):
     o.add_argument("--seed", type=int, default=0)
     o.add_argument("--layer")
     o.add_argument("--guided", action="store_true")
+    o.add_argument("--max-channels", type=int, help="scorecam: channels scored per image (default all)")
     o.add_argument("--window", type=int)
     o.add_argument("--stride", type=int)
     o.add_argument("--fill", type=float, default=0.0, help="occlusion's and deletion/insertion's fill value")

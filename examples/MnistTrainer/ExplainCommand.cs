@@ -27,15 +27,16 @@ internal static class ExplainCommand
         var images = new Option<string[]>("--images") { HelpName = "file.png", Description = "PNG files (gray or RGB, 28x28).", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { HelpName = "folder", Description = "Folder for <method>.png and <method>.safetensors (created if missing).", DefaultValueFactory = _ => "explanations" };
         var device = new Option<string>("--device") { HelpName = "device", Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
-        var steps = (new Option<int?>("--steps") { HelpName = "n", Description = $"ig: points on the path (default 50, at most {IntegratedGradients.MaxSteps}); actmax: ascent steps (default 200)." }).WholeNumber();
+        var steps = (new Option<int?>("--steps") { HelpName = "n", Description = $"ig: points on the path (default 50, at most {IntegratedGradients.MaxSteps}); actmax: ascent steps (default 200), each class stopping once its probability reaches 0.99." }).WholeNumber();
         var rule = new Option<string?>("--rule") { HelpName = "rule", Description = "ig: riemann_left, riemann_right, riemann_middle, riemann_trapezoid or gauss_legendre (default)." };
         var baseline = (new Option<float?>("--baseline") { HelpName = "value", Description = "ig: the baseline image's value everywhere (default 0)." }).Number();
         var samples = (new Option<int?>("--samples") { HelpName = "n", Description = $"smoothgrad, smoothgrad_sq, vargrad: noisy samples (default 20, at most {SmoothGrad.MaxSamples})." }).WholeNumber();
         var noise = (new Option<double?>("--noise") { HelpName = "level", Description = "smoothgrad, smoothgrad_sq, vargrad: noise level as a fraction of the input range (default 0.15)." }).Number();
-        var layer = new Option<string?>("--layer") { HelpName = "name", Description = "gradcam, gradcampp, activations: layer by dotted module name (default: the last Conv2d)." };
+        var layer = new Option<string?>("--layer") { HelpName = "name", Description = "gradcam, gradcampp, layercam, scorecam, activations: layer by dotted module name (default: the last Conv2d)." };
+        var maxChannels = (new Option<int?>("--max-channels") { HelpName = "n", Description = "scorecam: score only each image's n channels of largest mean activation, n forward passes per image (default: every channel, K passes)." }).WholeNumber();
         var patch = (new Option<int?>("--patch") { HelpName = "pixels", Description = "occlusion: window side (default round(H/7), 4 for 28x28)." }).WholeNumber();
         var stride = (new Option<int?>("--stride") { HelpName = "pixels", Description = "occlusion: stride (default patch/2)." }).WholeNumber();
-        var score = new Option<string?>("--score") { HelpName = "kind", Description = "logit or probability (default logit; probability for occlusion); not for activations." };
+        var score = new Option<string?>("--score") { HelpName = "kind", Description = "logit or probability (default logit; probability for occlusion, scorecam and actmax); not for activations." };
         var internalBatch = (new Option<int?>("--internal-batch-size") { HelpName = "n", Description = $"Most images per forward/backward pass (default {ModelMethod.DefaultInternalBatchSize})." }).WholeNumber();
         var seed = (new Option<int?>("--seed") { HelpName = "n", Description = "smoothgrad, smoothgrad_sq, vargrad, actmax: seed of the noise (default 0)." }).WholeNumber();
         var metrics = new Option<bool>("--metrics") { Description = "Also measure deletion and insertion AUC (saved as deletion_auc, insertion_auc [N]; means printed)." };
@@ -43,14 +44,14 @@ internal static class ExplainCommand
 
         var command = new Command("explain", "Explain a saved model's decisions on some images.")
         {
-            weights, arch, method, target, input, data, indices, images, output, device, steps, rule, baseline, samples, noise, layer, patch, stride,
+            weights, arch, method, target, input, data, indices, images, output, device, steps, rule, baseline, samples, noise, layer, maxChannels, patch, stride,
             score, internalBatch, seed, metrics, metricSteps,
         };
         command.SetAction(result =>
         {
             var settings = new ExplainerSettings(result.GetValue(steps), ParseRule(result.GetValue(rule)), result.GetValue(baseline),
                 result.GetValue(samples), result.GetValue(noise), result.GetValue(layer), result.GetValue(patch), result.GetValue(stride),
-                ParseScore(result.GetValue(score)), result.GetValue(internalBatch), result.GetValue(seed));
+                ParseScore(result.GetValue(score)), result.GetValue(internalBatch), result.GetValue(seed), MaxChannels: result.GetValue(maxChannels));
             var source = new ExplainInputs(result.GetValue(input), result.GetValue(data), result.GetValue(indices), result.GetValue(images) ?? []);
             var metricOptions = result.GetValue(metrics) ? MetricSteps(result.GetValue(metricSteps)) : (int?)null;
             return Run(result.GetValue(weights)!, result.GetValue(arch)!, result.GetValue(method)!, result.GetValue(target)!, source,

@@ -16,7 +16,8 @@ internal sealed record ExplainerSettings(
     ScoreKind? Score = null,
     int? InternalBatchSize = null,
     int? Seed = null,
-    Tensor? Reference = null)
+    Tensor? Reference = null,
+    int? MaxChannels = null)
 {
     /// <summary>The internal batch size given, or the library's default.</summary>
     internal int InternalBatchSizeOrDefault => InternalBatchSize ?? ModelMethod.DefaultInternalBatchSize;
@@ -28,7 +29,7 @@ internal sealed record ExplainerSettings(
         [
             ("--steps", Steps is not null), ("--rule", Rule is not null), ("--baseline", Baseline is not null), ("--samples", Samples is not null),
             ("--noise", Noise is not null), ("--layer", Layer is not null), ("--patch", Patch is not null), ("--stride", Stride is not null),
-            ("--seed", Seed is not null), ("--score", Score is not null),
+            ("--seed", Seed is not null), ("--score", Score is not null), ("--max-channels", MaxChannels is not null),
         ];
         return flags.Where(f => f.Given).Select(f => f.Flag);
     }
@@ -48,6 +49,7 @@ internal sealed record ExplainerSettings(
         Require("--stride", Stride, 1, int.MaxValue, "");
         // DeepLIFT runs each image with its baseline in one pass, so a pass needs room for two.
         Require("--internal-batch-size", InternalBatchSize, method == "deeplift" ? 2 : 1, int.MaxValue, method == "deeplift" ? " for deeplift (each pass holds images and their baselines)" : "");
+        Require("--max-channels", MaxChannels, 1, int.MaxValue, "");
         if (Noise is { } noise && !(noise >= 0 && double.IsFinite(noise)))
         {
             throw new ArgumentException($"--noise must be a finite number >= 0, got {noise}.");

@@ -39,7 +39,7 @@ public sealed class EndToEndTests : IDisposable
         }
         // Issue 15: every method with a per-pixel map is measured each epoch, the random order once, stability from epoch 2.
         string[] mapped = ["VanillaGradients", "GradientsInputs", "SmoothGrad", "SmoothGradSquared", "VarGrad", "IntegratedGradients", "GradCam",
-            "GradCamPlusPlus", "OcclusionSensitivity", "FullGrad", "GuidedBackprop", "GuidedGradCam", "DeepLift"];
+            "GradCamPlusPlus", "OcclusionSensitivity", "FullGrad", "LayerCam", "ScoreCam", "GuidedBackprop", "GuidedGradCam", "DeepLift"];
         Assert.Equal(mapped.Append("chance").Order(), events.Tags().Where(t => t.StartsWith("faithfulness/", StringComparison.Ordinal) && t.EndsWith("/deletion_auc", StringComparison.Ordinal))
             .Select(t => t.Split('/')[1]).Order());
         foreach (var name in mapped.Append("chance"))

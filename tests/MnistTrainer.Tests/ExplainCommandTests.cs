@@ -230,6 +230,7 @@ public sealed class ExplainCommandTests : IDisposable
         { "occlusion", ["--stride", "0"], "error: --stride must be at least 1, got 0." },
         { "vanilla", ["--internal-batch-size", "0"], "error: --internal-batch-size must be at least 1, got 0." },
         { "deeplift", ["--internal-batch-size", "1"], "error: --internal-batch-size must be at least 2 for deeplift (each pass holds images and their baselines), got 1." },
+        { "scorecam", ["--max-channels", "0"], "error: --max-channels must be at least 1, got 0." },
     };
 
     [Theory]

@@ -13,8 +13,10 @@ namespace TrainExplain.Explainers;
 /// instead of clipping, and z follows Adam (Kingma and Ba 2015) from near zero, that is from R. The classes are
 /// optimized together as one batch, in chunks of the internal batch size (METHODS.md). It explains classes, not
 /// inputs: the start spectra come from a CPU generator seeded with <c>seed</c> (so every device starts from the same
-/// images) and the transformations from one seeded sequence, drawn per class, so chunking changes nothing.
-/// Cost: <c>steps</c> passes.
+/// images) and the transformations from one seeded sequence, drawn per class, so chunking changes nothing. With
+/// <c>stopProbability</c> each class stops as soon as its image reaches that softmax probability (checked every 10
+/// steps), so <c>steps</c> is a bound that only the classes not reached yet run to.
+/// Cost: <c>steps</c> passes at most (the longest class's steps), and with a stop one forward pass every 10 steps.
 /// </summary>
 public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
 {
@@ -23,6 +25,9 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
     private const double Beta2 = 0.999;
     private const double Epsilon = 1e-8;
     private const double StartSpread = 0.01;
+
+    /// <summary>Steps between two checks of the classes' probabilities against <see cref="StopProbability"/>.</summary>
+    public const int StopCheckInterval = 10;
 
     private readonly long[] classes;
     private readonly long[] imageShape;
@@ -48,9 +53,14 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
     /// </param>
     /// <param name="decay">The spectrum's frequency exponent: 0 for white, larger for smoother images (default 1.5).</param>
     /// <param name="zoom">Largest random zoom: each step scales each image by a factor in [1 - zoom, 1 + zoom].</param>
+    /// <param name="stopProbability">
+    /// A class's ascent stops once the softmax probability of its (untransformed) image reaches this, in (0, 1], checked
+    /// every <see cref="StopCheckInterval"/> steps; null: every class takes all <paramref name="steps"/>.
+    /// </param>
     public ActivationMaximization(nn.Module<Tensor, Tensor> model, IReadOnlyList<long> classes, IReadOnlyList<long>? imageShape = null, int steps = 100,
         double? learningRate = null, double l2 = 0.1, double tv = 0.1, int jitter = 1, double low = 0, double high = 1, long seed = 0,
-        ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize, Tensor? reference = null, double decay = 1.5, double zoom = 0.1)
+        ScoreKind score = ScoreKind.Logit, int internalBatchSize = ModelMethod.DefaultInternalBatchSize, Tensor? reference = null, double decay = 1.5, double zoom = 0.1,
+        double? stopProbability = null)
         : base(model, score, internalBatchSize)
     {
         ArgumentNullException.ThrowIfNull(classes);
@@ -73,9 +83,14 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
         {
             throw new ArgumentException($"Needs decay >= 0 and 0 <= zoom < 1; got decay {decay}, zoom {zoom}.", decay >= 0 ? nameof(zoom) : nameof(decay));
         }
+        if (stopProbability is not null and not (> 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(stopProbability), stopProbability, "The stop probability must lie in (0, 1], or be null for no stop.");
+        }
         this.classes = [.. classes];
         this.reference = reference is null ? null : ReferenceOf(reference, this.imageShape, low, high);
-        (Steps, LearningRate, L2, TV, Jitter, Low, High, Seed, Decay, Zoom) = (steps, learningRate ?? 0.2, l2, tv, jitter, low, high, seed, decay, zoom);
+        (Steps, LearningRate, L2, TV, Jitter, Low, High, Seed, Decay, Zoom, StopProbability) =
+            (steps, learningRate ?? 0.2, l2, tv, jitter, low, high, seed, decay, zoom, stopProbability);
     }
 
     /// <summary>The classes visualized, one picture each.</summary>
@@ -101,51 +116,112 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
     public double Decay { get; }
     /// <summary>Largest random zoom (a fraction of the size).</summary>
     public double Zoom { get; }
+    /// <summary>The probability at which a class's ascent stops, or null when every class takes all steps.</summary>
+    public double? StopProbability { get; }
 
     /// <inheritdoc />
-    public Explanation Visualize() => Run([classes.Length, .. imageShape], (_, elapsed) =>
+    public Explanation Visualize() => Synthesize(null, Steps);
+
+    /// <summary>
+    /// Activation maximization again, each class starting from its image in <paramref name="previous"/> (a former result
+    /// of this visualizer, e.g. the last epoch's) instead of the reference, for at most <paramref name="steps"/> steps:
+    /// the warm start of <c>ClassVisualizationCallback</c>. The images are turned back into spectra (the
+    /// parameterization is invertible inside the range; values are kept 1e-6 of the range inside it), Adam starts
+    /// afresh, and the stop, penalties and transformations are as in <see cref="Visualize"/>. Cost: at most
+    /// <paramref name="steps"/> passes.
+    /// </summary>
+    /// <param name="previous">A result of this visualizer: the same classes, images of the same shape.</param>
+    /// <param name="steps">The most ascent steps.</param>
+    /// <exception cref="ArgumentException"><paramref name="previous"/> has other classes or another image shape.</exception>
+    public Explanation Continue(ClassImages previous, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
+        if (!previous.Targets.SequenceEqual(classes) || !previous.Images.shape.SequenceEqual([classes.Length, .. imageShape]))
+        {
+            throw new ArgumentException($"The previous images must be this visualizer's: classes {string.Join(",", classes)} of shape {HostCopies.FormatShape(imageShape)}; "
+                + $"got classes {string.Join(",", previous.Targets)} and images {previous.Images.ShapeText()}.", nameof(previous));
+        }
+        return Synthesize(previous.Images, steps);
+    }
+
+    /// <summary>The ascent from <paramref name="startImages"/> (null: from the reference, with the seeded start spectra), for at most <paramref name="steps"/> steps.</summary>
+    private ClassImages Synthesize(Tensor? startImages, int steps) => Run([classes.Length, .. imageShape], (_, elapsed) =>
     {
         var device = ModelDevice.Of(Model);
-        using var generator = new torch.Generator(unchecked((ulong)Seed));
         var (channels, height, width) = (imageShape[0], imageShape[1], imageShape[2]);
-        var start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
         var referenceImage = reference is null ? torch.full(imageShape, (Low + High) / 2, device: device) : torch.tensor(reference, imageShape, device: device);
         var canvas = new SpectrumCanvas(referenceImage, FourierParameterization.Scale(height, width, Decay, device), Low, High);
+        Tensor start;
+        if (startImages is null)
+        {
+            using var generator = new torch.Generator(unchecked((ulong)Seed));
+            start = (StartSpread * torch.randn(FourierParameterization.SpectrumShape([classes.Length, channels], height, width), generator: generator)).to(device);
+        }
+        else
+        {
+            start = canvas.Spectrum(startImages.to(referenceImage.dtype, device));
+        }
         var target = torch.tensor(classes, device: device);
         var (scoresBefore, probabilitiesBefore) = Evaluate(canvas.Image(start), target);
+        var stepsTaken = new int[classes.Length];
         var image = Batched.Map(classes.Length, InternalBatchSize,
-            (first, count) => Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), (int)first));
+            (first, count) => Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), (int)first, stepsTaken, steps));
         var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
         var host = ExplainContext.Host(image);
-        var info = new ExplanationInfo(Name, Steps, DescribeParameters().ToDictionary(p => p.Name, p => p.Value), elapsed());
+        var parameters = DescribeParameters()
+            .Select(p => p.Name == "steps" ? (p.Name, Text(steps)) : p)
+            .Append(("start", startImages is null ? "reference" : "previous images"))
+            .Append(("steps_taken", string.Join(",", stepsTaken))).ToDictionary(p => p.Item1, p => p.Item2);
+        var info = new ExplanationInfo(Name, stepsTaken.Max(), parameters, elapsed());
         return new ClassImages(info, host, classes, scoresAfter, Low, High, scoresBefore, probabilitiesBefore, probabilitiesAfter);
     });
 
     /// <summary>
     /// Adam ascent steps on the spectrum from <paramref name="start"/>, the classes from index <paramref name="first"/>
-    /// on; returns the final images. Each step draws every class's transformation from one sequence seeded with
-    /// <see cref="Seed"/> and keeps this chunk's, so chunking changes nothing, and its tensors die with the step, so
-    /// memory does not grow with the steps.
+    /// on; returns the final images and writes each class's steps into <paramref name="stepsTaken"/>. Each step draws
+    /// every class's transformation from one sequence seeded with <see cref="Seed"/> and keeps those of the classes
+    /// still ascending, so chunking and stopping change nothing for the others, and its tensors die with the step, so
+    /// memory does not grow with the steps. A stopped class leaves the batch, so it costs no further pass.
     /// </summary>
-    private Tensor Ascend(SpectrumCanvas canvas, Tensor start, Tensor target, int first)
+    private Tensor Ascend(SpectrumCanvas canvas, Tensor start, Tensor target, int first, int[] stepsTaken, int steps)
     {
         var transformSampler = new Random(unchecked((int)Seed));
         var spectrum = start.clone();
         var (firstMoment, secondMoment) = (torch.zeros_like(spectrum), torch.zeros_like(spectrum));
-        for (var step = 1; step <= Steps; step++)
+        // This chunk's rows still ascending; every row has been in since step 1, so Adam's bias correction is the step's.
+        var ascending = Enumerable.Range(0, (int)start.size(0)).ToList();
+        for (var step = 1; step <= steps && ascending.Count > 0; step++)
         {
             // A step is one chunk's forward and backward pass: a stop of the training run ends the ascent here.
             StopRequest.ThrowIfRequested();
             using var stepScope = torch.NewDisposeScope();
             var transforms = classes.Select(_ => RandomScaleShift.Draw(transformSampler, Zoom, Jitter)).ToArray();
-            var gradient = Gradient(canvas, spectrum, target, transforms[first..(first + (int)start.size(0))]);
-            firstMoment.mul_(Beta1).add_(gradient, 1 - Beta1);
-            secondMoment.mul_(Beta2).addcmul_(gradient, gradient, 1 - Beta2);
-            var firstUnbiased = firstMoment / (1 - Math.Pow(Beta1, step));
-            var secondUnbiased = secondMoment / (1 - Math.Pow(Beta2, step));
-            spectrum.add_(firstUnbiased / (secondUnbiased.sqrt() + Epsilon), LearningRate);
+            var rows = torch.tensor(ascending.Select(r => (long)r).ToArray(), device: spectrum.device);
+            var rowTargets = target.index_select(0, rows);
+            var gradient = Gradient(canvas, spectrum.index_select(0, rows), rowTargets, [.. ascending.Select(r => transforms[first + r])]);
+            var moment = firstMoment.index_select(0, rows).mul_(Beta1).add_(gradient, 1 - Beta1);
+            var squared = secondMoment.index_select(0, rows).mul_(Beta2).addcmul_(gradient, gradient, 1 - Beta2);
+            firstMoment.index_copy_(0, rows, moment);
+            secondMoment.index_copy_(0, rows, squared);
+            var firstUnbiased = moment / (1 - Math.Pow(Beta1, step));
+            var secondUnbiased = squared / (1 - Math.Pow(Beta2, step));
+            spectrum.index_add_(0, rows, firstUnbiased / (secondUnbiased.sqrt() + Epsilon), LearningRate);
+            ascending.ForEach(r => stepsTaken[first + r] = step);
+            if (StopProbability is { } stop && step % StopCheckInterval == 0)
+            {
+                var reached = Probabilities(canvas.Image(spectrum.index_select(0, rows)), rowTargets);
+                ascending = [.. ascending.Where((_, i) => !(reached[i] >= stop))];
+            }
         }
         return canvas.Image(spectrum);
+    }
+
+    /// <summary>Each image's softmax probability of its class, without gradients (at most B images).</summary>
+    private float[] Probabilities(Tensor images, Tensor target)
+    {
+        using var noGrad = torch.no_grad();
+        return Targets.Of(classes).Score(Model.call(images), target, ScoreKind.Probability).ToFloats();
     }
 
     /// <summary>dJ/dz: the images the spectra make are transformed for the forward pass; the penalties see them untransformed.</summary>
@@ -198,6 +274,7 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
         ("decay", Text(Decay)),
         ("zoom", Text(Zoom)),
         ("reference", reference is null ? "middle" : "given"),
+        ("stop_probability", StopProbability is { } stop ? Text(stop) : "none"),
         ("score", Score.ToString().ToLowerInvariant()),
         .. base.DescribeParameters(),
     ];

@@ -4,13 +4,14 @@ namespace TrainExplain.Explainers;
 /// <summary>
 /// The class activation map family: A = output of layer L [N, K, h, w], g = dS_c/dA, cam = ReLU(sum_k alpha_k A_k),
 /// upsampled bilinearly to H x W; heatmap: minmax. Subclasses only say how they weigh the channels (alpha), as in
-/// pytorch-grad-cam. Layers are named by their dotted module names; the default is the last Conv2d in forward order.
+/// pytorch-grad-cam's <c>get_cam_weights</c>: one weight per channel, or one per channel and position (LayerCAM), from
+/// A and g, or from A and further forward passes without gradients (Score-CAM, <see cref="UsesGradients"/>). Layers are named by their dotted module names; the default is the last Conv2d in forward order.
 /// Over several layers (pytorch-grad-cam's <c>target_layers</c>) one forward+backward pass serves them all: each
 /// layer's cam is computed as for one layer (ReLU included), min-max normalized per image at its own resolution (as
 /// pytorch-grad-cam scales each layer's cam, since a coarse layer's cam is larger by the area each of its positions
 /// covers), upsampled, and raw is the mean of these maps; there is no single layer-resolution map then. A
 /// <see cref="Reshape"/> (pytorch-grad-cam's <c>reshape_transform</c>) turns a layer output of another layout, e.g. a
-/// vision transformer's tokens [N, h*w, K], and its gradient into [N, K, h, w]. Cost: 1 pass.
+/// vision transformer's tokens [N, h*w, K], and its gradient into [N, K, h, w]. Cost: 1 pass (and what the weights cost, <see cref="WeightPasses"/>).
 /// </summary>
 public abstract class CamExplainer : Explainer
 {
@@ -46,8 +47,24 @@ public abstract class CamExplainer : Explainer
     /// </summary>
     public Func<Tensor, Tensor>? Reshape { get; init; }
 
-    /// <summary>alpha [N, K] from the activations A and their gradients g, both [N, K, h, w].</summary>
-    protected abstract Tensor ChannelWeights(Tensor activations, Tensor gradients);
+    /// <summary>
+    /// alpha [N, K], or per channel and position [N, K, h, w], from the activations A [N, K, h, w], their gradients g
+    /// [N, K, h, w] (null when <see cref="UsesGradients"/> is false) and the call's context (inputs, targets, scoring).
+    /// </summary>
+    protected abstract Tensor ChannelWeights(ExplainContext context, Tensor activations, Tensor? gradients);
+
+    /// <summary>
+    /// Whether the weights need g = dS_c/dA: then A and g come from one forward+backward pass, which an
+    /// <see cref="ExplainerSet"/> may share; otherwise A comes from one forward pass without gradients.
+    /// </summary>
+    protected virtual bool UsesGradients => true;
+
+    /// <summary>The passes per image that <see cref="ChannelWeights"/> costs beyond the one that gives A (and g), for these layers' activations.</summary>
+    protected virtual int WeightPasses(IReadOnlyList<Tensor> activations) => 0;
+
+    /// <summary>g from <see cref="ChannelWeights"/>'s argument, for a CAM that weighs by gradients (<see cref="UsesGradients"/> true).</summary>
+    protected static Tensor Required(Tensor? gradients) =>
+        gradients ?? throw new InvalidOperationException("These channel weights need the layer's gradients, and UsesGradients is true, so the base passes them.");
 
     /// <inheritdoc />
     protected override string DefaultName => Layers.Count == 0 ? base.DefaultName : $"{base.DefaultName}[{string.Join('+', Layers)}]";
@@ -56,23 +73,39 @@ public abstract class CamExplainer : Explainer
     protected override Explanation Compute(ExplainContext context)
     {
         var x = context.Inputs;
-        var request = context.Request!;
-        var gradients = context.Gradients(request);
-        var cams = new List<Tensor>();
-        for (var l = 0; l < request.Layers.Count; l++)
+        var layers = context.Request?.Layers ?? ResolvedLayers(x);
+        IReadOnlyList<Tensor> activations;
+        IReadOnlyList<Tensor>? gradients = null;
+        if (UsesGradients)
         {
-            var (a, g) = (Shaped(gradients.Activations[l], request.Layers[l]), Shaped(gradients.LayerGradients[l], request.Layers[l]));
-            var alpha = ChannelWeights(a, g);
-            cams.Add((alpha.unsqueeze(2).unsqueeze(3) * a).sum(1).relu());
+            var pass = context.Gradients(context.Request ?? new GradientRequest(InputGradient: false, layers));
+            (activations, gradients) = (pass.Activations, pass.LayerGradients);
         }
+        else
+        {
+            activations = context.Activations(layers);
+        }
+        var shaped = activations.Select((a, l) => Shaped(a, layers[l])).ToList();
+        var cams = new List<Tensor>();
+        for (var l = 0; l < layers.Count; l++)
+        {
+            var a = shaped[l];
+            var alpha = ChannelWeights(context, a, gradients is null ? null : Shaped(gradients[l], layers[l]));
+            cams.Add(((alpha.ndim == 2 ? alpha.unsqueeze(2).unsqueeze(3) : alpha) * a).sum(1).relu());
+        }
+        var passes = 1 + WeightPasses(shaped);
         if (cams.Count == 1)
         {
             var raw = Heatmaps.Upsample(cams[0], x.size(2), x.size(3));
-            return context.Attribution(raw.unsqueeze(1), raw, Normalization.MinMax, passes: 1, layerMap: cams[0]);
+            return context.Attribution(raw.unsqueeze(1), raw, Normalization.MinMax, passes, layerMap: cams[0]);
         }
         var mean = torch.stack([.. cams.Select(cam => Heatmaps.Upsample(Heatmaps.MinMax(cam), x.size(2), x.size(3)))]).mean([0]);
-        return context.Attribution(mean.unsqueeze(1), mean, Normalization.MinMax, passes: 1);
+        return context.Attribution(mean.unsqueeze(1), mean, Normalization.MinMax, passes);
     }
+
+    /// <summary>The explained layers found on <paramref name="inputs"/>: those named, or the last Conv2d.</summary>
+    private IReadOnlyList<NamedLayer> ResolvedLayers(Tensor inputs) =>
+        Layers.Count == 0 ? [LayerResolver.Resolve(Model, null, inputs)] : [.. Layers.Select(name => LayerResolver.Resolve(Model, name, inputs))];
 
     /// <summary>A layer's output or gradient as [N, K, h, w], through <see cref="Reshape"/> when given.</summary>
     private Tensor Shaped(Tensor tensor, NamedLayer layer)
@@ -88,8 +121,11 @@ public abstract class CamExplainer : Explainer
     }
 
     /// <inheritdoc />
-    protected internal override GradientRequest SharedPassRequest(Tensor inputs) =>
-        new(InputGradient: false, Layers: Layers.Count == 0 ? [LayerResolver.Resolve(Model, null, inputs)] : [.. Layers.Select(name => LayerResolver.Resolve(Model, name, inputs))]);
+    protected internal override GradientRequest? SharedPassRequest(Tensor inputs) =>
+        UsesGradients ? new(InputGradient: false, Layers: ResolvedLayers(inputs)) : null;
+
+    /// <inheritdoc />
+    internal override void ResolveLayers(Tensor probe) => _ = ResolvedLayers(probe);
 
     /// <inheritdoc />
     protected internal override IEnumerable<(string Name, string Value)> DescribeParameters()

@@ -124,6 +124,33 @@ public sealed class ExplainContext
         return new(request.InputGradient ? parts[0] : null, [.. parts.Skip(first).Take(layers)], [.. parts.Skip(first + layers).Take(layers)]);
     }
 
+    /// <summary>
+    /// Each of <paramref name="layers"/>' outputs over all images, detached, in layer order: one forward pass per chunk
+    /// of B images without gradients, which also finds the targets and scores when they are still unknown (so a method
+    /// that needs activations and no gradient, such as Score-CAM, pays no backward pass).
+    /// </summary>
+    public IReadOnlyList<Tensor> Activations(IReadOnlyList<NamedLayer> layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        var knownTargets = classes is not null;
+        using var noGrad = torch.no_grad();
+        // Per chunk: [each layer's activation, classes, scores].
+        var parts = Batched.MapEach(Count, explainer.InternalBatchSize, (start, length) =>
+        {
+            using var scope = torch.NewDisposeScope();
+            using var capture = new LayerCapture(layers, scope);
+            var output = explainer.Model.call(Inputs.narrow(0, start, length));
+            var chunkClasses = knownTargets ? classes!.narrow(0, start, length) : Targets.Resolve(output, start);
+            Tensor[] kept = [.. capture.Outputs.Select(a => a.detach()), chunkClasses, Targets.Score(output, chunkClasses, explainer.Score)];
+            return [.. kept.Select(t => t.MoveToOuterDisposeScope())];
+        });
+        if (!knownTargets)
+        {
+            (classes, scores) = (parts[^2], parts[^1]);
+        }
+        return [.. parts.Take(layers.Count)];
+    }
+
     /// <summary>S of <paramref name="points"/> [M, C, H, W] for classes [M], without gradients, chunked by B.</summary>
     public Tensor ScoresOf(Tensor points, Tensor pointClasses)
     {

@@ -30,10 +30,11 @@ public sealed class GradCam : CamExplainer
     public bool Guided { get; }
 
     /// <inheritdoc />
-    protected override Tensor ChannelWeights(Tensor activations, Tensor gradients)
+    protected override Tensor ChannelWeights(ExplainContext context, Tensor activations, Tensor? gradients)
     {
-        var g = Guided ? gradients * (activations > 0).to(gradients.dtype) * (gradients > 0).to(gradients.dtype) : gradients;
-        return g.mean([2, 3]);
+        var g = Required(gradients);
+        var weighed = Guided ? g * (activations > 0).to(g.dtype) * (g > 0).to(g.dtype) : g;
+        return weighed.mean([2, 3]);
     }
 
     /// <inheritdoc />

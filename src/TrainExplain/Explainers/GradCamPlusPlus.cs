@@ -28,12 +28,13 @@ public sealed class GradCamPlusPlus : CamExplainer
     }
 
     /// <inheritdoc />
-    protected override Tensor ChannelWeights(Tensor activations, Tensor gradients)
+    protected override Tensor ChannelWeights(ExplainContext context, Tensor activations, Tensor? gradients)
     {
+        var g = Required(gradients);
         var sums = activations.sum([2, 3], keepdim: true);
-        var squared = gradients.square();
-        var a = squared / ((2 * squared) + (sums * squared * gradients) + 1e-7);
-        var gated = torch.where(gradients.ne(0), a, torch.zeros_like(a));
-        return (gated * gradients.relu()).sum([2, 3]);
+        var squared = g.square();
+        var a = squared / ((2 * squared) + (sums * squared * g) + 1e-7);
+        var gated = torch.where(g.ne(0), a, torch.zeros_like(a));
+        return (gated * g.relu()).sum([2, 3]);
     }
 }

@@ -65,4 +65,39 @@ public sealed class ClassVisualizationCallbackTests : IDisposable
         }
         baseline.AssertUnchanged();
     }
+
+    /// <summary>
+    /// Warm start (the default) against none, on the same seeded training: the first epoch's pictures are the same (both
+    /// start from the reference), the later ones differ (the warm run continued from the previous pictures with a
+    /// quarter of the steps, its caption says steps 2), and the kept pictures are freed at the end of training.
+    /// </summary>
+    [Fact]
+    public void WarmStartContinuesFromThePreviousPicturesAfterTheFirstEpoch()
+    {
+        byte[][] Pictures(bool warmStart)
+        {
+            torch.manual_seed(75);
+            using var model = TrainingFixtures.SmallConvNet();
+            var visualizer = new ActivationMaximization(model, [0, 1], imageShape: [1, 6, 6], steps: 8);
+            var folder = Path.Combine(Folder, warmStart ? "warm" : "cold");
+            var callback = new ClassVisualizationCallback(visualizer, imageFolder: folder, warmStart: warmStart);
+            Assert.Equal(warmStart, callback.WarmStart);
+            var baseline = LiveTensors.Baseline();
+            CallbackTests.Fit(model, 3, callback);
+            baseline.AssertUnchanged();
+            return [.. Enumerable.Range(1, 3).Select(epoch => File.ReadAllBytes(Path.Combine(folder, "activationmaximization", $"epoch_{epoch:D3}.png")))];
+        }
+        var (warm, cold) = (Pictures(warmStart: true), Pictures(warmStart: false));
+        Assert.Equal(cold[0], warm[0]);
+        Assert.NotEqual(cold[1], warm[1]);
+        Assert.NotEqual(cold[2], warm[2]);
+    }
+
+    [Fact]
+    public void WarmStepsMustBePositive()
+    {
+        using var model = TrainingFixtures.SmallConvNet();
+        var visualizer = new ActivationMaximization(model, [0], imageShape: [1, 6, 6], steps: 8);
+        Assert.Equal("warmSteps", Assert.Throws<ArgumentOutOfRangeException>(() => new ClassVisualizationCallback(visualizer, warmSteps: 0)).ParamName);
+    }
 }

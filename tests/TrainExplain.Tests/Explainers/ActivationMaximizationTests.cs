@@ -126,4 +126,80 @@ public sealed class ActivationMaximizationTests
         Assert.Equal("decay", Assert.Throws<ArgumentException>(() => new ActivationMaximization(model, [0], decay: -1)).ParamName);
         Assert.Equal("zoom", Assert.Throws<ArgumentException>(() => new ActivationMaximization(model, [0], zoom: 1)).ParamName);
     }
+
+    /// <summary>
+    /// On y = W x with class 0's weights all 5 (p = 1 from the start) and classes 1 and 2 all 0 (p of class 1 stays
+    /// below 1/2), a stop at 0.99 ends class 0 at the first check (step 10) while class 1 runs all 30 steps: each
+    /// class's image is the one its steps alone make, whatever the other class did, and the passes are the longest's.
+    /// </summary>
+    [Fact]
+    public void AReachedClassStopsAtTheNextCheckAndTheOthersTakeEveryStep()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.Linear([.. Enumerable.Repeat(5f, 64), .. new float[128]], [0, 0, 0], 3);
+        ClassImages Run(int steps, double? stop, int internalBatchSize = 256) =>
+            (ClassImages)new ActivationMaximization(model, [0, 1], imageShape: [1, 8, 8], steps: steps, stopProbability: stop, internalBatchSize: internalBatchSize).Visualize();
+        using var stopped = Run(30, 0.99);
+        using var chunked = Run(30, 0.99, internalBatchSize: 1);
+        using var tenSteps = Run(ActivationMaximization.StopCheckInterval, null);
+        using var thirtySteps = Run(30, null);
+        Assert.Equal("10,30", stopped.Parameters["steps_taken"]);
+        Assert.Equal("0.99", stopped.Parameters["stop_probability"]);
+        Assert.Equal(30, stopped.Passes);
+        Assert.Equal("30,30", thirtySteps.Parameters["steps_taken"]);
+        Assert.Equal("none", thirtySteps.Parameters["stop_probability"]);
+        AssertClose(tenSteps.Images[0].ToDoubles(), stopped.Images[0].ToDoubles(), 1e-6);
+        AssertClose(thirtySteps.Images[1].ToDoubles(), stopped.Images[1].ToDoubles(), 1e-6);
+        AssertClose(stopped.Images.ToDoubles(), chunked.Images.ToDoubles(), 1e-6);
+        Assert.True(stopped.ProbabilitiesAfter[0] >= 0.99 && stopped.ProbabilitiesAfter[1] < 0.5, string.Join(", ", stopped.ProbabilitiesAfter));
+    }
+
+    /// <summary>A stop probability outside (0, 1] is refused by name.</summary>
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void AStopProbabilityOutsideZeroToOneIsRefusedByName(double stop)
+    {
+        using var model = ExplainerModels.NestedConvNet();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ActivationMaximization(model, [0], stopProbability: stop));
+        Assert.Equal("stopProbability", e.ParamName);
+        Assert.Contains("(0, 1]", e.Message);
+    }
+
+    /// <summary>
+    /// Continue starts each class at its previous image (the spectrum is recovered from it): the scores before are the
+    /// previous scores after, up to float32 rounding through the FFT; it runs the steps asked and says so.
+    /// </summary>
+    [Fact]
+    public void ContinueStartsFromThePreviousImages()
+    {
+        torch.manual_seed(94);
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.NestedConvNet();
+        var visualizer = new ActivationMaximization(model, [0, 2], imageShape: [1, 8, 8], steps: 6);
+        using var previous = (ClassImages)visualizer.Visualize();
+        using var next = (ClassImages)visualizer.Continue(previous, steps: 3);
+        AssertClose([.. previous.Scores.Select(s => (double)s)], [.. next.ScoresBefore.Select(s => (double)s)], 1e-4);
+        Assert.Equal("reference", previous.Parameters["start"]);
+        Assert.Equal("previous images", next.Parameters["start"]);
+        Assert.Equal("3", next.Parameters["steps"]);
+        Assert.Equal("3,3", next.Parameters["steps_taken"]);
+        Assert.Equal(3, next.Passes);
+    }
+
+    /// <summary>Continue refuses images of other classes or another shape, and no steps, by name.</summary>
+    [Fact]
+    public void ContinueRefusesAnotherVisualizersImagesByName()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.NestedConvNet();
+        var visualizer = new ActivationMaximization(model, [0, 2], imageShape: [1, 8, 8], steps: 1);
+        using var others = (ClassImages)new ActivationMaximization(model, [0, 1], imageShape: [1, 8, 8], steps: 1).Visualize();
+        using var own = (ClassImages)visualizer.Visualize();
+        var e = Assert.Throws<ArgumentException>(() => visualizer.Continue(others, 2));
+        Assert.Equal("previous", e.ParamName);
+        Assert.Contains("classes 0,2", e.Message);
+        Assert.Equal("steps", Assert.Throws<ArgumentOutOfRangeException>(() => visualizer.Continue(own, 0)).ParamName);
+    }
 }

@@ -116,8 +116,8 @@ public sealed class SharedWorkTests
                 Assert.Equal(e is not ActivationMaps, e.Parameters.ContainsKey("score"));
             }
             var shared = explanations.Where(e => e.Parameters.ContainsKey("gradient_pass")).Select(e => e.Method).Order();
-            Assert.Equal(["FullGrad", "GradCam", "GradCamPlusPlus", "GradientsInputs", "VanillaGradients"], shared);
-            Assert.All(explanations.Where(e => e.Parameters.ContainsKey("gradient_pass")), e => Assert.Equal("shared by 5 methods", e.Parameters["gradient_pass"]));
+            Assert.Equal(["FullGrad", "GradCam", "GradCamPlusPlus", "GradientsInputs", "LayerCam", "VanillaGradients"], shared);
+            Assert.All(explanations.Where(e => e.Parameters.ContainsKey("gradient_pass")), e => Assert.Equal("shared by 6 methods", e.Parameters["gradient_pass"]));
         }
         finally
         {
