@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace TrainExplain;
 
 /// <summary>
@@ -8,11 +10,15 @@ public static class LibraryWarnings
 {
     private static TextWriter? output;
 
-    /// <summary>The writer warnings go to (default: <see cref="Console.Error"/> as it is when a warning is written); <see cref="TextWriter.Null"/> silences them.</summary>
+    /// <summary>
+    /// The writer warnings go to (default: <see cref="Console.Error"/> as it is when a warning is written);
+    /// <see cref="TextWriter.Null"/> silences them, and null goes back to the default.
+    /// </summary>
+    [AllowNull]
     public static TextWriter Output
     {
         get => output ?? Console.Error;
-        set => output = value ?? throw new ArgumentNullException(nameof(value));
+        set => output = value;
     }
 
     /// <summary>Writes one warning line.</summary>

@@ -4,6 +4,7 @@ using TrainExplain.Explainers;
 namespace TrainExplain.Tests.Explainers;
 
 /// <summary>Guided backpropagation and Guided Grad-CAM: values by hand, the rule's removal, the unreachable-ReLU warning.</summary>
+[Collection(LibraryWarningsTests.Collection)]
 public sealed class GuidedBackpropTests
 {
     /// <summary>
@@ -92,7 +93,6 @@ public sealed class GuidedBackpropTests
         using var scope = torch.NewDisposeScope();
         using var model = ExplainerModels.SmoothConvNet();
         var x = torch.rand([2, 1, 8, 8]);
-        var previous = LibraryWarnings.Output;
         using var warnings = new StringWriter();
         try
         {
@@ -104,7 +104,7 @@ public sealed class GuidedBackpropTests
         }
         finally
         {
-            LibraryWarnings.Output = previous;
+            LibraryWarnings.Output = null;
         }
         var lines = warnings.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
