@@ -29,10 +29,10 @@ internal static class ExplainCommand
         var device = new Option<string>("--device") { HelpName = "device", Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
         var steps = (new Option<int?>("--steps") { HelpName = "n", Description = $"ig: points on the path (default 50, at most {IntegratedGradients.MaxSteps}); actmax: ascent steps (default 200), each class stopping once its probability reaches 0.99." }).WholeNumber();
         var rule = new Option<string?>("--rule") { HelpName = "rule", Description = "ig: riemann_left, riemann_right, riemann_middle, riemann_trapezoid or gauss_legendre (default)." };
-        var baseline = (new Option<float?>("--baseline") { HelpName = "value", Description = "ig: the baseline image's value everywhere (default 0)." }).Number();
+        var baseline = (new Option<float?>("--baseline") { HelpName = "value", Description = "ig, deeplift: the baseline image's value everywhere (default 0)." }).Number();
         var samples = (new Option<int?>("--samples") { HelpName = "n", Description = $"smoothgrad, smoothgrad_sq, vargrad: noisy samples (default 20, at most {SmoothGrad.MaxSamples})." }).WholeNumber();
         var noise = (new Option<double?>("--noise") { HelpName = "level", Description = "smoothgrad, smoothgrad_sq, vargrad: noise level as a fraction of the input range (default 0.15)." }).Number();
-        var layer = new Option<string?>("--layer") { HelpName = "name", Description = "gradcam, gradcampp, layercam, scorecam, activations: layer by dotted module name (default: the last Conv2d)." };
+        var layer = new Option<string?>("--layer") { HelpName = "name", Description = "gradcam, gradcampp, layercam, scorecam, guided_gradcam, activations: layer by dotted module name (default: the last Conv2d)." };
         var maxChannels = (new Option<int?>("--max-channels") { HelpName = "n", Description = "scorecam: score only each image's n channels of largest mean activation, n forward passes per image (default: every channel, K passes)." }).WholeNumber();
         var patch = (new Option<int?>("--patch") { HelpName = "pixels", Description = "occlusion: window side (default round(H/7), 4 for 28x28)." }).WholeNumber();
         var stride = (new Option<int?>("--stride") { HelpName = "pixels", Description = "occlusion: stride (default patch/2)." }).WholeNumber();
