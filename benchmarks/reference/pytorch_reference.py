@@ -395,13 +395,8 @@ def scorecam(model, x, targets, layer=None, max_channels=None, score="probabilit
     """Score-CAM as METHODS.md defines it: mask M_k = minmax(upsample(A_k)) per image, weight S_c(x * M_k) - S_c(0),
     no softmax over the channels; with max_channels only each image's channels of largest mean activation (others 0).
     Written one image at a time (its masked copies in chunks of `batch`), not pair-major as the library batches them."""
-    layer = layer or last_conv_name(model, x)
-    acts, scores = [], []
-    with torch.no_grad(), Capture(model, [layer]) as cap:
-        for xc, tc in zip(x.split(batch), targets.split(batch)):
-            scores.append(scores_of(model(xc), tc, score))
-            acts.append(cap.outputs[layer])
-        a = torch.cat(acts)
+    a, scores = layer_outputs(model, x, targets, layer, score, batch)
+    with torch.no_grad():
         n, k = a.shape[:2]
         base = scores_of(model(torch.zeros_like(x[:1])).expand(n, -1), targets, score)
         keep = k if max_channels is None else min(max_channels, k)
@@ -494,14 +489,19 @@ def fullgrad(model, x, targets, score="logit", batch=DEFAULT_BATCH):
     return result(raw, minmax_normalize(total), targets, s)
 
 
-def activations(model, x, targets, layer=None, score="logit", batch=DEFAULT_BATCH):
+def layer_outputs(model, x, targets, layer, score, batch):
+    """The named layer's outputs (default the last Conv2d) and the targets' scores, from forwards in chunks of `batch`."""
     layer = layer or last_conv_name(model, x)
     acts, scores = [], []
     with torch.no_grad(), Capture(model, [layer]) as cap:
         for xc, tc in zip(x.split(batch), targets.split(batch)):
             scores.append(scores_of(model(xc), tc, score))
             acts.append(cap.outputs[layer])
-    a = torch.cat(acts)
+    return torch.cat(acts), scores
+
+
+def activations(model, x, targets, layer=None, score="logit", batch=DEFAULT_BATCH):
+    a, scores = layer_outputs(model, x, targets, layer, score, batch)
     return result(a, minmax_normalize(a, dims=(2, 3)), targets, torch.cat(scores))
 
 
