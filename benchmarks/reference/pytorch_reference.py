@@ -393,7 +393,7 @@ def layercam(model, x, targets, layer=None, score="logit", batch=DEFAULT_BATCH):
 
 def scorecam(model, x, targets, layer=None, max_channels=None, score="probability", batch=DEFAULT_BATCH):
     """Score-CAM as METHODS.md defines it: mask M_k = minmax(upsample(A_k)) per image, weight S_c(x * M_k) - S_c(0),
-    no softmax over the channels; with max_channels only each image's channels of largest mean activation (others 0).
+    cam = ReLU(sum_k alpha_k ReLU(A_k)), no softmax over the channels; with max_channels only each image's channels of largest mean activation (others 0).
     Written one image at a time (its masked copies in chunks of `batch`), not pair-major as the library batches them."""
     a, scores = layer_outputs(model, x, targets, layer, score, batch)
     with torch.no_grad():
@@ -407,7 +407,7 @@ def scorecam(model, x, targets, layer=None, max_channels=None, score="probabilit
             masked = x[i:i + 1] * masks[:, None]
             s_k = torch.cat([scores_of(model(mc), targets[i].repeat(mc.shape[0]), score) for mc in masked.split(batch)])
             weights[i, chosen] = s_k - base[i]
-    cam = F.relu((weights[:, :, None, None] * a).sum(1))
+    cam = F.relu((weights[:, :, None, None] * a.clamp(min=0)).sum(1))
     return cam_result(cam, x, targets, torch.cat(scores))
 
 

@@ -6,7 +6,9 @@ namespace TrainExplain.Explainers;
 /// per image to a mask M_k in [0, 1]; its weight is its increase of confidence over the baseline X_b = 0 (the black
 /// image, where every mask fades to), alpha_k = S_c(x * M_k) - S_c(X_b), with S_c the class's softmax probability by
 /// default. Unlike pytorch-grad-cam (logits, then a softmax over the channels, no baseline) the weights are not
-/// softmaxed: a softmax of probability differences in [-1, 1] flattens them towards equal weights. The masked copies
+/// softmaxed: a softmax of probability differences in [-1, 1] flattens them towards equal weights. The map is
+/// ReLU(sum_k alpha_k ReLU(A_k)): the paper's A_k are a ReLU's outputs, and on a layer before its ReLU (a Conv2d whose
+/// ReLU is functional) the negative outputs would cancel the positive weights into a flat map. The masked copies
 /// go through the model in chunks of the internal batch size. Cost per image: 1 forward pass for A and K forward
 /// passes, or <see cref="MaxChannels"/> when given (the channels of largest mean activation; the others weigh 0),
 /// plus 1 forward pass of one baseline image per call.
@@ -67,7 +69,10 @@ public sealed class ScoreCam : CamExplainer
         // X_b = 0 is the same image for every input: one forward, its output shared by all.
         var baselineOutput = Model.call(torch.zeros([1, .. x.shape.Skip(1)], x.dtype, x.device)).expand(count, -1);
         var increase = masked - context.Targets.Score(baselineOutput, classes, Score).index_select(0, images);
-        return torch.zeros([count, channels], increase.dtype, x.device).scatter_(1, chosen, increase.view(count, scored));
+        var alpha = torch.zeros([count, channels], increase.dtype, x.device).scatter_(1, chosen, increase.view(count, scored));
+        // alpha_k where A_k > 0, so that the base's sum is over ReLU(A_k): on a layer before its ReLU, the negative
+        // outputs the next ReLU drops would otherwise cancel the positive weights everywhere (a flat map).
+        return alpha.unsqueeze(2).unsqueeze(3) * activations.gt(0).to(alpha.dtype);
     }
 
     /// <inheritdoc />
