@@ -48,5 +48,5 @@ public sealed class GuidedGradCam : Explainer
 
     /// <inheritdoc />
     protected internal override IEnumerable<(string Name, string Value)> DescribeParameters() =>
-        base.DescribeParameters().Append(("layer", Layer ?? "last Conv2d"));
+        base.DescribeParameters().Append(("layer", Layer ?? LastConv2dLayer));
 }
