@@ -48,15 +48,18 @@ public sealed class DeepLift : Explainer
         var x = context.Inputs;
         var reference = Reference(x);
         var classes = context.Classes;
-        var parts = Batched.MapEach(context.Count, InternalBatchSize / 2, (start, length) =>
+        IReadOnlyList<Tensor> parts;
+        using (var rules = new BackwardRules(Model, RescaleRelu, RescaleMaxPool))
         {
-            var (images, baselines) = (x.narrow(0, start, length), reference.narrow(0, start, length));
-            var chunkClasses = classes.narrow(0, start, length);
-            using var rules = new BackwardRules(Model, RescaleRelu, RescaleMaxPool);
-            var (multipliers, scores) = context.InputGradientAndScores(torch.cat([images, baselines]), torch.cat([chunkClasses, chunkClasses]));
+            parts = Batched.MapEach(context.Count, InternalBatchSize / 2, (start, length) =>
+            {
+                var (images, baselines) = (x.narrow(0, start, length), reference.narrow(0, start, length));
+                var chunkClasses = classes.narrow(0, start, length);
+                var (multipliers, scores) = context.InputGradientAndScores(torch.cat([images, baselines]), torch.cat([chunkClasses, chunkClasses]));
+                return [(images - baselines) * multipliers.narrow(0, 0, length), scores.narrow(0, length, length)];
+            });
             rules.WarnIfNoneFired(Name, ref warned);
-            return [(images - baselines) * multipliers.narrow(0, 0, length), scores.narrow(0, length, length)];
-        });
+        }
         var (raw, baselineScores) = (parts[0], parts[1]);
         var delta = raw.flatten(1).sum(1) - (context.Scores - baselineScores);
         // Two image passes per image: its own and its baseline's, side by side in one batch.
