@@ -210,18 +210,11 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
             ascending.ForEach(r => stepsTaken[first + r] = step);
             if (StopProbability is { } stop && step % StopCheckInterval == 0)
             {
-                var reached = Probabilities(canvas.Image(spectrum.index_select(0, rows)), rowTargets);
+                var reached = Evaluate(canvas.Image(spectrum.index_select(0, rows)), rowTargets).Probabilities;
                 ascending = [.. ascending.Where((_, i) => !(reached[i] >= stop))];
             }
         }
         return canvas.Image(spectrum);
-    }
-
-    /// <summary>Each image's softmax probability of its class, without gradients (at most B images).</summary>
-    private float[] Probabilities(Tensor images, Tensor target)
-    {
-        using var noGrad = torch.no_grad();
-        return Targets.Of(classes).Score(Model.call(images), target, ScoreKind.Probability).ToFloats();
     }
 
     /// <summary>dJ/dz: the images the spectra make are transformed for the forward pass; the penalties see them untransformed.</summary>
