@@ -17,7 +17,7 @@ public sealed record RenderOptions(Colormap? Colormap = null, float Alpha = 0.5f
     public Colormap Palette => Colormap ?? Colormap.Jet;
 
     /// <summary>
-    /// The most tiles a labelled figure shows (<see cref="ExplanationFigure.RenderFigure"/>, the callbacks' grids): an
+    /// The most tiles a labeled figure shows (<see cref="ExplanationFigure.RenderFigure"/>, the callbacks' grids): an
     /// explanation of more images shows its first <see cref="FigureTiles"/> and its caption says how many of how many.
     /// This bounds a figure's pixels and the work of drawing it whatever the image count: 10,000 images once made a
     /// 962x200,044 px figure, beyond what PNG readers (the library's included) accept. The tensors keep every image.
