@@ -53,7 +53,13 @@ internal static class ExplainCommand
                 result.GetValue(samples), result.GetValue(noise), result.GetValue(layer), result.GetValue(patch), result.GetValue(stride),
                 ParseScore(result.GetValue(score)), result.GetValue(internalBatch), result.GetValue(seed), MaxChannels: result.GetValue(maxChannels));
             var source = new ExplainInputs(result.GetValue(input), result.GetValue(data), result.GetValue(indices), result.GetValue(images) ?? []);
-            var metricOptions = result.GetValue(metrics) ? MetricSteps(result.GetValue(metricSteps)) : (int?)null;
+            // A bad --metric-steps is refused even without --metrics; a good one without it is said to be ignored.
+            var curveSteps = MetricSteps(result.GetValue(metricSteps));
+            if (!result.GetValue(metrics) && result.GetResult(metricSteps) is { Implicit: false })
+            {
+                Console.Error.WriteLine("warning: --metric-steps applies only with --metrics; it is ignored.");
+            }
+            var metricOptions = result.GetValue(metrics) ? curveSteps : (int?)null;
             return Run(result.GetValue(weights)!, result.GetValue(arch)!, result.GetValue(method)!, result.GetValue(target)!, source,
                 result.GetValue(output)!, DeviceOption.Resolve(result.GetValue(device)!), settings, metricOptions);
         });

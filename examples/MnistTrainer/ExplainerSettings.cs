@@ -19,6 +19,9 @@ internal sealed record ExplainerSettings(
     Tensor? Reference = null,
     int? MaxChannels = null)
 {
+    /// <summary>The largest --noise: a thousand times an image's value range.</summary>
+    internal const double MaxNoise = 1000;
+
     /// <summary>The internal batch size given, or the library's default.</summary>
     internal int InternalBatchSizeOrDefault => InternalBatchSize ?? ModelMethod.DefaultInternalBatchSize;
 
@@ -50,9 +53,10 @@ internal sealed record ExplainerSettings(
         // DeepLIFT runs each image with its baseline in one pass, so a pass needs room for two.
         Require("--internal-batch-size", InternalBatchSize, method == "deeplift" ? 2 : 1, int.MaxValue, method == "deeplift" ? " for deeplift (each pass holds images and their baselines)" : "");
         Require("--max-channels", MaxChannels, 1, int.MaxValue, "");
-        if (Noise is { } noise && !(noise >= 0 && double.IsFinite(noise)))
+        // Beyond MaxNoise the copies are noise alone, and a level such as 1e40 overflows float32 (every map NaN).
+        if (Noise is { } noise && !(noise is >= 0 and <= MaxNoise))
         {
-            throw new ArgumentException($"--noise must be a finite number >= 0, got {noise}.");
+            throw new ArgumentException($"--noise must be a number from 0 to {MaxNoise} (a fraction of each image's value range; 0.1 to 0.2 is usual), got {noise}.");
         }
         if (Baseline is { } baseline && !float.IsFinite(baseline))
         {

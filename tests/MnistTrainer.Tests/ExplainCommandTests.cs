@@ -198,6 +198,15 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Contains("--metric-steps must be positive, got 0", error);
     }
 
+    [Fact]
+    public void MetricStepsWithoutMetricsAreSaidToBeIgnored()
+    {
+        var (code, _, error) = Cli.Run("explain", "--weights", Weights(), "--method", "vanilla", "--input", Inputs(1), "--metric-steps", "4",
+            "--out", Path.Combine(root, "x"), "--device", "cpu");
+        Assert.Equal(0, code);
+        Assert.Contains("warning: --metric-steps applies only with --metrics; it is ignored.", error);
+    }
+
     private string Png(string name, int width, int height)
     {
         var path = Path.Combine(root, name);
@@ -224,7 +233,9 @@ public sealed class ExplainCommandTests : IDisposable
         { "ig", ["--baseline", "NaN"], "error: --baseline must be a finite number, got NaN." },
         { "smoothgrad", ["--samples", "0"], $"error: --samples must be 1 to {SmoothGrad.MaxSamples}, got 0." },
         { "vargrad", ["--samples", "2000000"], $"error: --samples must be 1 to {SmoothGrad.MaxSamples}, got 2000000." },
-        { "smoothgrad", ["--noise", "-1"], "error: --noise must be a finite number >= 0, got -1." },
+        { "smoothgrad", ["--noise", "-1"], "error: --noise must be a number from 0 to 1000 (a fraction of each image's value range; 0.1 to 0.2 is usual), got -1." },
+        { "smoothgrad", ["--noise", "1e40"], "error: --noise must be a number from 0 to 1000 (a fraction of each image's value range; 0.1 to 0.2 is usual), got 1E+40." },
+        { "vanilla", ["--metric-steps", "-1"], "error: --metric-steps must be positive, got -1." },
         { "occlusion", ["--patch", "0"], "error: --patch must be 1 to 28 (the images are 28x28), got 0." },
         { "occlusion", ["--patch", "40"], "error: --patch must be 1 to 28 (the images are 28x28), got 40." },
         { "occlusion", ["--stride", "0"], "error: --stride must be at least 1, got 0." },

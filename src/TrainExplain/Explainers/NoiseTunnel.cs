@@ -68,6 +68,11 @@ public class NoiseTunnel : Explainer
         var n = context.Count;
         var flat = x.flatten(1);
         var sigma = ((flat.amax([1]) - flat.amin([1])) * Noise).view(n, 1, 1, 1);
+        // A level such as 1e40 makes sigma infinite in float32, every copy infinite and every map NaN: say so instead.
+        if (!sigma.isfinite().all().item<bool>())
+        {
+            throw new ArgumentOutOfRangeException("noise", Noise, "The noise level times an image's value range overflows float32; give a smaller noise level.");
+        }
         var classes = context.Classes;
         // Resolved once, not per call (finding a CAM's default layer runs a probe forward).
         var request = Inner.SharedPassRequest(x);

@@ -207,5 +207,9 @@ public sealed class NoiseTunnelTests
         Assert.Equal("samples", Assert.Throws<ArgumentOutOfRangeException>(() => new NoiseTunnel(new VanillaGradients(model), samples: 0)).ParamName);
         Assert.Equal("noise", Assert.Throws<ArgumentOutOfRangeException>(() => new NoiseTunnel(new VanillaGradients(model), noise: double.NaN)).ParamName);
         Assert.Equal("aggregation", Assert.Throws<ArgumentOutOfRangeException>(() => new NoiseTunnel(new VanillaGradients(model), (NoiseAggregation)7)).ParamName);
+        // 1e40 is a finite double, but 1e40 times the range of x is no float32: refused, not a NaN map.
+        var overflow = Assert.Throws<ArgumentOutOfRangeException>(() => new NoiseTunnel(new VanillaGradients(model), samples: 2, noise: 1e40).Explain(x, Targets.Predicted));
+        Assert.Equal("noise", overflow.ParamName);
+        Assert.Contains("overflows float32", overflow.Message);
     }
 }
