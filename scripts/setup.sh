@@ -4,9 +4,10 @@
 #   dataset-fashion-mnist the MNIST-format data the example trains on
 #   python3-torch         PyTorch 1.13 at /usr/bin/python3: the reference peer of the oracle tests and the benchmarks
 #   fonts-dejavu-core     DejaVu Sans, the typeface of the pictures' labels, captions and legends
+#   python3-torchvision   torchvision 0.14 for /usr/bin/python3: the reference models of the torchvision-architecture tests, and the ImageNet class names
 set -euo pipefail
 
-packages=(dataset-fashion-mnist python3-torch fonts-dejavu-core)
+packages=(dataset-fashion-mnist python3-torch fonts-dejavu-core python3-torchvision)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,12 +16,14 @@ internal static class ExplainCommand
     internal static Command Create()
     {
         var weights = new Option<string>("--weights") { HelpName = "file", Description = "The model's weights: .safetensors (as train --save writes) or PyTorch's torch.save(model.state_dict()) .pt.", Required = true };
-        var arch = new Option<string>("--arch") { HelpName = "name", Description = $"Model architecture: {string.Join(" or ", Architectures.Names)}.", DefaultValueFactory = _ => "simple" };
+        var arch = new Option<string>("--arch") { HelpName = "name", Description = $"Model architecture: {string.Join(", ", Architectures.Names)} (the MNIST ConvNets take [1,28,28], torchvision's [3,224,224]).", DefaultValueFactory = _ => "simple" };
         arch.AcceptOnlyFromAmong([.. Architectures.Names]);
+        var numClasses = (new Option<int?>("--num-classes") { HelpName = "n", Description = "The model's classes (default 1000 for the torchvision architectures; simple and deep have 10)." }).WholeNumber();
+        var classes = new Option<string?>("--classes") { HelpName = "file", Description = "Class names, one per line (UTF-8), for the figure and the saved metadata (default: ImageNet's for a torchvision model with 1000 classes)." };
         var method = new Option<string>("--method") { HelpName = "name", Description = $"One of {string.Join(", ", ExplainerCatalog.Names)}.", Required = true };
         method.AcceptOnlyFromAmong([.. ExplainerCatalog.Names]);
-        var target = new Option<string>("--target") { HelpName = "class", Description = "predicted, label, or a class index.", DefaultValueFactory = _ => "predicted" };
-        var input = new Option<string?>("--input") { HelpName = "file", Description = "safetensors with 'images' [N,1,28,28] float32 and optional 'labels' int64 [N]." };
+        var target = new Option<string>("--target") { HelpName = "class", Description = "predicted, label, or a class index (actmax: the one class to draw; without it, every class of a model with at most 10).", DefaultValueFactory = _ => "predicted" };
+        var input = new Option<string?>("--input") { HelpName = "file", Description = "safetensors with 'images' [N,C,H,W] float32 (the architecture's input) and optional 'labels' int64 [N]." };
         var data = new Option<string?>("--data") { HelpName = "folder", Description = "MNIST-format folder; explains test images --indices A-B. A Fashion-MNIST folder names the classes in the picture." };
         var indices = new Option<string?>("--indices") { HelpName = "A-B", Description = "Test-split range A-B (inclusive) with --data." };
         var images = new Option<string[]>("--images") { HelpName = "file.png", Description = "PNG files (gray or RGB, 28x28).", AllowMultipleArgumentsPerToken = true };
@@ -32,7 +34,7 @@ internal static class ExplainCommand
         var baseline = (new Option<float?>("--baseline") { HelpName = "value", Description = "ig, deeplift: the baseline image's value everywhere (default 0)." }).Number();
         var samples = (new Option<int?>("--samples") { HelpName = "n", Description = $"smoothgrad, smoothgrad_sq, vargrad: noisy samples (default 20, at most {SmoothGrad.MaxSamples})." }).WholeNumber();
         var noise = (new Option<double?>("--noise") { HelpName = "level", Description = "smoothgrad, smoothgrad_sq, vargrad: noise level as a fraction of the input range (default 0.15)." }).Number();
-        var layer = new Option<string?>("--layer") { HelpName = "name", Description = "gradcam, gradcampp, layercam, scorecam, guided_gradcam, activations: layer by dotted module name (default: the last Conv2d)." };
+        var layer = new Option<string?>("--layer") { HelpName = "name", Description = "gradcam, gradcampp, layercam, scorecam, guided_gradcam, activations: layer by dotted module name (default: layer4 for the ResNets, the last ReLU of features for VGG and AlexNet, features.18 for mobilenet_v2, else the last Conv2d)." };
         var maxChannels = (new Option<int?>("--max-channels") { HelpName = "n", Description = "scorecam: score only each image's n channels of largest mean activation, n forward passes per image (default: every channel, K passes)." }).WholeNumber();
         var patch = (new Option<int?>("--patch") { HelpName = "pixels", Description = "occlusion: window side (default round(H/7), 4 for 28x28)." }).WholeNumber();
         var stride = (new Option<int?>("--stride") { HelpName = "pixels", Description = "occlusion: stride (default patch/2)." }).WholeNumber();
@@ -44,7 +46,7 @@ internal static class ExplainCommand
 
         var command = new Command("explain", "Explain a saved model's decisions on some images.")
         {
-            weights, arch, method, target, input, data, indices, images, output, device, steps, rule, baseline, samples, noise, layer, maxChannels, patch, stride,
+            weights, arch, numClasses, classes, method, target, input, data, indices, images, output, device, steps, rule, baseline, samples, noise, layer, maxChannels, patch, stride,
             score, internalBatch, seed, metrics, metricSteps,
         };
         command.SetAction(result =>
@@ -52,7 +54,8 @@ internal static class ExplainCommand
             var settings = new ExplainerSettings(result.GetValue(steps), ParseRule(result.GetValue(rule)), result.GetValue(baseline),
                 result.GetValue(samples), result.GetValue(noise), result.GetValue(layer), result.GetValue(patch), result.GetValue(stride),
                 ParseScore(result.GetValue(score)), result.GetValue(internalBatch), result.GetValue(seed), MaxChannels: result.GetValue(maxChannels));
-            var source = new ExplainInputs(result.GetValue(input), result.GetValue(data), result.GetValue(indices), result.GetValue(images) ?? []);
+            var architecture = Architectures.Get(result.GetValue(arch)!);
+            var source = new ExplainInputs(result.GetValue(input), result.GetValue(data), result.GetValue(indices), result.GetValue(images) ?? [], architecture);
             // A bad --metric-steps is refused even without --metrics; a good one without it is said to be ignored.
             var curveSteps = MetricSteps(result.GetValue(metricSteps));
             if (!result.GetValue(metrics) && result.GetResult(metricSteps) is { Implicit: false })
@@ -60,8 +63,9 @@ internal static class ExplainCommand
                 Console.Error.WriteLine("warning: --metric-steps applies only with --metrics; it is ignored.");
             }
             var metricOptions = result.GetValue(metrics) ? curveSteps : (int?)null;
-            return Run(result.GetValue(weights)!, result.GetValue(arch)!, result.GetValue(method)!, result.GetValue(target)!, source,
-                result.GetValue(output)!, DeviceOption.Resolve(result.GetValue(device)!), settings, metricOptions);
+            var model = new ModelChoice(architecture, Architectures.Classes(architecture.Name, result.GetValue(numClasses)), result.GetValue(classes));
+            return Run(result.GetValue(weights)!, model, result.GetValue(method)!, result.GetValue(target)!, source,
+                result.GetValue(output)!, DeviceOption.Resolve(result.GetValue(device)!), settings with { ImageShape = architecture.InputShape }, metricOptions);
         });
         return command;
     }
@@ -70,39 +74,49 @@ internal static class ExplainCommand
     /// Checks every flag, input path and the output folder first, then loads, explains, and publishes the pair of files:
     /// the tensors and the labeled figure that training writes (caption, tiles with their labels, color bar).
     /// </summary>
-    private static int Run(string weights, string arch, string method, string target, ExplainInputs source, string output, Device device,
+    private static int Run(string weights, ModelChoice choice, string method, string target, ExplainInputs source, string output, Device device,
         ExplainerSettings settings, int? metricSteps)
     {
+        var (architecture, classCount, classesFile) = choice;
         settings.Validate(method);
         foreach (var flag in ExplainerCatalog.IgnoredFlags(method, settings))
         {
             Console.Error.WriteLine($"warning: {flag} does not apply to {method}; it is ignored.");
         }
+        RequireReachableRelus(method, architecture);
+        // The architecture's CAM layer stands in for an absent --layer (after the ignored-flag check: it was not given).
+        settings = settings with
+        {
+            Layer = settings.Layer ?? architecture.CamLayer,
+            VisualizedClasses = ExplainerCatalog.ExplainsInputs(method) ? null : VisualizedClasses(target, classCount),
+        };
         InputPaths.RequireFile("--weights", weights);
         if (ExplainerCatalog.ExplainsInputs(method))
         {
             source.Check();
         }
+        var classNames = ClassNamesFile.Resolve(classesFile, architecture, classCount, () => source.ClassNames);
         OutputFolder.Prepare("--out", output);
         var png = Path.Combine(output, $"{method}.png");
         var tensors = Path.Combine(output, $"{method}.safetensors");
         OutputFolder.Targets("--out", [png, tensors]);
-        using var model = Architectures.Create(arch);
-        LoadWeights(model, weights, arch);
+        using var model = architecture.Factory(classCount);
+        LoadWeights(model, weights, architecture.Name, classCount);
         CheckLayer(model, settings.Layer);
         model.to(device);
         model.eval();
         using var scope = NewDisposeScope();
         using var explanation = ExplainerCatalog.ExplainsInputs(method)
-            ? ExplainImages(method, model, settings, source, target, device, metricSteps, out var metrics, out var labels)
-            : VisualizeClasses(model, settings, source, metricSteps, out metrics, out labels);
-        OutputFolder.Publish("--out", [(tensors, path => explanation.SaveTensors(path, metrics)), (png, path => explanation.SaveFigure(path, labels))]);
+            ? ExplainImages(method, model, settings, source, target, device, metricSteps, classNames, out var metrics, out var labels)
+            : VisualizeClasses(model, settings, source, metricSteps, classNames, out metrics, out labels);
+        OutputFolder.Publish("--out", [(tensors, path => explanation.SaveTensors(path, metrics, classNames)), (png, path => explanation.SaveFigure(path, labels))]);
         if (ExplainerCatalog.ExplainsInputs(method))
         {
             Console.WriteLine($"images: {source.Describe()}");
         }
+        var targetNames = explanation.Targets.Select(c => classNames is null ? c.ToString(CultureInfo.InvariantCulture) : $"{c} {classNames[(int)c]}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{explanation.Method}: {explanation.Targets.Length} {(ExplainerCatalog.ExplainsInputs(method) ? "images" : "classes")}, targets [{string.Join(", ", explanation.Targets)}], {explanation.Elapsed.TotalMilliseconds:F0} ms"));
+            $"{explanation.Method}: {explanation.Targets.Length} {(ExplainerCatalog.ExplainsInputs(method) ? "images" : "classes")}, targets [{string.Join(", ", targetNames)}], {explanation.Elapsed.TotalMilliseconds:F0} ms"));
         if (metrics is not null)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -120,11 +134,11 @@ internal static class ExplainCommand
     }
 
     private static Explanation ExplainImages(string method, nn.Module<Tensor, Tensor> model, ExplainerSettings settings, ExplainInputs source, string target,
-        Device device, int? metricSteps, out Dictionary<string, Tensor>? metrics, out IReadOnlyList<TileLabel> tileLabels)
+        Device device, int? metricSteps, IReadOnlyList<string>? classNames, out Dictionary<string, Tensor>? metrics, out IReadOnlyList<TileLabel> tileLabels)
     {
         var (images, labels) = source.Load(device);
         var explanation = ExplainerCatalog.CreateExplainer(method, model, settings).Explain(images, ParseTarget(target, labels));
-        tileLabels = TileLabels.ForInputs(model, images, explanation.Targets, labels, source.ClassNames);
+        tileLabels = TileLabels.ForInputs(model, images, explanation.Targets, labels, classNames);
         metrics = null;
         if (metricSteps is { } steps && explanation is Attribution)
         {
@@ -141,7 +155,7 @@ internal static class ExplainCommand
 
     /// <summary>Activation maximization needs no inputs: any input flag given is said to be ignored rather than read.</summary>
     private static Explanation VisualizeClasses(nn.Module<Tensor, Tensor> model, ExplainerSettings settings, ExplainInputs source, int? metricSteps,
-        out Dictionary<string, Tensor>? metrics, out IReadOnlyList<TileLabel> labels)
+        IReadOnlyList<string>? classNames, out Dictionary<string, Tensor>? metrics, out IReadOnlyList<TileLabel> labels)
     {
         if (source.IsGiven)
         {
@@ -153,19 +167,48 @@ internal static class ExplainCommand
         }
         metrics = null;
         var pictures = ExplainerCatalog.CreateClassVisualizer(model, settings).Visualize();
-        labels = TileLabels.ForClassImages(pictures, source.ClassNames);
+        labels = TileLabels.ForClassImages(pictures, classNames);
         return pictures;
     }
+
+    /// <summary>
+    /// Guided backpropagation, DeepLIFT and guided Grad-CAM replace the backward rule of ReLU modules; on a model where
+    /// some ReLUs are not modules run with .call(), the result would be a mix of rules, so it is refused with the reason.
+    /// </summary>
+    private static void RequireReachableRelus(string method, Architecture architecture)
+    {
+        if (method is "guidedbackprop" or "deeplift" or "guided_gradcam" && architecture.UnreachableRelus is { } reason)
+        {
+            throw new ArgumentException($"--method {method} cannot run on --arch {architecture.Name}: {reason}, so its backward rule would apply to only some ReLUs and the result would not be {method}.");
+        }
+    }
+
+    /// <summary>
+    /// The classes activation maximization draws: the --target class when it is an index, else every class of a model
+    /// with at most ten (one synthesized image each); a 1000-class model needs a class named.
+    /// </summary>
+    private static long[] VisualizedClasses(string target, int classCount)
+    {
+        if (long.TryParse(target, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+        {
+            return index < classCount ? [index] : throw new ArgumentException($"--target {index}: the model has classes 0 to {classCount - 1}.");
+        }
+        return classCount <= MaxVisualizedClasses ? [.. Enumerable.Range(0, classCount).Select(c => (long)c)]
+            : throw new ArgumentException($"--method {ExplainerCatalog.ClassVisualization} on a model with {classCount} classes draws one class: give --target with a class index (0 to {classCount - 1}).");
+    }
+
+    /// <summary>The most classes activation maximization draws at once without --target: the MNIST ConvNets' ten.</summary>
+    private const int MaxVisualizedClasses = 10;
 
     private static int MetricSteps(int steps) =>
         steps > 0 ? steps : throw new ArgumentException($"--metric-steps must be positive, got {steps}.");
 
     /// <summary>
-    /// Loads .safetensors or PyTorch .pt weights; a file that does not fit names the parameter and the other architectures,
+    /// Loads .safetensors or PyTorch .pt weights; a file that does not fit names the parameter and an architecture it fits,
     /// an unreadable one says it was --weights. Weights with NaN or infinite values are refused: every score, and so every
     /// map and picture, would be NaN, which is better said here than discovered in the outputs.
     /// </summary>
-    private static void LoadWeights(nn.Module model, string path, string arch)
+    private static void LoadWeights(nn.Module model, string path, string arch, int classCount)
     {
         try
         {
@@ -173,8 +216,11 @@ internal static class ExplainCommand
         }
         catch (WeightsMismatchException e)
         {
-            var others = string.Join(" or ", Architectures.Names.Where(name => name != arch).Select(name => $"--arch {name}"));
-            throw new InvalidDataException($"--weights {path}: {e.Message} (with --arch {arch}); the file may be for {others}.", e);
+            // The same family (MNIST ConvNets, or torchvision's) is tried first, and the search stops at the first fit.
+            var others = Architectures.Names.Where(name => name != arch).OrderBy(name => Architectures.Get(name).IsTorchVision != Architectures.Get(arch).IsTorchVision).ToList();
+            var hint = others.FirstOrDefault(name => Fits(name, classCount, path)) is { } fit ? $"the file fits --arch {fit}"
+                : $"it fits none of the other architectures with {classCount} classes ({string.Join(", ", others)}); check --num-classes";
+            throw new InvalidDataException($"--weights {path}: {e.Message} (with --arch {arch}); {hint}.", e);
         }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
         {
@@ -192,6 +238,29 @@ internal static class ExplainCommand
         {
             throw new InvalidDataException(
                 $"--weights {path} holds NaN or infinite values in {string.Join(", ", nonFinite)}, so every explanation would be NaN; the run that saved them probably diverged (try a lower --lr).");
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> loads strictly into architecture <paramref name="name"/> with <paramref name="classCount"/>
+    /// classes: only on the error path, until one fits (building each costs up to a few seconds for VGG-16).
+    /// </summary>
+    private static bool Fits(string name, int classCount, string path)
+    {
+        if (!Architectures.Get(name).IsTorchVision && classCount != Architectures.Get(name).DefaultClasses)
+        {
+            return false;
+        }
+        using var scope = NewDisposeScope();
+        using var candidate = Architectures.Get(name).Factory(classCount);
+        try
+        {
+            ModelWeights.Load(candidate, path);
+            return true;
+        }
+        catch (WeightsMismatchException)
+        {
+            return false;
         }
     }
 

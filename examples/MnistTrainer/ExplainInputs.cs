@@ -1,15 +1,19 @@
 using System.Globalization;
+using MnistTrainer.Models;
 using TrainExplain.Data.SafeTensors;
 using TrainExplain.Imaging;
 using static TorchSharp.torch;
 
 namespace MnistTrainer;
 
-/// <summary>The images to explain: a safetensors file, a range of the test split, or PNG files (exactly one of them).</summary>
-internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirectoryOption, string? Indices, string[] Images)
+/// <summary>
+/// The images to explain: a safetensors file, a range of the test split, or PNG files (exactly one of them), for a model
+/// of <paramref name="Architecture"/>, whose input the images must fit.
+/// </summary>
+internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirectoryOption, string? Indices, string[] Images, Architecture Architecture)
 {
-    /// <summary>The images both architectures take: one channel, 28x28 (their first linear layer is sized for it).</summary>
-    internal static readonly long[] ModelImageShape = [1, 28, 28];
+    /// <summary>The images the architecture takes, [C, H, W] (any H and W from its <see cref="Architecture.MinimumSide"/> where it has one).</summary>
+    private long[] ModelImageShape => Architecture.InputShape;
 
     /// <summary>Whether any input flag was given.</summary>
     internal bool IsGiven => SafeTensorsPath is not null || Indices is not null || Images.Length > 0;
@@ -23,7 +27,7 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
 
     /// <summary>
     /// Checks, before any model work, that exactly one input is given, its files exist and are files, the range parses,
-    /// and each image's header declares the model's 28x28 (read without decoding pixels, so a huge image costs nothing).
+    /// and each image's header declares the model's size (read without decoding pixels, so a huge image costs nothing).
     /// </summary>
     /// <exception cref="ArgumentException">The message names the flag, the file and what was expected.</exception>
     internal void Check()
@@ -40,6 +44,10 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         if (Indices is not null)
         {
             ParseRange(Indices);
+        }
+        if (Images.Length > 0 && ModelImageShape[0] != 1)
+        {
+            throw new ArgumentException($"--images reads gray PNGs for the one-channel MNIST architectures; this model takes [{string.Join(", ", ModelImageShape)}] images: give them with --input FILE.safetensors.");
         }
         foreach (var path in Images)
         {
@@ -61,7 +69,7 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         : Indices is not null ? $"--indices {Indices} of the test split in {Path.GetFullPath(DataDirectory.Resolve(DataDirectoryOption))}"
         : $"--images ({Images.Length} files)";
 
-    /// <summary>Loads images [N, 1, 28, 28] in [0, 1] and, where the source has them, labels [N] onto <paramref name="device"/>, after <see cref="Check"/>.</summary>
+    /// <summary>Loads images [N, C, H, W] in [0, 1] and, where the source has them, labels [N] onto <paramref name="device"/>, after <see cref="Check"/>.</summary>
     internal (Tensor images, Tensor? labels) Load(Device device)
     {
         var (images, labels) = SafeTensorsPath is not null ? FromSafeTensors(SafeTensorsPath)
@@ -70,7 +78,7 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         return (images.to(device), labels?.to(device));
     }
 
-    private static (Tensor, Tensor?) FromSafeTensors(string path)
+    private (Tensor, Tensor?) FromSafeTensors(string path)
     {
         Dictionary<string, Tensor> tensors;
         try
@@ -85,10 +93,14 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         {
             throw new ArgumentException($"{path} has no 'images' tensor (found: {string.Join(", ", tensors.Keys)}).");
         }
-        if (images.ndim != 4 || images.dtype != ScalarType.Float32 || !images.shape.Skip(1).SequenceEqual(ModelImageShape))
+        var fits = Architecture.MinimumSide is { } side
+            ? images.ndim == 4 && images.size(1) == ModelImageShape[0] && images.size(2) >= side && images.size(3) >= side
+            : images.ndim == 4 && images.shape.Skip(1).SequenceEqual(ModelImageShape);
+        if (!fits || images.dtype != ScalarType.Float32)
         {
+            var expected = Architecture.MinimumSide is { } minimum ? $"[N, {ModelImageShape[0]}, H, W] with H, W >= {minimum}" : $"[N, {string.Join(", ", ModelImageShape)}]";
             throw new ArgumentException(
-                $"--input {path}: 'images' must be float32 [N, {string.Join(", ", ModelImageShape)}] (the model's input), got {images.dtype} [{string.Join(", ", images.shape)}].");
+                $"--input {path}: 'images' must be float32 {expected} (the model's input), got {images.dtype} [{string.Join(", ", images.shape)}].");
         }
         var nonFinite = images.isfinite().logical_not().sum().item<long>();
         if (nonFinite > 0)
@@ -141,8 +153,8 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         }
     }
 
-    /// <summary>The PNGs, gray, as [N, 1, 28, 28] in [0, 1]; <see cref="Check"/> has read their sizes.</summary>
-    private static Tensor FromPngs(IReadOnlyList<string> paths)
+    /// <summary>The PNGs, gray, as [N, 1, H, W] in [0, 1]; <see cref="Check"/> has read their sizes and the model's one channel.</summary>
+    private Tensor FromPngs(IReadOnlyList<string> paths)
     {
         var pixelsPerImage = ModelImageShape[1] * ModelImageShape[2];
         var pixels = new float[paths.Count * pixelsPerImage];

@@ -68,12 +68,12 @@ internal static class ExplainerCatalog
             : throw new ArgumentException($"Unknown input explainer '{name}': expected one of {string.Join(", ", Explainers.Keys)}.");
 
     /// <summary>
-    /// Activation maximization of the ten classes over <paramref name="model"/>: the class's probability as the score
+    /// Activation maximization of the settings' classes (the ten of the MNIST ConvNets by default), at the settings' image shape, over <paramref name="model"/>: the class's probability as the score
     /// (a logit can rise with its look-alike's, so Shirt stayed at p 0.47 to 0.56, below T-shirt, however many steps),
     /// at most 200 steps, and each class stops once its image reaches p 0.99 (BENCHMARKS.md, activation maximization's reach).
     /// </summary>
     internal static IClassVisualizer CreateClassVisualizer(nn.Module<Tensor, Tensor> model, ExplainerSettings settings) =>
-        new ActivationMaximization(model, [.. Enumerable.Range(0, 10).Select(c => (long)c)], steps: settings.Steps ?? 200, seed: settings.Seed ?? 0,
+        new ActivationMaximization(model, settings.VisualizedClassesOrDefault, settings.ImageShapeOrDefault, steps: settings.Steps ?? 200, seed: settings.Seed ?? 0,
             score: settings.Score ?? ScoreKind.Probability, internalBatchSize: settings.InternalBatchSizeOrDefault, reference: settings.Reference,
             stopProbability: 0.99);
 

@@ -17,10 +17,18 @@ internal sealed record ExplainerSettings(
     int? InternalBatchSize = null,
     int? Seed = null,
     Tensor? Reference = null,
-    int? MaxChannels = null)
+    int? MaxChannels = null,
+    long[]? ImageShape = null,
+    long[]? VisualizedClasses = null)
 {
     /// <summary>The largest --noise: a thousand times an image's value range.</summary>
     internal const double MaxNoise = 1000;
+
+    /// <summary>One image as the model takes it, [C, H, W]: <see cref="ImageShape"/> or the MNIST ConvNets' [1, 28, 28].</summary>
+    internal long[] ImageShapeOrDefault => ImageShape ?? [1, 28, 28];
+
+    /// <summary>The classes activation maximization draws: <see cref="VisualizedClasses"/> or the MNIST ConvNets' ten.</summary>
+    internal long[] VisualizedClassesOrDefault => VisualizedClasses ?? [.. Enumerable.Range(0, 10).Select(c => (long)c)];
 
     /// <summary>The internal batch size given, or the library's default.</summary>
     internal int InternalBatchSizeOrDefault => InternalBatchSize ?? ModelMethod.DefaultInternalBatchSize;
@@ -48,7 +56,8 @@ internal sealed record ExplainerSettings(
         var maximumSteps = method == "ig" ? IntegratedGradients.MaxSteps : int.MaxValue;
         Require("--steps", Steps, minimumSteps, maximumSteps, method == "ig" ? $" for integrated gradients{(minimumSteps == 2 ? " with riemann_trapezoid" : "")}" : "");
         Require("--samples", Samples, 1, SmoothGrad.MaxSamples, "");
-        Require("--patch", Patch, 1, (int)ExplainInputs.ModelImageShape[1], " (the images are 28x28)");
+        var (height, width) = (ImageShapeOrDefault[1], ImageShapeOrDefault[2]);
+        Require("--patch", Patch, 1, (int)Math.Min(height, width), $" (the images are {width}x{height})");
         Require("--stride", Stride, 1, int.MaxValue, "");
         // DeepLIFT runs each image with its baseline in one pass, so a pass needs room for two.
         Require("--internal-batch-size", InternalBatchSize, method == "deeplift" ? 2 : 1, int.MaxValue, method == "deeplift" ? " for deeplift (each pass holds images and their baselines)" : "");

@@ -23,7 +23,7 @@ internal static class TrainCommand
     {
         var data = new Option<string?>("--data") { Description = "Folder with the four MNIST-format IDX files (default $MNIST_DIR, ./data/mnist, then Debian's Fashion-MNIST)." };
         var arch = new Option<string>("--arch") { Description = "Model architecture: simple or deep.", DefaultValueFactory = _ => "simple" };
-        arch.AcceptOnlyFromAmong([.. Architectures.Names]);
+        arch.AcceptOnlyFromAmong([.. Architectures.MnistNames]);
         var epochs = (new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 3 }).WholeNumber();
         var batchSize = (new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 64 }).WholeNumber();
         var lr = (new Option<double>("--lr") { Description = $"Adam learning rate, positive, at most {MaxLearningRate:G3}.", DefaultValueFactory = _ => 1e-3 }).Number();

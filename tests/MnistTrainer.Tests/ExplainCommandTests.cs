@@ -330,7 +330,7 @@ public sealed class ExplainCommandTests : IDisposable
         }
         error = FailsWithOneLine("explain", "--weights", deep, "--method", "vanilla", "--input", Inputs(1), "--out", Path.Combine(root, "o"), "--device", "cpu");
         Assert.StartsWith($"error: --weights {deep}: ", error);
-        Assert.Contains("(with --arch simple); the file may be for --arch deep.", error);
+        Assert.Contains("(with --arch simple); the file fits --arch deep.", error);
     }
 
     [Fact]

@@ -124,7 +124,7 @@ public sealed class WeightsInteropTests : IDisposable
         Cli.AssertOneLineErrors(error);
         Assert.Contains(weights, error);
         Assert.Contains("conv3.weight", error);
-        Assert.Contains("the file may be for --arch simple", error);
+        Assert.Contains("(with --arch deep); the file fits --arch simple.", error);
     }
 
     [Theory]

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using TrainExplain.Data.SafeTensors;
+using TrainExplain.Imaging;
 
 namespace TrainExplain.Explainers;
 
@@ -10,9 +12,11 @@ public static class ExplanationTensors
     /// <c>targets</c> (int64), <c>scores</c>, each result's extras (an attribution's <c>saliency</c>, <c>heatmaps</c>,
     /// <c>inputs</c> and, where it has them, <c>layer_map</c> and <c>delta</c>; class images' scores and probabilities
     /// before and after), and <paramref name="extra"/> tensors of the caller's (e.g. faithfulness figures), with the
-    /// parameters and the method's name as metadata.
+    /// parameters and the method's name as metadata. With <paramref name="classNames"/> (index by class), the metadata's
+    /// <c>target_names</c> holds each target's name, a JSON array in the order of <c>targets</c>.
     /// </summary>
-    public static void SaveTensors(this Explanation explanation, string path, IReadOnlyDictionary<string, Tensor>? extra = null)
+    /// <exception cref="ArgumentException"><paramref name="classNames"/> does not name a target's class.</exception>
+    public static void SaveTensors(this Explanation explanation, string path, IReadOnlyDictionary<string, Tensor>? extra = null, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(explanation);
         using var scope = torch.NewDisposeScope();
@@ -28,6 +32,10 @@ public static class ExplanationTensors
         }
         var metadata = explanation.Parameters.ToDictionary(p => p.Key, p => p.Value);
         metadata["method"] = explanation.Method;
+        if (classNames is not null)
+        {
+            metadata["target_names"] = JsonSerializer.Serialize(explanation.Targets.Select(c => ClassNames.Of(classNames, c, nameof(classNames))));
+        }
         TensorSafeTensors.Save(path, tensors, metadata);
     }
 }

@@ -23,6 +23,18 @@ internal static class ReferencePython
         Assert.True(File.Exists(Path.Combine(Directory, "pytorch_reference.py")), $"no pytorch_reference.py in {Directory}");
     }
 
+    private static readonly Lazy<bool> TorchVision = new(() => DebianPython.HasTorch && DebianPython.Run(null, "-c", "import torchvision").ExitCode == 0);
+
+    /// <summary>As <see cref="Require"/>, and skips when torchvision (Debian package python3-torchvision) is absent.</summary>
+    public static void RequireTorchVision()
+    {
+        Require();
+        if (!TorchVision.Value)
+        {
+            Assert.Skip($"{DebianPython.Path} without torchvision (Debian package python3-torchvision); its models are the reference of this test.");
+        }
+    }
+
     /// <summary>Runs <paramref name="script"/> (sys.argv[1:] = <paramref name="arguments"/>) and returns its stdout, failing on a non-zero exit.</summary>
     public static string Run(string script, params string[] arguments)
     {

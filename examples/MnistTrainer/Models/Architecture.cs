@@ -1,0 +1,26 @@
+using static TorchSharp.torch;
+
+namespace MnistTrainer.Models;
+
+/// <summary>
+/// What the command line needs to know of one architecture, in one place: its name, the input it takes, its classes,
+/// the CAM layer users expect, and whether every ReLU of its forward pass is a module called with <c>.call()</c>
+/// (the backward rules of guided backpropagation and DeepLIFT reach only those).
+/// </summary>
+/// <param name="Name">The <c>--arch</c> name.</param>
+/// <param name="InputShape">One image as the model takes it, [C, H, W]: the size it was designed for (ImageNet's 224 for torchvision's).</param>
+/// <param name="MinimumSide">Null when the model takes only <see cref="InputShape"/>; otherwise the smallest height and width it takes (its adaptive pooling takes any size from there).</param>
+/// <param name="DefaultClasses">The classes when <c>--num-classes</c> is not given.</param>
+/// <param name="CamLayer">The default layer of the CAM methods and activations; null keeps the library's default, the last Conv2d.</param>
+/// <param name="IsTorchVision">Whether the model is TorchSharp's <c>torchvision.models</c> one (any class count; ImageNet's names at 1000).</param>
+/// <param name="UnreachableRelus">Null when backward rules reach every ReLU; otherwise which ones they cannot reach, and why.</param>
+/// <param name="Factory">A freshly initialized model with the given class count.</param>
+internal sealed record Architecture(
+    string Name,
+    long[] InputShape,
+    long? MinimumSide,
+    int DefaultClasses,
+    string? CamLayer,
+    bool IsTorchVision,
+    string? UnreachableRelus,
+    Func<int, nn.Module<Tensor, Tensor>> Factory);

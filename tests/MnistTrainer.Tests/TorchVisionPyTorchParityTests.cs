@@ -1,0 +1,97 @@
+using MnistTrainer.Models;
+using MnistTrainer.Tests.Support;
+using TrainExplain.Data;
+using TrainExplain.Data.SafeTensors;
+
+namespace MnistTrainer.Tests;
+
+/// <summary>
+/// Issue 23, item 1, against Debian's PyTorch 1.13 with torchvision 0.14: a state_dict that torchvision's own model
+/// saved (<c>torch.save(model.state_dict())</c>, random weights of a fixed seed) loads strictly into TorchSharp's model of
+/// the same name and gives PyTorch's logits, for every torchvision architecture of <c>--arch</c>; and <c>explain --method
+/// gradcam</c> on resnet18 gives PyTorch's targets, scores and Grad-CAM on layer4.
+/// </summary>
+public sealed class TorchVisionPyTorchParityTests : IDisposable
+{
+    /// <summary>
+    /// Float32 results of two libraries differ by summation order: 1e-4 of the largest magnitude (logits, or the CAM's
+    /// maximum) leaves room for the 25,088-term sums of VGG's first linear layer, and is far below any wrong weight's effect.
+    /// </summary>
+    private const double RelativeTolerance = 1e-4;
+
+    /// <summary>torchvision's model of sys.argv[1], seeded, saved as a state_dict; N random 224-px images; prints its logits.</summary>
+    private const string PyTorchModel = """
+        import torchvision
+        name, weights, images, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+        torch.manual_seed(0)
+        model = getattr(torchvision.models, name)().eval()
+        torch.save(model.state_dict(), weights)
+        x = torch.rand(count, 3, 224, 224, generator=torch.Generator().manual_seed(1))
+        r.save_safetensors(images, {"images": x})
+        with torch.no_grad():
+            print(json.dumps(model(x).tolist()))
+        """;
+
+    private readonly string root = Directory.CreateTempSubdirectory("torchvision-parity").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    /// <summary>ResNet-18 with two images; the heavier ones (VGG's 138M parameters, MobileNetV2's slow depthwise convs on CPU) with one.</summary>
+    [Theory]
+    [InlineData("resnet18", 2)]
+    [InlineData("resnet34", 1)]
+    [InlineData("resnet50", 1)]
+    [InlineData("vgg11", 1)]
+    [InlineData("vgg11_bn", 1)]
+    [InlineData("vgg16", 1)]
+    [InlineData("vgg16_bn", 1)]
+    [InlineData("mobilenet_v2", 1)]
+    [InlineData("alexnet", 1)]
+    public void PyTorchStateDictLoadsStrictlyAndGivesPyTorchsLogits(string arch, int count)
+    {
+        ReferencePython.RequireTorchVision();
+        var (weights, images) = (Path.Combine(root, $"{arch}.pt"), Path.Combine(root, "images.safetensors"));
+        var pytorch = ReferencePython.RunForRows(PyTorchModel, arch, weights, images, count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using var scope = NewDisposeScope();
+        using var model = Architectures.Create(arch);
+        ModelWeights.Load(model, weights);
+        model.eval();
+        using var noGrad = no_grad();
+        var ours = model.call(TensorSafeTensors.Load(images)["images"]);
+        Assert.Equal([count, 1000L], ours.shape);
+        var expected = pytorch.SelectMany(row => row).ToArray();
+        var tolerance = RelativeTolerance * expected.Max(Math.Abs);
+        var actual = ours.data<float>().ToArray();
+        var worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst <= tolerance, $"{arch}: largest logit difference {worst} > {tolerance}");
+    }
+
+    [Fact]
+    public void ResNet18GradCamOnLayer4MatchesPyTorch()
+    {
+        ReferencePython.RequireTorchVision();
+        var (weights, images, reference) = (Path.Combine(root, "resnet18.pt"), Path.Combine(root, "images.safetensors"), Path.Combine(root, "reference.safetensors"));
+        ReferencePython.Run(PyTorchModel + """
+
+            targets = r.predicted_targets(model, x)
+            out = r.gradcam(model, x, targets, layer="layer4")
+            r.save_safetensors(sys.argv[5], {k: out[k] for k in ("attributions", "targets", "scores")})
+            """, "resnet18", weights, images, "2", reference);
+        var output = Path.Combine(root, "explained");
+
+        Cli.Succeed("explain", "--arch", "resnet18", "--weights", weights, "--input", images, "--method", "gradcam", "--out", output, "--device", "cpu");
+
+        using var scope = NewDisposeScope();
+        var (ours, theirs) = (TensorSafeTensors.Load(Path.Combine(output, "gradcam.safetensors")), TensorSafeTensors.Load(reference));
+        Assert.Equal(theirs["targets"].data<long>().ToArray(), ours["targets"].data<long>().ToArray());
+        foreach (var name in new[] { "scores", "attributions" })
+        {
+            Assert.Equal(theirs[name].shape, ours[name].shape);
+            var tolerance = RelativeTolerance * theirs[name].abs().max().item<float>();
+            var worst = (ours[name] - theirs[name]).abs().max().item<float>();
+            Assert.True(worst <= tolerance, $"{name}: largest difference {worst} > {tolerance}");
+        }
+        Assert.True(theirs["attributions"].max().item<float>() > 0, "the reference CAM is not all zeros, so the comparison says something");
+    }
+}
