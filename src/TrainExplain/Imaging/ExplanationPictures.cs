@@ -39,11 +39,15 @@ internal static class ExplanationPictures
     internal static string? Note(Explanation explanation, int index) =>
         explanation is Attribution attribution && attribution.FlatMaps[index] ? FlatNote : null;
 
-    /// <summary>Each heatmap blended over its input (inputs are shown as they are, clamped to [0, 1]).</summary>
+    /// <summary>
+    /// Each heatmap blended over its input: de-normalized by <see cref="RenderOptions.InputPreprocessing"/> where given,
+    /// then clamped to [0, 1].
+    /// </summary>
     private static Image[] Overlays(Attribution attribution, RenderOptions options, int n)
     {
         using var scope = torch.NewDisposeScope();
-        var inputs = attribution.Inputs.narrow(0, 0, n);
+        var given = attribution.Inputs.narrow(0, 0, n);
+        var inputs = options.InputPreprocessing?.Denormalize(given) ?? given;
         var (c, h, w) = ((int)inputs.size(1), (int)inputs.size(2), (int)inputs.size(3));
         var pixels = inputs.ToFloats();
         var heat = attribution.Heatmaps.narrow(0, 0, n).ToFloats();

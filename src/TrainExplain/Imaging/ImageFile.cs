@@ -4,11 +4,14 @@ using SkiaSharp;
 namespace TrainExplain.Imaging;
 
 /// <summary>
-/// Reads PNG, JPEG and WebP images through Skia's codecs (libpng, libjpeg-turbo, libwebp). Gray images become 1-channel
-/// images, gray+alpha PNGs 2-channel, opaque color images RGB and images with transparency (an alpha channel, or a tRNS
-/// chunk) RGBA; samples are 8-bit (a 16-bit PNG sample keeps its high byte, as libpng strips it), and no color profile or gamma is applied. A JPEG's EXIF
-/// orientation is not applied either: the pixels are read as stored. The size in the header is checked against
-/// <see cref="MaxPixels"/> before any pixel is allocated.
+/// Reads PNG, JPEG, WebP, BMP and GIF images through Skia's codecs (libpng, libjpeg-turbo, libwebp, Skia's own BMP and
+/// GIF readers; a GIF's first frame). Gray images (and BMPs and GIFs whose every pixel is gray, as they have no gray type)
+/// become 1-channel images, gray+alpha PNGs 2-channel, opaque color
+/// images RGB and images with transparency (an alpha channel, a tRNS chunk, a GIF's transparent color) RGBA; samples are
+/// 8-bit (a 16-bit PNG sample keeps its high byte, as libpng strips it), and no color profile or gamma is applied. A
+/// JPEG's EXIF orientation (all eight, TIFF tag 274) is applied, so the pixels come out as a viewer shows the photo, as
+/// PIL's <c>ImageOps.exif_transpose</c> does. The size in the header is checked against <see cref="MaxPixels"/> before
+/// any pixel is allocated.
 /// </summary>
 public static class ImageFile
 {
@@ -19,15 +22,15 @@ public static class ImageFile
     public const long MaxPixels = 8192L * 8192;
 
     /// <summary>What the files read here are, for messages.</summary>
-    private const string Expected = "a PNG, JPEG or WebP file";
+    private const string Expected = "a PNG, JPEG, WebP, BMP or GIF file";
 
-    /// <summary>The bytes a signature check reads: the PNG signature's length, which covers JPEG's and WebP's RIFF start.</summary>
+    /// <summary>The bytes a signature check reads: the PNG signature's length, which covers the starts of the other formats.</summary>
     private const int SignatureBytes = 8;
 
     /// <summary>The IEND chunk, which ends every complete PNG: length 0, type, CRC.</summary>
     private static ReadOnlySpan<byte> PngEnd => [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
 
-    /// <summary>Decodes a PNG, JPEG or WebP file held in memory.</summary>
+    /// <summary>Decodes a PNG, JPEG, WebP, BMP or GIF file (its first frame) held in memory, EXIF orientation applied.</summary>
     /// <exception cref="InvalidDataException">
     /// The bytes are none of these formats, are truncated or corrupt, or declare more than <see cref="MaxPixels"/> pixels.
     /// </exception>
@@ -54,7 +57,7 @@ public static class ImageFile
     /// </summary>
     /// <exception cref="IOException">The path is a folder or cannot be opened.</exception>
     /// <exception cref="InvalidDataException">
-    /// The file is not a valid PNG, JPEG or WebP file, is larger than <paramref name="maxFileBytes"/> or declares more than
+    /// The file is not a valid PNG, JPEG, WebP, BMP or GIF file, is larger than <paramref name="maxFileBytes"/> or declares more than
     /// <see cref="MaxPixels"/> pixels.
     /// </exception>
     public static Image Load(string path, long maxFileBytes = DefaultMaxFileBytes)
@@ -76,12 +79,13 @@ public static class ImageFile
 
     /// <summary>
     /// The width and height in the header of the image file at <paramref name="path"/>, read without decoding any pixel,
-    /// so an image of the wrong size is refused before its pixels are read. A PNG or JPEG is read up to its header; a WebP
-    /// file is read whole (Skia's WebP reader needs all of it), but its pixels are not decoded.
+    /// so an image of the wrong size is refused before its pixels are read; a JPEG's EXIF orientation is applied (a
+    /// quarter turn swaps them), as <see cref="Load"/> does. A PNG, JPEG, BMP or GIF is read up to its header; a WebP file
+    /// is read whole (Skia's WebP reader needs all of it), but its pixels are not decoded.
     /// </summary>
     /// <exception cref="IOException">The path is a folder or cannot be opened.</exception>
     /// <exception cref="InvalidDataException">
-    /// The file does not start with the header of a PNG, JPEG or WebP image, or declares more than <see cref="MaxPixels"/> pixels.
+    /// The file does not start with the header of a PNG, JPEG, WebP, BMP or GIF image, or declares more than <see cref="MaxPixels"/> pixels.
     /// </exception>
     public static (int Width, int Height) ReadSize(string path)
     {
@@ -89,7 +93,7 @@ public static class ImageFile
         try
         {
             using var codec = Open(SKCodec.Create(file, out var result), result);
-            return (codec.Info.Width, codec.Info.Height);
+            return Orientation.Turns(codec.EncodedOrigin) ? (codec.Info.Height, codec.Info.Width) : (codec.Info.Width, codec.Info.Height);
         }
         catch (InvalidDataException e)
         {
@@ -100,7 +104,8 @@ public static class ImageFile
     private static void RequireSignature(ReadOnlySpan<byte> start)
     {
         ReadOnlySpan<byte> png = [137, 80, 78, 71, 13, 10, 26, 10];
-        if (!start.StartsWith(png) && !start.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) && !start.StartsWith("RIFF"u8))
+        if (!start.StartsWith(png) && !start.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) && !start.StartsWith("RIFF"u8)
+            && !start.StartsWith("BM"u8) && !start.StartsWith("GIF87a"u8) && !start.StartsWith("GIF89a"u8))
         {
             throw NotAnImage();
         }
@@ -119,12 +124,11 @@ public static class ImageFile
         }
 
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (codec.EncodedFormat is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Webp)
-            || (long)width * height > MaxPixels)
+        if (!IsRead(codec.EncodedFormat) || (long)width * height > MaxPixels)
         {
             var format = codec.EncodedFormat;
             codec.Dispose();
-            throw format is SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Webp
+            throw IsRead(format)
                 ? new InvalidDataException($"{Name(format)} of {width}x{height} pixels is larger than the {MaxPixels} pixels this decoder reads.")
                 : NotAnImage();
         }
@@ -160,7 +164,14 @@ public static class ImageFile
                 Image.ConvertChannels(decoded.AsSpan(0, info.BytesSize), 4, pixels, channels);
             }
 
-            return new Image(width, height, channels, pixels);
+            var image = new Image(width, height, channels, pixels);
+            // BMP and GIF have no gray type, only palettes: a picture whose every pixel is gray is read as gray, as PNG's
+            // and JPEG's gray types are (PIL reads a gray-palette BMP as gray too).
+            if (channels == 3 && codec.EncodedFormat is SKEncodedImageFormat.Bmp or SKEncodedImageFormat.Gif && AllGray(pixels))
+            {
+                image = image.ToChannels(1);
+            }
+            return Orientation.Apply(image, codec.EncodedOrigin);
         }
         finally
         {
@@ -171,10 +182,27 @@ public static class ImageFile
         }
     }
 
+    private static bool AllGray(ReadOnlySpan<byte> rgb)
+    {
+        for (var i = 0; i < rgb.Length; i += 3)
+        {
+            if (rgb[i] != rgb[i + 1] || rgb[i] != rgb[i + 2])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool IsRead(SKEncodedImageFormat format) =>
+        format is SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Webp or SKEncodedImageFormat.Bmp or SKEncodedImageFormat.Gif;
+
     private static string Name(SKEncodedImageFormat format) => format switch
     {
         SKEncodedImageFormat.Png => "PNG",
         SKEncodedImageFormat.Jpeg => "JPEG",
+        SKEncodedImageFormat.Bmp => "BMP",
+        SKEncodedImageFormat.Gif => "GIF",
         _ => "WebP",
     };
 }

@@ -13,6 +13,13 @@ public sealed record RenderOptions(Colormap? Colormap = null, float Alpha = 0.5f
 
     private readonly int figureTiles = DefaultFigureTiles;
 
+    /// <summary>
+    /// The preprocessing that made the explained inputs (<see cref="ImagePreprocessing.Apply"/>), or null for inputs in
+    /// [0, 1]. Normalized inputs are drawn de-normalized (<see cref="ImagePreprocessing.Denormalize"/>), so the heatmaps lie
+    /// over the photo as the model saw it, after its resize and crop, rather than over clamped normalized values.
+    /// </summary>
+    public ImagePreprocessing? InputPreprocessing { get; init; }
+
     /// <summary>The colormap in use.</summary>
     public Colormap Palette => Colormap ?? Colormap.Jet;
 

@@ -102,20 +102,148 @@ public sealed class ImageFileTests
         Assert.Equal(image, ImageFile.Decode(SkiaEncode(image, SKEncodedImageFormat.Webp)));
     }
 
+    // Written by PIL: a 3x2 24-bit BMP (rows padded to 4 bytes, stored bottom-up, BGR), pixel (x, y) = (40 x + 10, 90 y + 5, 200 - 30 x - 50 y).
+    private const string PythonRgbBmp = "Qk1OAAAAAAAAADYAAAAoAAAAAwAAAAIAAAABABgAAAAAABgAAADEDgAAxA4AAAAAAAAAAAAAll8KeF8yWl9aAAAAyAUKqgUyjAVaAAAA";
+
+    // Written by PIL: a 4x3 GIF89a of two frames, palette black, red, green, blue with black transparent; the first frame's
+    // pixel (x, y) has index (x + y) % 4, the second frame is all blue.
+    private const string PythonTwoFrameGif = "R0lGODlhBAADAIEAAAAAAP8AAAD/AAAA/yH5BAEKAAAALAAAAAAEAAMAAAgNAAEEEDBg4AAABAUGBAAh+QQBCgAAACwAAAAABAADAIEAAP8AAAAAAAAAAAAICAABCBxIUGBAADs=";
+
+    [Fact]
+    public void Decode_ReadsBmp()
+    {
+        Assert.Equal(new Image(3, 2, 3, [10, 5, 200, 50, 5, 170, 90, 5, 140, 10, 95, 150, 50, 95, 120, 90, 95, 90]),
+            ImageFile.Decode(Convert.FromBase64String(PythonRgbBmp)));
+    }
+
+    [Fact]
+    public void Decode_ReadsAGrayPaletteBmpAsGray()
+    {
+        // A hand-made 8-bit BMP: 2x1, a 256-entry gray palette, pixels 7 and 250 (the row padded to 4 bytes).
+        var bmp = new byte[54 + 1024 + 4];
+        "BM"u8.CopyTo(bmp);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(2), bmp.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(10), 54 + 1024); // pixel data offset
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(14), 40); // BITMAPINFOHEADER
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), 2);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bmp.AsSpan(28), 8);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(46), 256);
+        for (var i = 0; i < 256; i++)
+        {
+            bmp[54 + (4 * i)] = bmp[55 + (4 * i)] = bmp[56 + (4 * i)] = (byte)i;
+        }
+        (bmp[54 + 1024], bmp[55 + 1024]) = (7, 250);
+        Assert.Equal(new Image(2, 1, 1, [7, 250]), ImageFile.Decode(bmp));
+    }
+
+    [Fact]
+    public void Decode_ReadsTheFirstFrameOfAGifWithItsTransparency()
+    {
+        byte[][] palette = [[0, 0, 0, 0], [255, 0, 0, 255], [0, 255, 0, 255], [0, 0, 255, 255]];
+        var expected = Enumerable.Range(0, 12).SelectMany(i => palette[((i % 4) + (i / 4)) % 4]).ToArray();
+        Assert.Equal(new Image(4, 3, 4, expected), ImageFile.Decode(Convert.FromBase64String(PythonTwoFrameGif)));
+    }
+
+    [Fact]
+    public void ReadSize_ReadsBmpAndGifHeaders()
+    {
+        var directory = Directory.CreateTempSubdirectory("bmp-gif").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(directory, "a.bmp"), Convert.FromBase64String(PythonRgbBmp));
+            File.WriteAllBytes(Path.Combine(directory, "a.gif"), Convert.FromBase64String(PythonTwoFrameGif));
+            Assert.Equal((3, 2), ImageFile.ReadSize(Path.Combine(directory, "a.bmp")));
+            Assert.Equal((4, 3), ImageFile.ReadSize(Path.Combine(directory, "a.gif")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Decode_RefusesABmpDeclaringTooManyPixels()
+    {
+        var bmp = Convert.FromBase64String(PythonRgbBmp);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(18), 9000);
+        BinaryPrimitives.WriteInt32LittleEndian(bmp.AsSpan(22), 9000);
+        var e = Assert.Throws<InvalidDataException>(() => ImageFile.Decode(bmp));
+        Assert.Equal($"BMP of 9000x9000 pixels is larger than the {ImageFile.MaxPixels} pixels this decoder reads.", e.Message);
+    }
+
+    /// <summary>
+    /// A gray JPEG of 2x3 flat 8x8 blocks (stored exactly at quality 100), tagged with each EXIF orientation, comes out as
+    /// a viewer shows it. The expected block layouts are written out by hand from the EXIF definitions (1 as stored,
+    /// 2 mirrored, 3 turned half, 4 flipped, 5 transposed, 6 turned a quarter clockwise, 7 transversed, 8 turned a quarter
+    /// counterclockwise); the stored blocks are a b / c d / e f.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 2, "ab/cd/ef")]
+    [InlineData(2, 2, "ba/dc/fe")]
+    [InlineData(3, 2, "fe/dc/ba")]
+    [InlineData(4, 2, "ef/cd/ab")]
+    [InlineData(5, 3, "ace/bdf")]
+    [InlineData(6, 3, "eca/fdb")]
+    [InlineData(7, 3, "fdb/eca")]
+    [InlineData(8, 3, "bdf/ace")]
+    public void Decode_AppliesTheExifOrientation(int orientation, int blockColumns, string layout)
+    {
+        var values = new Dictionary<char, byte> { ['a'] = 20, ['b'] = 60, ['c'] = 100, ['d'] = 140, ['e'] = 180, ['f'] = 220 };
+        var jpeg = WithExifOrientation(SkiaEncode(Blocks("ab/cd/ef", values), SKEncodedImageFormat.Jpeg), orientation);
+        var decoded = ImageFile.Decode(jpeg);
+        Assert.Equal(Blocks(layout, values), decoded);
+        Assert.Equal(blockColumns * 8, decoded.Width);
+        var directory = Directory.CreateTempSubdirectory("exif").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(directory, "a.jpg"), jpeg);
+            Assert.Equal((decoded.Width, decoded.Height), ImageFile.ReadSize(Path.Combine(directory, "a.jpg")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>A gray image of flat 8x8 blocks, rows of <paramref name="layout"/> split by '/'.</summary>
+    private static Image Blocks(string layout, Dictionary<char, byte> values)
+    {
+        var rows = layout.Split('/');
+        var (width, height) = (rows[0].Length * 8, rows.Length * 8);
+        var pixels = new byte[width * height];
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = values[rows[i / width / 8][i % width / 8]];
+        }
+        return new Image(width, height, 1, pixels);
+    }
+
+    /// <summary><paramref name="jpeg"/> with an EXIF APP1 segment after its SOI: a little-endian TIFF IFD of the one tag 274 (orientation).</summary>
+    private static byte[] WithExifOrientation(byte[] jpeg, int orientation)
+    {
+        byte[] tiff = [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 1, 0, 0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte)orientation, 0, 0, 0, 0, 0, 0, 0];
+        byte[] exif = [.. "Exif\0\0"u8, .. tiff];
+        var length = exif.Length + 2;
+        return [0xFF, 0xD8, 0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. exif, .. jpeg.AsSpan(2)];
+    }
+
     [Fact]
     public void Decode_RefusesMissingSignature()
     {
         var e = Assert.Throws<InvalidDataException>(() => ImageFile.Decode([1, 2, 3]));
-        Assert.Equal("Not a PNG, JPEG or WebP file: it starts with none of their signatures.", e.Message);
+        Assert.Equal("Not a PNG, JPEG, WebP, BMP or GIF file: it starts with none of their signatures.", e.Message);
     }
 
     [Fact]
     public void Decode_RefusesAnotherFormatSkiaReads()
     {
-        var bmp = new byte[58];
-        "BM"u8.CopyTo(bmp);
-        var e = Assert.Throws<InvalidDataException>(() => ImageFile.Decode(bmp));
-        Assert.Contains("Not a PNG, JPEG or WebP file", e.Message, StringComparison.Ordinal);
+        // An ICO header (reserved 0, type 1, one image): Skia reads icons, this decoder does not.
+        var ico = new byte[58];
+        (ico[2], ico[4]) = (1, 1);
+        var e = Assert.Throws<InvalidDataException>(() => ImageFile.Decode(ico));
+        Assert.Contains("Not a PNG, JPEG, WebP, BMP or GIF file", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -161,13 +289,13 @@ public sealed class ImageFileTests
     public void Load_RefusesADeviceAndAFifoBeforeOpeningThem()
     {
         // Reading /dev/zero never ends, and opening a FIFO waits for a writer forever: both are refused by their kind.
-        Assert.Equal("'/dev/zero' is a character device, not a PNG, JPEG or WebP file.", Assert.Throws<IOException>(() => ImageFile.Load("/dev/zero")).Message);
+        Assert.Equal("'/dev/zero' is a character device, not a PNG, JPEG, WebP, BMP or GIF file.", Assert.Throws<IOException>(() => ImageFile.Load("/dev/zero")).Message);
         var folder = Directory.CreateTempSubdirectory("image-fifo").FullName;
         try
         {
             var fifo = SpecialFiles.Fifo(Path.Combine(folder, "fifo.png"));
-            Assert.Equal($"'{fifo}' is a FIFO (named pipe), not a PNG, JPEG or WebP file.", Assert.Throws<IOException>(() => ImageFile.Load(fifo)).Message);
-            Assert.Equal($"'{fifo}' is a FIFO (named pipe), not a PNG, JPEG or WebP file.", Assert.Throws<IOException>(() => ImageFile.ReadSize(fifo)).Message);
+            Assert.Equal($"'{fifo}' is a FIFO (named pipe), not a PNG, JPEG, WebP, BMP or GIF file.", Assert.Throws<IOException>(() => ImageFile.Load(fifo)).Message);
+            Assert.Equal($"'{fifo}' is a FIFO (named pipe), not a PNG, JPEG, WebP, BMP or GIF file.", Assert.Throws<IOException>(() => ImageFile.ReadSize(fifo)).Message);
         }
         finally
         {
@@ -186,9 +314,9 @@ public sealed class ImageFileTests
             File.WriteAllBytes(path, bytes);
             Assert.Equal(64, ImageFile.Load(path, maxFileBytes: bytes.Length).Width);
             var tooLarge = Assert.Throws<InvalidDataException>(() => ImageFile.Load(path, maxFileBytes: bytes.Length - 1));
-            Assert.Equal($"'{path}' holds more than {bytes.Length - 9} bytes, the most a PNG, JPEG or WebP file may have here.", tooLarge.Message);
+            Assert.Equal($"'{path}' holds more than {bytes.Length - 9} bytes, the most a PNG, JPEG, WebP, BMP or GIF file may have here.", tooLarge.Message);
             var folder = Assert.Throws<IOException>(() => ImageFile.Load(directory));
-            Assert.Equal($"'{directory}' is a folder, not a PNG, JPEG or WebP file.", folder.Message);
+            Assert.Equal($"'{directory}' is a folder, not a PNG, JPEG, WebP, BMP or GIF file.", folder.Message);
         }
         finally
         {
