@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using MnistTrainer.Models;
 using TorchSharp;
-using TrainExplain.Data;
 using TrainExplain.Explainers;
 using TrainExplain.Imaging;
 using TrainExplain.Metrics;
@@ -82,7 +81,7 @@ internal static class ExplainCommand
         var tensors = Path.Combine(output, $"{method}.safetensors");
         OutputFolder.Targets("--out", [png, tensors]);
         using var model = Architectures.Create(arch);
-        LoadWeights(model, weights, arch);
+        WeightsOption.Load(model, weights, arch);
         CheckLayer(model, settings.Layer);
         model.to(device);
         model.eval();
@@ -153,41 +152,6 @@ internal static class ExplainCommand
 
     private static int MetricSteps(int steps) =>
         steps > 0 ? steps : throw new ArgumentException($"--metric-steps must be positive, got {steps}.");
-
-    /// <summary>
-    /// Loads .safetensors or PyTorch .pt weights; a file that does not fit names the parameter and the other architectures,
-    /// an unreadable one says it was --weights. Weights with NaN or infinite values are refused: every score, and so every
-    /// map and picture, would be NaN, which is better said here than discovered in the outputs.
-    /// </summary>
-    private static void LoadWeights(nn.Module model, string path, string arch)
-    {
-        try
-        {
-            ModelWeights.Load(model, path);
-        }
-        catch (WeightsMismatchException e)
-        {
-            var others = string.Join(" or ", Architectures.Names.Where(name => name != arch).Select(name => $"--arch {name}"));
-            throw new InvalidDataException($"--weights {path}: {e.Message} (with --arch {arch}); the file may be for {others}.", e);
-        }
-        catch (Exception e) when (e is InvalidDataException or NotSupportedException or IOException)
-        {
-            // The library's message begins with the file; the flag's prefix names it already.
-            var reason = e.Message.StartsWith($"{path}: ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message;
-            throw new InvalidDataException($"--weights {path}: {reason}", e);
-        }
-        using var scope = NewDisposeScope();
-        var nonFinite = model.named_parameters()
-            .Select(p => (p.name, Count: p.parameter.isfinite().logical_not().sum().item<long>()))
-            .Where(p => p.Count > 0)
-            .Select(p => $"{p.name} ({p.Count})")
-            .ToList();
-        if (nonFinite.Count > 0)
-        {
-            throw new InvalidDataException(
-                $"--weights {path} holds NaN or infinite values in {string.Join(", ", nonFinite)}, so every explanation would be NaN; the run that saved them probably diverged (try a lower --lr).");
-        }
-    }
 
     /// <summary>A --layer the model lacks is named with the flag and the layers it has, before any pass runs.</summary>
     private static void CheckLayer(nn.Module model, string? layer)
