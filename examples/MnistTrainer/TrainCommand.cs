@@ -6,7 +6,6 @@ using MnistTrainer.Models;
 using Spectre.Console;
 using TorchSharp;
 using TrainExplain.Callbacks;
-using TrainExplain.Data;
 using TrainExplain.Explainers;
 using TrainExplain.Metrics;
 using TrainExplain.Numerics;
@@ -21,7 +20,7 @@ internal static class TrainCommand
 {
     internal static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = "Folder with the four MNIST-format IDX files (default $MNIST_DIR, ./data/mnist, then Debian's Fashion-MNIST)." };
+        var data = new Option<string?>("--data") { Description = $"Folder with {DataDirectory.TrainLayouts}; an image folder's class names are its class folders' names (default $MNIST_DIR, ./data/mnist, then Debian's Fashion-MNIST)." };
         var arch = new Option<string>("--arch") { Description = "Model architecture: simple or deep.", DefaultValueFactory = _ => "simple" };
         arch.AcceptOnlyFromAmong([.. Architectures.MnistNames]);
         var epochs = (new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 3 }).WholeNumber();
@@ -29,8 +28,8 @@ internal static class TrainCommand
         var lr = (new Option<double>("--lr") { Description = $"Adam learning rate, positive, at most {MaxLearningRate:G3}.", DefaultValueFactory = _ => 1e-3 }).Number();
         var seed = (new Option<int>("--seed") { Description = "Seed of initialization, shuffling and dropout.", DefaultValueFactory = _ => 0 }).WholeNumber();
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
-        var limitTrain = (new Option<int?>("--limit-train") { Description = "Use only the first N training images." }).WholeNumber();
-        var limitVal = (new Option<int?>("--limit-val") { Description = "Use only the first N test images for validation." }).WholeNumber();
+        var limitTrain = (new Option<int?>("--limit-train") { Description = "Use only N training images: the first N of MNIST's, or N from an image folder's classes in turn." }).WholeNumber();
+        var limitVal = (new Option<int?>("--limit-val") { Description = "Use only N validation images: the first N of MNIST's test split, or N from val/'s classes in turn." }).WholeNumber();
         var logdir = new Option<string>("--logdir") { Description = "TensorBoard log folder.", DefaultValueFactory = _ => "runs" };
         var runName = new Option<string?>("--run-name") { Description = "Run folder under --logdir, refused if it already holds a run (default: a timestamp)." };
         var save = new Option<string?>("--save") { Description = "Also save the weights here (they are always saved as <logdir>/<run>/model.safetensors)." };
@@ -40,22 +39,23 @@ internal static class TrainCommand
         var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not log the explanations' deletion/insertion AUC and stability." };
         var metricSteps = (new Option<int>("--metric-steps") { Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 }).WholeNumber();
         var saveEvery = (new Option<int>("--save-every") { Description = "Save the weights to <logdir>/<run>/model.safetensors every N epochs as well as at the end, so a killed run keeps its last saved epoch.", DefaultValueFactory = _ => 1 }).WholeNumber();
+        var weights = new Option<string?>("--weights") { HelpName = "file", Description = "Start from these weights (.safetensors or PyTorch .pt state_dict of --arch, loaded strictly) to fine-tune them." };
         var keepOnNaN = new Option<bool>("--no-terminate-on-nan") { Description = $"Keep training when the loss turns NaN or infinite (by default the run stops there, exit code {DivergedExitCode})." };
 
         var command = new Command("train", "Train a ConvNet on MNIST-format data, explaining it every epoch in TensorBoard.")
         {
             data, arch, epochs, batchSize, lr, seed, device, limitTrain, limitVal, logdir, runName, save, explainers, explainEvery, explainCount,
-            noMetrics, metricSteps, keepOnNaN, saveEvery,
+            noMetrics, metricSteps, keepOnNaN, saveEvery, weights,
         };
         command.SetAction(result => Run(new TrainSettings(
-            DataDirectory.Resolve(result.GetValue(data)), result.GetValue(arch)!, Positive(result.GetValue(epochs), "--epochs"),
+            DataDirectory.Resolve(result.GetValue(data), imageFolders: true), result.GetValue(arch)!, Positive(result.GetValue(epochs), "--epochs"),
             Positive(result.GetValue(batchSize), "--batch-size"), result.GetValue(lr), result.GetValue(seed),
             DeviceOption.Resolve(result.GetValue(device)!), Positive(result.GetValue(limitTrain), "--limit-train"),
             Positive(result.GetValue(limitVal), "--limit-val"), result.GetValue(logdir)!, result.GetValue(runName),
             result.GetValue(save), ExplainerCatalog.ParseList(result.GetValue(explainers)!),
             Positive(result.GetValue(explainEvery), "--explain-every"), Positive(result.GetValue(explainCount), "--explain-count"),
             !result.GetValue(noMetrics), Positive(result.GetValue(metricSteps), "--metric-steps"), !result.GetValue(keepOnNaN),
-            Positive(result.GetValue(saveEvery), "--save-every"))));
+            Positive(result.GetValue(saveEvery), "--save-every"), result.GetValue(weights))));
         return command;
     }
 
@@ -89,6 +89,10 @@ internal static class TrainCommand
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"--lr must be a positive number no larger than {MaxLearningRate:G3}, got {settings.LearningRate}."));
         }
+        if (settings.Weights is not null)
+        {
+            InputPaths.RequireFile("--weights", settings.Weights);
+        }
         using var outputs = RunOutputs.Claim(settings.LogDir, settings.RunName, settings.SavePath);
         using var signals = new StopSignals();
         manual_seed(settings.Seed);
@@ -97,18 +101,20 @@ internal static class TrainCommand
         var numerics = NumericsGuard.EnsureChecked(settings.Device);
         Console.WriteLine($"data {settings.Data}, arch {settings.Architecture}, device {settings.Device}, {get_num_threads()} threads, {OneDnnStatus(numerics)}");
 
-        using var train = DataDirectory.Load(settings.Data, train: true, settings.LimitTrain);
-        using var validation = DataDirectory.Load(settings.Data, train: false, settings.LimitValidation);
+        using var data = TrainingData.Load(settings);
         using var model = Architectures.Create(settings.Architecture);
+        if (settings.Weights is not null)
+        {
+            WeightsOption.Load(model, settings.Weights, settings.Architecture, Architectures.Get(settings.Architecture).DefaultClasses);
+        }
         model.to(settings.Device);
         using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
         using var loss = nn.CrossEntropyLoss();
-        var trainLoader = new BatchLoader(train, settings.BatchSize, shuffle: true, seed: settings.Seed, device: settings.Device);
-        var validationLoader = new BatchLoader(validation, 256, device: settings.Device);
 
-        var (images, labels) = validation.Take(Math.Min(settings.ExplainCount, validation.Count));
+        var (images, labels) = data.TakeValidation(Math.Min(settings.ExplainCount, data.ValidationCount));
         using var explainBatch = images;
         using var explainLabels = labels;
+        var classNames = data.ClassNamesFor(OutputCount(model, images, settings.Device), settings.Architecture, settings.Data);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<IReadOnlyDictionary<string, double>> history;
         ExplainerCallback? explainerCallback;
@@ -117,7 +123,7 @@ internal static class TrainCommand
         {
             writer.AddText("config", settings.ToMarkdown(), 0, description: "The command line's settings of this run.");
             var imageFolder = Path.Combine(runDirectory, "images");
-            explainerCallback = ExplainerCallbackOf(settings, model, images, labels, writer, imageFolder);
+            explainerCallback = ExplainerCallbackOf(settings, model, images, labels, writer, imageFolder, classNames);
             using var disposeExplainers = explainerCallback;
             // The epoch's scalars reach the file and its weights the run folder before the epoch line is printed, and
             // before the long explainer work: a run killed after an epoch line has kept that epoch.
@@ -132,9 +138,9 @@ internal static class TrainCommand
             }
             if (settings.Explainers.Contains(ExplainerCatalog.ClassVisualization))
             {
-                using var meanImage = train.Images.mean([0]);
+                using var meanImage = data.MeanImage(images);
                 callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings(Reference: meanImage)), writer, imageFolder,
-                    settings.ExplainEvery, classNames: FashionMnistClasses.For(settings.Data)));
+                    settings.ExplainEvery, classNames: classNames));
             }
             if (settings.TerminateOnNaN)
             {
@@ -144,7 +150,7 @@ internal static class TrainCommand
             // The callback measures the methods whose explanation is a saliency map: not layer activations.
             var measured = explainerCallback?.Options.Faithfulness == true ? explainerCallback.Explainers.Where(e => e is not LayerActivations).ToList() : [];
             writer.AddHParams(HParamsOf(settings), HParamMetricsOf(measured));
-            history = Trainer.Fit(model, optimizer, loss, trainLoader, validationLoader, settings.Epochs, callbacks, cancellation: signals.Token);
+            history = Trainer.Fit(model, optimizer, loss, data.Train, data.Validation, settings.Epochs, callbacks, cancellation: signals.Token);
             // A run stopped by a signal neither ran to its end nor failed: the plugin's Unknown, with its end time.
             writer.AddHParamsEnd(signals.Received is not null ? HParamsStatus.Unknown : divergence.Diverged ? HParamsStatus.Failure : HParamsStatus.Success);
         }
@@ -156,6 +162,21 @@ internal static class TrainCommand
         }
         // With --no-terminate-on-nan the run trains on; weights that ended NaN or infinite still make it a diverged run.
         return Outcome(settings, history.Count, signals.Received, divergence.Diverged || HoldsNonFinite(model), weights, saveError);
+    }
+
+    /// <summary>
+    /// The model's output classes, from one forward pass of the first explained image in eval mode without gradients
+    /// (so no batch-norm statistics move), whatever the architecture.
+    /// </summary>
+    private static int OutputCount(nn.Module<Tensor, Tensor> model, Tensor images, Device device)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var training = model.training;
+        model.eval();
+        var outputs = (int)model.forward(images.narrow(0, 0, 1).to(device)).size(1);
+        model.train(training);
+        return outputs;
     }
 
     private static bool HoldsNonFinite(nn.Module model)
@@ -215,7 +236,7 @@ internal static class TrainCommand
 
     /// <summary>One callback for the input explainers of <c>--explainers</c>, or null when there are none.</summary>
     private static ExplainerCallback? ExplainerCallbackOf(TrainSettings settings, nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels,
-        TensorBoardWriter writer, string imageFolder)
+        TensorBoardWriter writer, string imageFolder, IReadOnlyList<string>? classNames)
     {
         var methods = settings.Explainers.Where(ExplainerCatalog.ExplainsInputs).ToList();
         return methods.Count == 0 ? null : new ExplainerCallback(
@@ -225,7 +246,7 @@ internal static class TrainCommand
                 Every = settings.ExplainEvery,
                 Faithfulness = settings.Metrics,
                 FaithfulnessSteps = settings.MetricSteps,
-                ClassNames = FashionMnistClasses.For(settings.Data),
+                ClassNames = classNames,
             });
     }
 
