@@ -49,6 +49,14 @@ internal static class BenchmarkRunner
             {
                 rows.AddRange(NumericsBenchmarks.Run(quick, tempDir));
             }
+            if (suite is "imagenet")
+            {
+                rows.AddRange(ImageNetBenchmarks.Run(tempDir, quick));
+            }
+            if (suite is "imagenet-memory")
+            {
+                rows.AddRange(ImageNetMemory.Run());
+            }
             if (suite is "legibility")
             {
                 rows.AddRange(LegibilityBenchmarks.Run(modelPath, dataDirectory, Path.ChangeExtension(jsonPath, ".actmax.png"), quick));
@@ -77,13 +85,15 @@ internal static class BenchmarkRunner
     private static Dictionary<string, double> RunReference(string suite, bool quick, int threads, string tempDir)
     {
         var output = Path.Combine(tempDir, "reference.json");
-        var referenceSuite = suite is "writer" or "legibility" or "numerics" ? null : suite;
+        var referenceSuite = suite is "writer" or "legibility" or "numerics" or "imagenet-memory" ? null : suite;
         if (referenceSuite is null || !File.Exists(DebianPython) || !File.Exists(ReferenceScript))
         {
             return [];
         }
         // Debian's PyTorch starts with 1 thread, TorchSharp with 2: the peer runs with TorchSharp's count.
-        string[] arguments = [ReferenceScript, "--threads", $"{threads}", "--json", output, "--suite", referenceSuite, .. quick ? ["--quick"] : Array.Empty<string>()];
+        // The imagenet suite's peer loads the ResNets' weights that the suite saved in tempDir.
+        string[] arguments = [ReferenceScript, "--threads", $"{threads}", "--json", output, "--suite", referenceSuite, "--weights-dir", tempDir,
+            .. quick ? ["--quick"] : Array.Empty<string>()];
         AnsiConsole.MarkupLine($"[grey]reference: {DebianPython} {Markup.Escape(string.Join(' ', arguments))}[/]");
         var start = new ProcessStartInfo(DebianPython) { RedirectStandardError = false };
         foreach (var argument in arguments)

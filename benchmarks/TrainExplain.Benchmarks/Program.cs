@@ -1,10 +1,15 @@
 using System.CommandLine;
 using TrainExplain.Benchmarks;
 
+if (args is [ImageNetMemory.ChildCommand, _, _, _])
+{
+    return ImageNetMemory.Child(args);
+}
+
 // Prints one table of TrainExplain's figures on TorchSharp (libtorch 2.10) beside PyTorch's (Debian's python3-torch 1.13),
 // measured in the same run with the same thread count, and writes them as JSON.
-var suite = new Option<string>("--suite") { Description = "binding, writer, explainers, training, all (these four), legibility (activation maximization on Fashion-MNIST), or numerics (explainers and training with oneDNN on, guarded and off).", DefaultValueFactory = _ => "all" };
-suite.AcceptOnlyFromAmong("binding", "writer", "explainers", "training", "all", "legibility", "numerics");
+var suite = new Option<string>("--suite") { Description = "binding, writer, explainers, training, all (these four), legibility (activation maximization on Fashion-MNIST), numerics (explainers and training with oneDNN on, guarded and off), imagenet (torchvision ResNet-18/50 at 224 px) or imagenet-memory (peak memory of IG-50 and SmoothGrad-50 on ResNet-50 at 224 px).", DefaultValueFactory = _ => "all" };
+suite.AcceptOnlyFromAmong("binding", "writer", "explainers", "training", "all", "legibility", "numerics", "imagenet", "imagenet-memory");
 var quick = new Option<bool>("--quick") { Description = "Smaller workloads and fewer repeats (about a minute)." };
 var json = new Option<string>("--json") { Description = "Where to write the results.", DefaultValueFactory = _ => "artifacts/benchmarks.json" };
 var noReference = new Option<bool>("--no-reference") { Description = "Skip the PyTorch reference." };

@@ -802,6 +802,108 @@ def oracle(opts):
     print(f"{opts.method}: wrote {sorted(out)} to {opts.out}", file=sys.stderr)
 
 
+# torchvision ResNets at 224 px (the C# suite "imagenet"): the same weights, saved by the C# side as safetensors.
+
+class GuidedReLUHooks:
+    """Guided backpropagation on any model of nn.ReLU modules (torchvision's, in place): a forward hook passes each
+    ReLU's output through GuidedReLU, whose backward is [y > 0] * max(g, 0), the same mask as [x > 0] for y = relu(x)."""
+
+    def __init__(self, model):
+        self.hooks = [m.register_forward_hook(lambda mod, i, o: GuidedReLU.apply(o))
+                      for m in model.modules() if isinstance(m, nn.ReLU)]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for h in self.hooks:
+            h.remove()
+
+
+def guided_hooked(model, x, targets, score="logit", batch=DEFAULT_BATCH):
+    with GuidedReLUHooks(model):
+        g, s = input_gradients(model, x, targets, score, batch)
+    return result(g, percentile_normalize(channel_reduce(g)), targets, s)
+
+
+def guided_gradcam_hooked(model, x, targets, layer=None, score="logit", batch=DEFAULT_BATCH):
+    cam = gradcam(model, x, targets, layer, False, score, batch)["attributions"]
+    with GuidedReLUHooks(model):
+        g, s = input_gradients(model, x, targets, score, batch)
+    raw = g * cam
+    return result(raw, percentile_normalize(channel_reduce(raw)), targets, s)
+
+
+IMAGENET_BATCH = 32  # the internal batch size of both sides in this suite
+MULTI_PASS = {"ig", "smoothgrad", "occlusion", "scorecam"}
+
+
+def torchvision_resnet(arch, weights_dir):
+    import torchvision
+    model = getattr(torchvision.models, arch)()
+    state = load_safetensors(os.path.join(weights_dir, f"{arch}.safetensors"))
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    # TorchSharp's BatchNorm2d may not save num_batches_tracked, which no forward reads; anything else must match.
+    if unexpected or any(not k.endswith("num_batches_tracked") for k in missing):
+        raise ValueError(f"{arch}: the C# weights do not fit torchvision's model: missing {missing}, unexpected {unexpected}")
+    return model.eval()
+
+
+def bench_imagenet(rows, quick, weights_dir):
+    if weights_dir is None:
+        raise ValueError("--suite imagenet needs --weights-dir, where the C# suite saved the ResNets' weights")
+    b = IMAGENET_BATCH
+    for arch in ["resnet18", "resnet50"]:
+        model = torchvision_resnet(arch, weights_dir)
+        for n in [4, 16]:
+            core_only = arch != "resnet18" or n != 4  # as the C# suite: every method on ResNet-18 at batch 4 only
+            x = torch.rand(n, 3, 224, 224, generator=torch.Generator().manual_seed(1))
+            t = torch.arange(n) * 37 % 1000
+            model.eval()
+
+            def fwd_bwd():
+                xi = x.detach().requires_grad_(True)
+                torch.autograd.grad(scores_of(model(xi), t).sum(), xi)
+
+            cases = [
+                ("fwd_bwd", True, fwd_bwd),
+                ("vanilla", True, lambda: vanilla(model, x, t, batch=b)),
+                ("gradinput", False, lambda: gradinput(model, x, t, batch=b)),
+                ("gradcam", True, lambda: gradcam(model, x, t, batch=b)),
+                ("gradcampp", False, lambda: gradcampp(model, x, t, batch=b)),
+                ("layercam", False, lambda: layercam(model, x, t, batch=b)),
+                ("activations", False, lambda: activations(model, x, t, batch=b)),
+                ("guidedbackprop", False, lambda: guided_hooked(model, x, t, batch=b)),
+                ("guided_gradcam", False, lambda: guided_gradcam_hooked(model, x, t, batch=b)),
+                ("fullgrad", False, lambda: fullgrad(model, x, t, batch=b)),
+                ("ig", False, lambda: integrated_gradients(model, x, t, 16, "gauss_legendre", batch=b)),
+                ("smoothgrad", False, lambda: smoothgrad(model, x, t, 8, 0.15, 0, "mean", batch=b)),
+                ("occlusion", False, lambda: occlusion(model, x, t, window=56, stride=56, batch=b)),
+                ("scorecam", False, lambda: scorecam(model, x, t, max_channels=16, batch=b)),
+            ]
+            for name, core, fn in cases:
+                if core_only and not core:
+                    continue
+                repeats = 1 if quick else (2 if name in MULTI_PASS else 3)
+                med, best = time_call(fn, repeats)
+                rows.append({"suite": "imagenet", "name": f"imagenet/{arch}_b{n}/{name}", "value": med * 1e3, "unit": "ms",
+                             "best": best * 1e3})
+                log(f"imagenet/{arch}_b{n}/{name}: {med * 1e3:.0f} ms (best {best * 1e3:.0f})")
+            opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+            model.train()
+
+            def step():
+                opt.zero_grad(set_to_none=True)
+                F.cross_entropy(model(x), t).backward()
+                opt.step()
+
+            med, best = time_call(step, 1 if quick else 3)
+            model.eval()
+            rows.append({"suite": "imagenet", "name": f"imagenet/{arch}_b{n}/train_step", "value": med * 1e3, "unit": "ms",
+                         "best": best * 1e3})
+            log(f"imagenet/{arch}_b{n}/train_step: {med * 1e3:.0f} ms (best {best * 1e3:.0f})")
+
+
 # ----------------------------------------------------------------------------------------------------------
 # bench subcommand
 # ----------------------------------------------------------------------------------------------------------
@@ -936,7 +1038,8 @@ def bench(opts):
     t0 = time.perf_counter()
     for s in suites:
         log(f"== suite {s} (threads {opts.threads}{', quick' if opts.quick else ''})")
-        {"training": bench_training, "explainers": bench_explainers, "binding": bench_binding}[s](rows, opts.quick)
+        {"training": bench_training, "explainers": bench_explainers, "binding": bench_binding,
+         "imagenet": lambda r, q: bench_imagenet(r, q, opts.weights_dir)}[s](rows, opts.quick)
     log(f"== done in {time.perf_counter() - t0:.1f} s")
     doc = {"torch_version": torch.__version__, "threads": torch.get_num_threads(), "quick": opts.quick, "rows": rows}
     text = json.dumps(doc, indent=2)
@@ -1125,8 +1228,9 @@ def parse(argv):
     for q in (p, bench_p):
         q.add_argument("--threads", type=int, default=torch.get_num_threads())
         q.add_argument("--json", help="write the rows here (else stdout)")
-        q.add_argument("--suite", choices=["training", "explainers", "binding", "all"], default="all")
+        q.add_argument("--suite", choices=["training", "explainers", "binding", "imagenet", "all"], default="all")
         q.add_argument("--quick", action="store_true")
+        q.add_argument("--weights-dir", help="imagenet: the folder where the C# suite saved resnet18/50.safetensors")
     o = sub.add_parser("oracle", help="run one method on safetensors inputs")
     o.add_argument("--weights", required=True)
     o.add_argument("--arch", choices=sorted(ARCHS), default="simple")
