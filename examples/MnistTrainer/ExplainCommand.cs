@@ -12,6 +12,9 @@ namespace MnistTrainer;
 /// <summary>The <c>explain</c> command: explains a saved model's decisions on given images with one method.</summary>
 internal static class ExplainCommand
 {
+    /// <summary>The image side from which figures show tiles at their own size: four times 28 px, the enlarged MNIST tile.</summary>
+    private const int LegibleSide = 112;
+
     internal static Command Create()
     {
         var weights = new Option<string>("--weights") { HelpName = "file", Description = "The model's weights: .safetensors (as train --save writes) or PyTorch's torch.save(model.state_dict()) .pt.", Required = true };
@@ -25,7 +28,11 @@ internal static class ExplainCommand
         var input = new Option<string?>("--input") { HelpName = "file", Description = "safetensors with 'images' [N,C,H,W] float32 (the architecture's input) and optional 'labels' int64 [N]." };
         var data = new Option<string?>("--data") { HelpName = "folder", Description = "MNIST-format folder; explains test images --indices A-B. A Fashion-MNIST folder names the classes in the picture." };
         var indices = new Option<string?>("--indices") { HelpName = "A-B", Description = "Test-split range A-B (inclusive) with --data." };
-        var images = new Option<string[]>("--images") { HelpName = "file.png", Description = "PNG files (gray or RGB, 28x28).", AllowMultipleArgumentsPerToken = true };
+        var images = new Option<string[]>("--images") { HelpName = "file", Description = "JPEG, PNG, WebP, BMP or GIF files of any size, gray or color (EXIF orientation applied), preprocessed by --resize, --crop, --mean and --std.", AllowMultipleArgumentsPerToken = true };
+        var resize = (new Option<int?>("--resize") { HelpName = "n", Description = "--images: resize the shorter side to n pixels, keeping the aspect (Pillow's antialiased bilinear, as torchvision's Resize). Default: 256 for a 3x224x224 model (H * 256 / 224), none for a 1-channel one." }).WholeNumber();
+        var crop = (new Option<int?>("--crop") { HelpName = "n", Description = "--images: cut the center n x n square after resizing (torchvision's CenterCrop). Default: the model's side for a 3-channel model, none for a 1-channel one." }).WholeNumber();
+        var mean = new Option<string?>("--mean") { HelpName = "a,b,c", Description = "--images: per-channel means subtracted from pixels in [0, 1]. Default: ImageNet's 0.485,0.456,0.406 for a 3-channel model, 0 for a 1-channel one." };
+        var std = new Option<string?>("--std") { HelpName = "a,b,c", Description = "--images: per-channel standard deviations divided by. Default: ImageNet's 0.229,0.224,0.225 for a 3-channel model, 1 for a 1-channel one." };
         var output = new Option<string>("--out") { HelpName = "folder", Description = "Folder for <method>.png and <method>.safetensors (created if missing).", DefaultValueFactory = _ => "explanations" };
         var device = new Option<string>("--device") { HelpName = "device", Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
         var steps = (new Option<int?>("--steps") { HelpName = "n", Description = $"ig: points on the path (default 50, at most {IntegratedGradients.MaxSteps}); actmax: ascent steps (default 200), each class stopping once its probability reaches 0.99." }).WholeNumber();
@@ -45,7 +52,7 @@ internal static class ExplainCommand
 
         var command = new Command("explain", "Explain a saved model's decisions on some images.")
         {
-            weights, arch, numClasses, classes, method, target, input, data, indices, images, output, device, steps, rule, baseline, samples, noise, layer, maxChannels, patch, stride,
+            weights, arch, numClasses, classes, method, target, input, data, indices, images, resize, crop, mean, std, output, device, steps, rule, baseline, samples, noise, layer, maxChannels, patch, stride,
             score, internalBatch, seed, metrics, metricSteps,
         };
         command.SetAction(result =>
@@ -54,7 +61,8 @@ internal static class ExplainCommand
                 result.GetValue(samples), result.GetValue(noise), result.GetValue(layer), result.GetValue(patch), result.GetValue(stride),
                 ParseScore(result.GetValue(score)), result.GetValue(internalBatch), result.GetValue(seed), MaxChannels: result.GetValue(maxChannels));
             var architecture = Architectures.Get(result.GetValue(arch)!);
-            var source = new ExplainInputs(result.GetValue(input), result.GetValue(data), result.GetValue(indices), result.GetValue(images) ?? [], architecture);
+            var source = new ExplainInputs(result.GetValue(input), result.GetValue(data), result.GetValue(indices), result.GetValue(images) ?? [], architecture,
+                new PhotoOptions(result.GetValue(resize), result.GetValue(crop), result.GetValue(mean), result.GetValue(std)));
             // A bad --metric-steps is refused even without --metrics; a good one without it is said to be ignored.
             var curveSteps = MetricSteps(result.GetValue(metricSteps));
             if (!result.GetValue(metrics) && result.GetResult(metricSteps) is { Implicit: false })
@@ -108,7 +116,8 @@ internal static class ExplainCommand
         using var explanation = ExplainerCatalog.ExplainsInputs(method)
             ? ExplainImages(method, model, settings, source, target, device, metricSteps, classNames, out var metrics, out var labels)
             : VisualizeClasses(model, settings, source, metricSteps, classNames, out metrics, out labels);
-        OutputFolder.Publish("--out", [(tensors, path => explanation.SaveTensors(path, metrics, classNames)), (png, path => explanation.SaveFigure(path, labels))]);
+        var figure = FigureOptions(source);
+        OutputFolder.Publish("--out", [(tensors, path => explanation.SaveTensors(path, metrics, classNames)), (png, path => explanation.SaveFigure(path, labels, options: figure))]);
         if (ExplainerCatalog.ExplainsInputs(method))
         {
             Console.WriteLine($"images: {source.Describe()}");
@@ -125,7 +134,7 @@ internal static class ExplainCommand
         Console.WriteLine($"wrote {tensors}");
         // The figure is bounded (RenderOptions.FigureTiles); the tensors are not.
         var pictures = explanation.Targets.Length;
-        if (new RenderOptions().FigureTilesOf(pictures) is var shown && shown < pictures)
+        if (figure.FigureTilesOf(pictures) is var shown && shown < pictures)
         {
             Console.WriteLine($"figure: {shown} of {pictures} images shown; all are in {tensors}");
         }
@@ -169,6 +178,17 @@ internal static class ExplainCommand
         labels = TileLabels.ForClassImages(pictures, classNames);
         return pictures;
     }
+
+    /// <summary>
+    /// How the figure draws: photos (--images) de-normalized by their preprocessing, so the heatmaps lie over the picture
+    /// the model saw; and images of 112 px or more at their own size (no enlargement), so 224-px tiles stay legible
+    /// without making a figure thousands of pixels wide.
+    /// </summary>
+    private static RenderOptions FigureOptions(ExplainInputs source) => new()
+    {
+        InputPreprocessing = source.Images.Length > 0 ? source.Photos.Preprocessing(source.Architecture.InputShape) : null,
+        Upscale = source.Architecture.InputShape[1] >= LegibleSide ? 1 : new RenderOptions().Upscale,
+    };
 
     /// <summary>
     /// Guided backpropagation, DeepLIFT and guided Grad-CAM replace the backward rule of ReLU modules; on a model where

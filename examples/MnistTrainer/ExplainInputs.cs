@@ -7,10 +7,11 @@ using static TorchSharp.torch;
 namespace MnistTrainer;
 
 /// <summary>
-/// The images to explain: a safetensors file, a range of the test split, or PNG files (exactly one of them), for a model
-/// of <paramref name="Architecture"/>, whose input the images must fit.
+/// The images to explain: a safetensors file, a range of the test split, or image files (JPEG, PNG, WebP, BMP, GIF)
+/// preprocessed by <see cref="Photos"/> (exactly one of them), for a model of <paramref name="Architecture"/>, whose
+/// input the images must fit.
 /// </summary>
-internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirectoryOption, string? Indices, string[] Images, Architecture Architecture)
+internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirectoryOption, string? Indices, string[] Images, Architecture Architecture, PhotoOptions Photos)
 {
     /// <summary>The images the architecture takes, [C, H, W] (any H and W from its <see cref="Architecture.MinimumSide"/> where it has one).</summary>
     private long[] ModelImageShape => Architecture.InputShape;
@@ -27,7 +28,8 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
 
     /// <summary>
     /// Checks, before any model work, that exactly one input is given, its files exist and are files, the range parses,
-    /// and each image's header declares the model's size (read without decoding pixels, so a huge image costs nothing).
+    /// the preprocessing flags are valid, and each image's header declares a size that comes out as the model's input
+    /// after <c>--resize</c> and <c>--crop</c> (read without decoding pixels, so a huge image costs nothing).
     /// </summary>
     /// <exception cref="ArgumentException">The message names the flag, the file and what was expected.</exception>
     internal void Check()
@@ -35,7 +37,7 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         var sources = (SafeTensorsPath is null ? 0 : 1) + (Indices is null ? 0 : 1) + (Images.Length == 0 ? 0 : 1);
         if (sources != 1)
         {
-            throw new ArgumentException("Give exactly one input: --input FILE.safetensors, --data DIR --indices A-B, or --images a.png ...");
+            throw new ArgumentException("Give exactly one input: --input FILE.safetensors, --data DIR --indices A-B, or --images a.jpg b.png ...");
         }
         if (SafeTensorsPath is not null)
         {
@@ -45,17 +47,21 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         {
             ParseRange(Indices);
         }
-        if (Images.Length > 0 && ModelImageShape[0] != 1)
+        if (Images.Length == 0)
         {
-            throw new ArgumentException($"--images reads gray PNGs for the one-channel MNIST architectures; this model takes [{string.Join(", ", ModelImageShape)}] images: give them with --input FILE.safetensors.");
+            return;
         }
+        var preprocessing = Photos.Preprocessing(ModelImageShape);
         foreach (var path in Images)
         {
             InputPaths.RequireFile("--images", path);
-            var (width, height) = ReadPng(path, ImageFile.ReadSize);
-            if (width != ModelImageShape[2] || height != ModelImageShape[1])
+            var (width, height) = ReadImage(path, ImageFile.ReadSize);
+            var (outWidth, outHeight) = preprocessing.OutputSize(width, height);
+            if (outWidth != ModelImageShape[2] || outHeight != ModelImageShape[1])
             {
-                throw new ArgumentException($"--images {path} is {width}x{height}; the model takes {ModelImageShape[2]}x{ModelImageShape[1]} images.");
+                var after = preprocessing.Resize is null && preprocessing.Crop is null ? "" : $" and comes out {outWidth}x{outHeight} after --resize/--crop";
+                throw new ArgumentException(
+                    $"--images {path} is {width}x{height}{after}; the model takes {ModelImageShape[2]}x{ModelImageShape[1]} images. Give --crop {ModelImageShape[1]} (with --resize to scale first).");
             }
         }
     }
@@ -69,12 +75,15 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         : Indices is not null ? $"--indices {Indices} of the test split in {Path.GetFullPath(DataDirectory.Resolve(DataDirectoryOption))}"
         : $"--images ({Images.Length} files)";
 
-    /// <summary>Loads images [N, C, H, W] in [0, 1] and, where the source has them, labels [N] onto <paramref name="device"/>, after <see cref="Check"/>.</summary>
+    /// <summary>
+    /// Loads images [N, C, H, W] of the model's shape (files preprocessed by <see cref="Photos"/>) and, where the source
+    /// has them, labels [N] onto <paramref name="device"/>, after <see cref="Check"/>.
+    /// </summary>
     internal (Tensor images, Tensor? labels) Load(Device device)
     {
         var (images, labels) = SafeTensorsPath is not null ? FromSafeTensors(SafeTensorsPath)
             : Indices is not null ? FromDataset(DataDirectory.Resolve(DataDirectoryOption), Indices)
-            : (FromPngs(Images), null);
+            : (FromImages(Images, Photos.Preprocessing(ModelImageShape)), null);
         return (images.to(device), labels?.to(device));
     }
 
@@ -140,8 +149,8 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         return (all.narrow(0, first, last - first + 1).contiguous(), allLabels.narrow(0, first, last - first + 1).contiguous());
     }
 
-    /// <summary>Reads a PNG; the decoder's message names the file, and this one adds the flag that gave it.</summary>
-    private static T ReadPng<T>(string path, Func<string, T> read)
+    /// <summary>Reads an image file; the decoder's message names the file, and this one adds the flag that gave it.</summary>
+    private static T ReadImage<T>(string path, Func<string, T> read)
     {
         try
         {
@@ -153,24 +162,11 @@ internal sealed record ExplainInputs(string? SafeTensorsPath, string? DataDirect
         }
     }
 
-    /// <summary>The PNGs, gray, as [N, 1, H, W] in [0, 1]; <see cref="Check"/> has read their sizes and the model's one channel.</summary>
-    private Tensor FromPngs(IReadOnlyList<string> paths)
-    {
-        var pixelsPerImage = ModelImageShape[1] * ModelImageShape[2];
-        var pixels = new float[paths.Count * pixelsPerImage];
-        for (var i = 0; i < paths.Count; i++)
-        {
-            // A transparent pixel is black: the model was trained on digits drawn on black.
-            var gray = ReadPng(paths[i], path => ImageFile.Load(path)).CompositeOverBlack().ToChannels(1);
-            if (gray.Pixels.Length != pixelsPerImage)
-            {
-                throw new InvalidDataException($"--images {paths[i]} changed size after its header was checked.");
-            }
-            for (var p = 0; p < pixelsPerImage; p++)
-            {
-                pixels[(i * pixelsPerImage) + p] = gray.Pixels[p] / 255f;
-            }
-        }
-        return tensor(pixels, [paths.Count, .. ModelImageShape]);
-    }
+    /// <summary>
+    /// The image files through <paramref name="preprocessing"/>, [N, C, H, W]; <see cref="Check"/> has read their sizes. A
+    /// transparent pixel is black: the MNIST models were trained on digits drawn on black.
+    /// </summary>
+    private static Tensor FromImages(IReadOnlyList<string> paths, ImagePreprocessing preprocessing) =>
+        // Lazy: each photo is decoded, prepared and dropped before the next is read.
+        preprocessing.ApplyBatch(paths.Select(path => ReadImage(path, p => ImageFile.Load(p))));
 }

@@ -93,7 +93,12 @@ public sealed record ImagePreprocessing
     }
 
     /// <summary>The model's input for <paramref name="image"/>: <see cref="Prepare"/>, then <c>(v / 255 - mean) / std</c>, float32 [C, H, W].</summary>
-    public Tensor Apply(Image image) => Normalize([Prepare(image)]).squeeze(0);
+    public Tensor Apply(Image image)
+    {
+        // The batch of one is an intermediate: the scope frees it, the returned view of it moves out.
+        using var scope = NewDisposeScope();
+        return Normalize([Prepare(image)]).squeeze(0).MoveToOuterDisposeScope();
+    }
 
     /// <summary>
     /// The inputs of several images, [N, C, H, W]; every prepared image must have the same size (give a
