@@ -204,6 +204,33 @@ public sealed class TorchVisionArchitecturesTests(ResNet18Files files) : IClassF
         Assert.Contains($"--input {inputs}: 'images' must be float32 [N, 3, H, W] with H, W >= 32 (the model's input), got Float32 [1, 1, 64, 64].", error);
     }
 
+    /// <summary>
+    /// AlexNet's ReLUs are in-place modules run with .call(): DeepLIFT's Rescale rule reaches every one (and every
+    /// max-pool), which summation-to-delta shows: the attributions sum to S(x) - S(baseline) up to float32 rounding
+    /// (1e-9 measured against scores of 1e-2), where one ReLU left with its plain gradient would break it.
+    /// </summary>
+    [Fact]
+    public void DeepLiftRunsOnAlexNetWithEveryReluReachedSoItsAttributionsSumToTheScoreDifference()
+    {
+        var weights = Path.Combine(root, "alexnet.safetensors");
+        using (var scope = NewDisposeScope())
+        {
+            manual_seed(29);
+            using var model = Architectures.Create("alexnet", 10);
+            ModelWeights.Save(model, weights);
+        }
+        var output = Path.Combine(root, "deeplift");
+
+        Cli.Succeed("explain", "--arch", "alexnet", "--num-classes", "10", "--weights", weights, "--method", "deeplift", "--input", files["input.safetensors"],
+            "--out", output, "--device", "cpu");
+
+        using var saved = NewDisposeScope();
+        var tensors = TensorSafeTensors.Load(Path.Combine(output, "deeplift.safetensors"));
+        var delta = tensors["delta"].abs().max().item<float>();
+        var tolerance = 1e-4 * tensors["scores"].abs().max().item<float>();
+        Assert.True(delta <= tolerance, $"summation-to-delta is off by {delta} > {tolerance}");
+    }
+
     [Fact]
     public void DefaultCamLayersAreTheLayersUsersExpect()
     {

@@ -54,7 +54,7 @@ public static class Architectures
 
     /// <summary>A freshly initialized model of the named architecture with its default class count.</summary>
     /// <exception cref="ArgumentException">The name is unknown.</exception>
-    public static nn.Module<Tensor, Tensor> Create(string name) => Get(name).Factory(Get(name).DefaultClasses);
+    public static nn.Module<Tensor, Tensor> Create(string name) => Create(name, null);
 
     /// <summary>
     /// A freshly initialized model of the named architecture with <paramref name="classes"/> outputs (null: its default).
