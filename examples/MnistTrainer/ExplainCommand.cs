@@ -13,7 +13,6 @@ namespace MnistTrainer;
 internal static class ExplainCommand
 {
     /// <summary>The image side from which figures show tiles at their own size: four times 28 px, the enlarged MNIST tile.</summary>
-    private const int LegibleSide = 112;
 
     internal static Command Create()
     {
@@ -90,7 +89,7 @@ internal static class ExplainCommand
         {
             Console.Error.WriteLine($"warning: {flag} does not apply to {method}; it is ignored.");
         }
-        RequireReachableRelus(method, architecture);
+        ExplainerCatalog.RequireReachableRelus(method, architecture, "--method");
         // The architecture's CAM layer stands in for an absent --layer (after the ignored-flag check: it was not given).
         settings = settings with
         {
@@ -116,7 +115,7 @@ internal static class ExplainCommand
         using var explanation = ExplainerCatalog.ExplainsInputs(method)
             ? ExplainImages(method, model, settings, source, target, device, metricSteps, classNames, out var metrics, out var labels)
             : VisualizeClasses(model, settings, source, metricSteps, classNames, out metrics, out labels);
-        var figure = FigureOptions(source);
+        var figure = architecture.FigureOptions(source.Images.Length > 0 ? source.Photos.Preprocessing(architecture.InputShape) : null);
         OutputFolder.Publish("--out", [(tensors, path => explanation.SaveTensors(path, metrics, classNames)), (png, path => explanation.SaveFigure(path, labels, options: figure))]);
         if (ExplainerCatalog.ExplainsInputs(method))
         {
@@ -177,29 +176,6 @@ internal static class ExplainCommand
         var pictures = ExplainerCatalog.CreateClassVisualizer(model, settings).Visualize();
         labels = TileLabels.ForClassImages(pictures, classNames);
         return pictures;
-    }
-
-    /// <summary>
-    /// How the figure draws: photos (--images) de-normalized by their preprocessing, so the heatmaps lie over the picture
-    /// the model saw; and images of 112 px or more at their own size (no enlargement), so 224-px tiles stay legible
-    /// without making a figure thousands of pixels wide.
-    /// </summary>
-    private static RenderOptions FigureOptions(ExplainInputs source) => new()
-    {
-        InputPreprocessing = source.Images.Length > 0 ? source.Photos.Preprocessing(source.Architecture.InputShape) : null,
-        Upscale = source.Architecture.InputShape[1] >= LegibleSide ? 1 : new RenderOptions().Upscale,
-    };
-
-    /// <summary>
-    /// Guided backpropagation, DeepLIFT and guided Grad-CAM replace the backward rule of ReLU modules; on a model where
-    /// some ReLUs are not modules run with .call(), the result would be a mix of rules, so it is refused with the reason.
-    /// </summary>
-    private static void RequireReachableRelus(string method, Architecture architecture)
-    {
-        if (method is "guidedbackprop" or "deeplift" or "guided_gradcam" && architecture.UnreachableRelus is { } reason)
-        {
-            throw new ArgumentException($"--method {method} cannot run on --arch {architecture.Name}: {reason}, so its backward rule would apply to only some ReLUs and the result would not be {method}.");
-        }
     }
 
     /// <summary>

@@ -12,6 +12,22 @@ internal static class ExplainerCatalog
     /// <summary>The command-line name of activation maximization.</summary>
     internal const string ClassVisualization = "actmax";
 
+    /// <summary>train's methods for a torchvision model when --explainers is not given: one of each kind that costs a few passes at 224 px.</summary>
+    internal static IReadOnlyList<string> PhotoDefaults { get; } = ["vanilla", "ig", "gradcam", "layercam"];
+
+    /// <summary>
+    /// Guided backpropagation, DeepLIFT and guided Grad-CAM replace the backward rule of ReLU modules; on a model where
+    /// some ReLUs are not modules run with .call(), the result would be a mix of rules, so it is refused with the reason.
+    /// </summary>
+    /// <exception cref="ArgumentException">The method needs every ReLU and the architecture has some out of reach; the message names <paramref name="flag"/>.</exception>
+    internal static void RequireReachableRelus(string method, Models.Architecture architecture, string flag)
+    {
+        if (method is "guidedbackprop" or "deeplift" or "guided_gradcam" && architecture.UnreachableRelus is { } reason)
+        {
+            throw new ArgumentException($"{flag} {method} cannot run on --arch {architecture.Name}: {reason}, so its backward rule would apply to only some ReLUs and the result would not be {method}.");
+        }
+    }
+
     private static readonly Dictionary<string, Func<nn.Module<Tensor, Tensor>, ExplainerSettings, IExplainer>> Explainers = new()
     {
         ["vanilla"] = (m, s) => new VanillaGradients(m, s.Score ?? ScoreKind.Logit, s.InternalBatchSizeOrDefault),

@@ -7,6 +7,7 @@ using Spectre.Console;
 using TorchSharp;
 using TrainExplain.Callbacks;
 using TrainExplain.Explainers;
+using TrainExplain.Imaging;
 using TrainExplain.Metrics;
 using TrainExplain.Numerics;
 using TrainExplain.TensorBoard;
@@ -21,8 +22,9 @@ internal static class TrainCommand
     internal static Command Create()
     {
         var data = new Option<string?>("--data") { Description = $"Folder with {DataDirectory.TrainLayouts}; an image folder's class names are its class folders' names (default $MNIST_DIR, ./data/mnist, then Debian's Fashion-MNIST)." };
-        var arch = new Option<string>("--arch") { Description = "Model architecture: simple or deep.", DefaultValueFactory = _ => "simple" };
-        arch.AcceptOnlyFromAmong([.. Architectures.MnistNames]);
+        var arch = new Option<string>("--arch") { Description = $"Model architecture: {string.Join(", ", Architectures.Names)} (the torchvision ones train on an image folder).", DefaultValueFactory = _ => "simple" };
+        arch.AcceptOnlyFromAmong([.. Architectures.Names]);
+        var numClasses = (new Option<int?>("--num-classes") { HelpName = "n", Description = "The model's classes (default: 10 for simple and deep; for a torchvision architecture, the image folder's class count)." }).WholeNumber();
         var epochs = (new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 3 }).WholeNumber();
         var batchSize = (new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 64 }).WholeNumber();
         var lr = (new Option<double>("--lr") { Description = $"Adam learning rate, positive, at most {MaxLearningRate:G3}.", DefaultValueFactory = _ => 1e-3 }).Number();
@@ -33,7 +35,7 @@ internal static class TrainCommand
         var logdir = new Option<string>("--logdir") { Description = "TensorBoard log folder.", DefaultValueFactory = _ => "runs" };
         var runName = new Option<string?>("--run-name") { Description = "Run folder under --logdir, refused if it already holds a run (default: a timestamp)." };
         var save = new Option<string?>("--save") { Description = "Also save the weights here (they are always saved as <logdir>/<run>/model.safetensors)." };
-        var explainers = new Option<string>("--explainers") { Description = $"Comma list of methods, or 'all' or 'none' ({string.Join(", ", ExplainerCatalog.Names)}).", DefaultValueFactory = _ => "all" };
+        var explainers = new Option<string>("--explainers") { Description = $"Comma list of methods, or 'all' or 'none' ({string.Join(", ", ExplainerCatalog.Names)}); default all, or {string.Join(",", ExplainerCatalog.PhotoDefaults)} for a torchvision architecture." };
         var explainEvery = (new Option<int>("--explain-every") { Description = "Explain every K epochs.", DefaultValueFactory = _ => 1 }).WholeNumber();
         var explainCount = (new Option<int>("--explain-count") { Description = "Images in the fixed validation batch that is explained.", DefaultValueFactory = _ => 16 }).WholeNumber();
         var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not log the explanations' deletion/insertion AUC and stability." };
@@ -44,7 +46,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a ConvNet on MNIST-format data, explaining it every epoch in TensorBoard.")
         {
-            data, arch, epochs, batchSize, lr, seed, device, limitTrain, limitVal, logdir, runName, save, explainers, explainEvery, explainCount,
+            data, arch, numClasses, epochs, batchSize, lr, seed, device, limitTrain, limitVal, logdir, runName, save, explainers, explainEvery, explainCount,
             noMetrics, metricSteps, keepOnNaN, saveEvery, weights,
         };
         command.SetAction(result => Run(new TrainSettings(
@@ -52,10 +54,10 @@ internal static class TrainCommand
             Positive(result.GetValue(batchSize), "--batch-size"), result.GetValue(lr), result.GetValue(seed),
             DeviceOption.Resolve(result.GetValue(device)!), Positive(result.GetValue(limitTrain), "--limit-train"),
             Positive(result.GetValue(limitVal), "--limit-val"), result.GetValue(logdir)!, result.GetValue(runName),
-            result.GetValue(save), ExplainerCatalog.ParseList(result.GetValue(explainers)!),
+            result.GetValue(save), ExplainersOf(result.GetValue(explainers), result.GetValue(arch)!),
             Positive(result.GetValue(explainEvery), "--explain-every"), Positive(result.GetValue(explainCount), "--explain-count"),
             !result.GetValue(noMetrics), Positive(result.GetValue(metricSteps), "--metric-steps"), !result.GetValue(keepOnNaN),
-            Positive(result.GetValue(saveEvery), "--save-every"), result.GetValue(weights))));
+            Positive(result.GetValue(saveEvery), "--save-every"), result.GetValue(weights), result.GetValue(numClasses))));
         return command;
     }
 
@@ -82,6 +84,49 @@ internal static class TrainCommand
 
     private static int? Positive(int? value, string option) => value is { } given ? Positive(given, option) : null;
 
+    /// <summary>
+    /// The methods of --explainers; without it, all of them for the MNIST ConvNets and <see cref="ExplainerCatalog.PhotoDefaults"/>
+    /// for a torchvision model, on which every method at 224 px would take minutes per epoch (Score-CAM alone runs one
+    /// forward pass per channel of layer4). Methods whose backward rules cannot reach the model's ReLUs are refused by name.
+    /// </summary>
+    private static IReadOnlyList<string> ExplainersOf(string? text, string arch)
+    {
+        var architecture = Architectures.Get(arch);
+        var methods = text is null && architecture.IsTorchVision ? ExplainerCatalog.PhotoDefaults : ExplainerCatalog.ParseList(text ?? "all");
+        foreach (var method in methods)
+        {
+            ExplainerCatalog.RequireReachableRelus(method, architecture, "--explainers");
+        }
+        return methods;
+    }
+
+    /// <summary>
+    /// Checks --arch against --data and --num-classes before any output is made: a torchvision model takes photos, so its
+    /// data is an image folder.
+    /// </summary>
+    private static void CheckArchitecture(TrainSettings settings)
+    {
+        var architecture = Architectures.Get(settings.Architecture);
+        if (architecture.IsTorchVision && !DataDirectory.IsImageFolder(settings.Data))
+        {
+            throw new ArgumentException(
+                $"--arch {architecture.Name} takes photos [{string.Join(", ", architecture.InputShape)}], which MNIST's 28x28 gray images are not: give --data an image folder ({DataDirectory.TrainLayouts}).");
+        }
+        Architectures.Classes(settings.Architecture, settings.NumClasses);
+    }
+
+    /// <summary>
+    /// How an image folder's photos become the model's input: torchvision's ImageNet preprocessing for a 3-channel model
+    /// (as <c>explain --images</c> does by default), and for the 1-channel ConvNets gray, the shorter side resized to 28
+    /// and the center 28x28 cut, values in [0, 1].
+    /// </summary>
+    private static ImagePreprocessing PreprocessingOf(Models.Architecture architecture)
+    {
+        var side = (int)architecture.InputShape[1];
+        var gray = architecture.InputShape[0] == 1;
+        return new PhotoOptions(Resize: gray ? side : null, Crop: gray ? side : null).Preprocessing(architecture.InputShape);
+    }
+
     private static int Run(TrainSettings settings)
     {
         if (settings.LearningRate is not (> 0 and <= MaxLearningRate))
@@ -93,6 +138,8 @@ internal static class TrainCommand
         {
             InputPaths.RequireFile("--weights", settings.Weights);
         }
+        CheckArchitecture(settings);
+        var architecture = Architectures.Get(settings.Architecture);
         using var outputs = RunOutputs.Claim(settings.LogDir, settings.RunName, settings.SavePath);
         using var signals = new StopSignals();
         manual_seed(settings.Seed);
@@ -101,11 +148,13 @@ internal static class TrainCommand
         var numerics = NumericsGuard.EnsureChecked(settings.Device);
         Console.WriteLine($"data {settings.Data}, arch {settings.Architecture}, device {settings.Device}, {get_num_threads()} threads, {OneDnnStatus(numerics)}");
 
-        using var data = TrainingData.Load(settings);
-        using var model = Architectures.Create(settings.Architecture);
+        var preprocessing = PreprocessingOf(architecture);
+        using var data = TrainingData.Load(settings, preprocessing);
+        var classCount = settings.NumClasses is null && architecture.IsTorchVision ? data.ClassCount : Architectures.Classes(settings.Architecture, settings.NumClasses);
+        using var model = architecture.Factory(classCount);
         if (settings.Weights is not null)
         {
-            WeightsOption.Load(model, settings.Weights, settings.Architecture, Architectures.Get(settings.Architecture).DefaultClasses);
+            WeightsOption.Load(model, settings.Weights, settings.Architecture, classCount);
         }
         model.to(settings.Device);
         using var optimizer = optim.Adam(model.parameters(), lr: settings.LearningRate);
@@ -123,7 +172,9 @@ internal static class TrainCommand
         {
             writer.AddText("config", settings.ToMarkdown(), 0, description: "The command line's settings of this run.");
             var imageFolder = Path.Combine(runDirectory, "images");
-            explainerCallback = ExplainerCallbackOf(settings, model, images, labels, writer, imageFolder, classNames);
+            var explainerSettings = new ExplainerSettings(Layer: architecture.CamLayer, ImageShape: architecture.InputShape,
+                VisualizedClasses: [.. Enumerable.Range(0, Math.Min(classCount, 10)).Select(c => (long)c)]);
+            explainerCallback = ExplainerCallbackOf(settings, model, images, labels, writer, imageFolder, classNames, explainerSettings, architecture.FigureOptions(preprocessing));
             using var disposeExplainers = explainerCallback;
             // The epoch's scalars reach the file and its weights the run folder before the epoch line is printed, and
             // before the long explainer work: a run killed after an epoch line has kept that epoch.
@@ -139,7 +190,7 @@ internal static class TrainCommand
             if (settings.Explainers.Contains(ExplainerCatalog.ClassVisualization))
             {
                 using var meanImage = data.MeanImage(images);
-                callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings(Reference: meanImage)), writer, imageFolder,
+                callbacks.Add(new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, explainerSettings with { Reference = meanImage }), writer, imageFolder,
                     settings.ExplainEvery, classNames: classNames));
             }
             if (settings.TerminateOnNaN)
@@ -236,17 +287,18 @@ internal static class TrainCommand
 
     /// <summary>One callback for the input explainers of <c>--explainers</c>, or null when there are none.</summary>
     private static ExplainerCallback? ExplainerCallbackOf(TrainSettings settings, nn.Module<Tensor, Tensor> model, Tensor images, Tensor labels,
-        TensorBoardWriter writer, string imageFolder, IReadOnlyList<string>? classNames)
+        TensorBoardWriter writer, string imageFolder, IReadOnlyList<string>? classNames, ExplainerSettings explainerSettings, RenderOptions render)
     {
         var methods = settings.Explainers.Where(ExplainerCatalog.ExplainsInputs).ToList();
         return methods.Count == 0 ? null : new ExplainerCallback(
-            methods.Select(name => ExplainerCatalog.CreateExplainer(name, model, new ExplainerSettings())), images, Targets.Labels(labels), writer, imageFolder,
+            methods.Select(name => ExplainerCatalog.CreateExplainer(name, model, explainerSettings)), images, Targets.Labels(labels), writer, imageFolder,
             new ExplainerCallbackOptions
             {
                 Every = settings.ExplainEvery,
                 Faithfulness = settings.Metrics,
                 FaithfulnessSteps = settings.MetricSteps,
                 ClassNames = classNames,
+                Render = render,
             });
     }
 

@@ -7,7 +7,7 @@ namespace MnistTrainer;
 internal sealed record TrainSettings(string Data, string Architecture, int Epochs, int BatchSize, double LearningRate, int Seed,
     Device Device, int? LimitTrain, int? LimitValidation, string LogDir, string? RunName, string? SavePath,
     IReadOnlyList<string> Explainers, int ExplainEvery, int ExplainCount, bool Metrics = true, int MetricSteps = 16, bool TerminateOnNaN = true,
-    int SaveEvery = 1, string? Weights = null)
+    int SaveEvery = 1, string? Weights = null, int? NumClasses = null)
 {
     /// <summary>The settings as a markdown table, logged as the run's text summary.</summary>
     internal string ToMarkdown()
@@ -20,7 +20,7 @@ internal sealed record TrainSettings(string Data, string Architecture, int Epoch
             ("explainers", string.Join(", ", Explainers)), ("explain every", ExplainEvery), ("explain count", ExplainCount),
             ("faithfulness metrics", Metrics ? $"on, {MetricSteps} steps" : "off"),
             ("terminate on NaN", TerminateOnNaN ? "on" : "off"), ("save every", SaveEvery),
-            ("weights", Weights ?? "none (fresh initialization)"),
+            ("weights", Weights ?? "none (fresh initialization)"), ("classes", NumClasses?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "the architecture's or the folder's"),
         })
         {
             text.Append(System.Globalization.CultureInfo.InvariantCulture, $"| {name} | {value?.ToString() ?? "all"} |\n");

@@ -1,4 +1,5 @@
 using TrainExplain.Data;
+using TrainExplain.Imaging;
 using static TorchSharp.torch;
 
 namespace MnistTrainer;
@@ -34,9 +35,15 @@ internal sealed class TrainingData : IDisposable
     /// <summary>The number of validation images.</summary>
     internal int ValidationCount => this.mnistValidation?.Count ?? this.folderValidation!.Count;
 
-    /// <summary>Reads (MNIST) or lists (image folder) both splits of <see cref="TrainSettings.Data"/>.</summary>
+    /// <summary>The classes of the data: an image folder's class folders, or MNIST's ten.</summary>
+    internal int ClassCount => this.folderValidation is null ? ImageDataset.MnistClasses : this.classNames!.Count;
+
+    /// <summary>
+    /// Reads (MNIST) or lists (image folder) both splits of <see cref="TrainSettings.Data"/>; <paramref name="preprocessing"/>
+    /// turns an image folder's photos into the model's inputs as they are decoded.
+    /// </summary>
     /// <exception cref="InvalidDataException">A file or folder is unreadable or malformed; the message names --data.</exception>
-    internal static TrainingData Load(TrainSettings settings)
+    internal static TrainingData Load(TrainSettings settings, ImagePreprocessing preprocessing)
     {
         if (!DataDirectory.IsImageFolder(settings.Data))
         {
@@ -46,9 +53,9 @@ internal sealed class TrainingData : IDisposable
                 new BatchLoader(validation, ValidationBatchSize, device: settings.Device), FashionMnistClasses.For(settings.Data), train, validation);
         }
         var (trainFolder, validationFolder) = DataDirectory.ImageFolderSplits(settings.Data);
-        var trainImages = Folder(() => new ImageFolderDataset(trainFolder, FolderImageTransform.ToModelInput, settings.BatchSize, shuffle: true,
+        var trainImages = Folder(() => new ImageFolderDataset(trainFolder, preprocessing.Apply, settings.BatchSize, shuffle: true,
             seed: settings.Seed, limit: settings.LimitTrain, device: settings.Device));
-        var validationImages = Folder(() => new ImageFolderDataset(validationFolder, FolderImageTransform.ToModelInput, ValidationBatchSize,
+        var validationImages = Folder(() => new ImageFolderDataset(validationFolder, preprocessing.Apply, ValidationBatchSize,
             limit: settings.LimitValidation, device: settings.Device));
         if (!trainImages.Classes.SequenceEqual(validationImages.Classes))
         {

@@ -1,3 +1,4 @@
+using TrainExplain.Imaging;
 using static TorchSharp.torch;
 
 namespace MnistTrainer.Models;
@@ -23,4 +24,19 @@ internal sealed record Architecture(
     string? CamLayer,
     bool IsTorchVision,
     string? UnreachableRelus,
-    Func<int, nn.Module<Tensor, Tensor>> Factory);
+    Func<int, nn.Module<Tensor, Tensor>> Factory)
+{
+    /// <summary>The smallest side drawn at its own size: smaller images (MNIST's 28 px) are enlarged to stay legible.</summary>
+    private const int LegibleSide = 112;
+
+    /// <summary>
+    /// How a figure of this model's inputs draws: photos de-normalized by their <paramref name="photos"/> preprocessing
+    /// (null for inputs already in [0, 1]), so the heatmaps lie over the picture the model saw; and inputs of 112 px or
+    /// more at their own size (no enlargement), so 224-px tiles stay legible without a figure thousands of pixels wide.
+    /// </summary>
+    internal RenderOptions FigureOptions(ImagePreprocessing? photos) => new()
+    {
+        InputPreprocessing = photos,
+        Upscale = InputShape[1] >= LegibleSide ? 1 : new RenderOptions().Upscale,
+    };
+}
