@@ -44,7 +44,7 @@ internal static class TrainCommand
         var weights = new Option<string?>("--weights") { HelpName = "file", Description = "Start from these weights (.safetensors or PyTorch .pt state_dict of --arch, loaded strictly) to fine-tune them." };
         var keepOnNaN = new Option<bool>("--no-terminate-on-nan") { Description = $"Keep training when the loss turns NaN or infinite (by default the run stops there, exit code {DivergedExitCode})." };
 
-        var command = new Command("train", "Train a ConvNet on MNIST-format data, explaining it every epoch in TensorBoard.")
+        var command = new Command("train", "Train a ConvNet on MNIST-format data or a folder of images, explaining it every epoch in TensorBoard.")
         {
             data, arch, numClasses, epochs, batchSize, lr, seed, device, limitTrain, limitVal, logdir, runName, save, explainers, explainEvery, explainCount,
             noMetrics, metricSteps, keepOnNaN, saveEvery, weights,

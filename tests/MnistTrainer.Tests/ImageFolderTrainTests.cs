@@ -1,3 +1,4 @@
+using MnistTrainer.Models;
 using MnistTrainer.Tests.Support;
 using TrainExplain.Data.SafeTensors;
 using TrainExplain.Imaging;
@@ -72,6 +73,35 @@ public sealed class ImageFolderTrainTests : IDisposable
         var after = TensorSafeTensors.Load(Path.Combine(logdir, "tuned", "model.safetensors"));
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
         Assert.All(before, p => Assert.True(p.Value.allclose(after[p.Key], rtol: 0, atol: 1e-6), p.Key));
+    }
+
+    [Fact]
+    public void TrainingOnAnImageFolderFromWeightsLeavesNoLiveTensors()
+    {
+        var data = ThreeClasses();
+        var logdir = Path.Combine(this.root, "runs");
+        string[] Train(string runName, params string[] more) => ["train", "--data", data, "--epochs", "1", "--batch-size", "8", "--explain-count", "3",
+            "--explainers", "vanilla,actmax", "--metric-steps", "4", "--logdir", logdir, "--run-name", runName, "--device", "cpu", .. more];
+        Cli.Succeed(Train("first"));   // first calls: TorchSharp's and libtorch's one-time state
+        long parameters;
+        using (var model = new SimpleConvNet())
+        {
+            parameters = model.parameters().Count();
+        }
+
+        var baseline = LiveTensors();
+        Cli.Succeed(Train("again", "--weights", Path.Combine(logdir, "first", "model.safetensors")));
+
+        // One per parameter of the model the command built: TorchSharp's Parameter counting artifact (see NoLeakTests).
+        Assert.Equal(baseline + parameters, LiveTensors());
+    }
+
+    /// <summary>Live tensors once the finalizer has run, so that the count reflects what the command still holds.</summary>
+    private static long LiveTensors()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return Tensor.TotalCount;
     }
 
     [Fact]
