@@ -2,7 +2,7 @@ using TrainExplain.Data;
 using TrainExplain.Imaging;
 using TrainExplain.Tests.Support;
 
-namespace TrainExplain.Tests.Data;
+namespace TrainExplain.Tests.Imaging;
 
 public sealed class ImageFolderDatasetTests : IDisposable
 {

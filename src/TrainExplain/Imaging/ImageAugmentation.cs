@@ -1,4 +1,4 @@
-namespace TrainExplain.Data;
+namespace TrainExplain.Imaging;
 
 /// <summary>
 /// Random training augmentation of one transformed image [C, H, W], as torchvision's <c>RandomHorizontalFlip(0.5)</c>

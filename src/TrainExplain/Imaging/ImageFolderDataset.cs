@@ -1,6 +1,6 @@
-using TrainExplain.Imaging;
+using TrainExplain.Data;
 
-namespace TrainExplain.Data;
+namespace TrainExplain.Imaging;
 
 /// <summary>
 /// Labeled image files in the layout of torchvision's <c>datasets.ImageFolder</c>: a root folder with one subfolder per

@@ -1,4 +1,4 @@
-namespace TrainExplain.Data;
+namespace TrainExplain.Imaging;
 
 /// <summary>One image of an <see cref="ImageFolderDataset"/>: its file and its class index (torchvision's <c>samples</c> entry).</summary>
 /// <param name="Path">The image file, under the root folder.</param>
