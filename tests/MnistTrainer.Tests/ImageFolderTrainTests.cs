@@ -118,13 +118,46 @@ public sealed class ImageFolderTrainTests : IDisposable
         Assert.NotEqual(0, exitCode);
         Cli.AssertOneLineErrors(error);
         Assert.Contains($"--weights {weights}:", error);
-        Assert.Contains("(with --arch deep); the file may be for --arch simple", error);
+        Assert.Contains("(with --arch deep); the file fits --arch simple", error);
 
         (exitCode, _, error) = Cli.Run("train", "--data", data, "--weights", Path.Combine(this.root, "missing.pt"), "--logdir", logdir, "--run-name", "missing");
         Assert.NotEqual(0, exitCode);
         Assert.Contains("--weights", error);
         Assert.Contains("does not exist", error);
         Assert.False(Directory.Exists(Path.Combine(logdir, "missing")));
+    }
+
+    [Fact]
+    public void ATorchVisionArchitectureTrainsOnAnImageFolderWithOneOutputPerClassAndItsCamLayer()
+    {
+        var data = ThreeClasses();
+        var logdir = Path.Combine(this.root, "runs");
+        Cli.Succeed("train", "--data", data, "--arch", "resnet18", "--epochs", "1", "--batch-size", "8", "--limit-train", "8", "--limit-val", "3",
+            "--explain-count", "2", "--explainers", "gradcam", "--metric-steps", "2", "--logdir", logdir, "--run-name", "resnet", "--device", "cpu");
+
+        var run = Path.Combine(logdir, "resnet");
+        // Grad-CAM on layer4, the ResNets' default layer, not on the last Conv2d (layer4.1.conv2).
+        Assert.True(File.Exists(Path.Combine(run, "images", "gradcam-layer4", "epoch_001.png")));
+        using var scope = NewDisposeScope();
+        var weights = TensorSafeTensors.Load(Path.Combine(run, "model.safetensors"));
+        Assert.Equal([3L, 512L], weights["fc.weight"].shape);
+        Assert.Equal([1L], EventFileReader.ReadRun(run).ToList().Scalars("accuracy/val").Select(s => s.Step));
+    }
+
+    [Theory]
+    [InlineData("mnist", "vanilla", "--arch resnet18 takes photos [3, 224, 224], which MNIST's 28x28 gray images are not: give --data an image folder")]
+    [InlineData("folder", "gradcam,guidedbackprop", "--explainers guidedbackprop cannot run on --arch resnet18:")]
+    public void ATorchVisionArchitectureIsRefusedOnMnistDataOrWithMethodsWhoseRulesMissItsRelusBeforeAnyOutput(string data, string explainers, string expected)
+    {
+        var folder = data == "folder" ? ThreeClasses() : FashionMnist.Directory;
+        var logdir = Path.Combine(this.root, "runs");
+
+        var (exitCode, _, error) = Cli.Run("train", "--data", folder, "--arch", "resnet18", "--explainers", explainers, "--logdir", logdir, "--device", "cpu");
+
+        Assert.Equal(CommandLineErrors.UsageError, exitCode);
+        Cli.AssertOneLineErrors(error);
+        Assert.Contains(expected, error);
+        Assert.False(Directory.Exists(logdir));
     }
 
     [Fact]

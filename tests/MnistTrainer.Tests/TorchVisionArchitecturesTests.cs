@@ -92,7 +92,9 @@ public sealed class TorchVisionArchitecturesTests(ResNet18Files files) : IClassF
         using var explanation = new GradCam(model, "layer4").Explain(inputs["images"], Targets.Labels(inputs["labels"]));
         var labels = TileLabels.ForInputs(model, inputs["images"], explanation.Targets, inputs["labels"], ImageNetClasses.Names);
         Assert.Equal(["goldfish", "toilet tissue"], labels.Select(l => l.TrueClass));
-        Assert.Equal(explanation.RenderFigure(labels).Pixels, ImageFile.Load(Path.Combine(output, "gradcam.png")).ToChannels(3).Pixels);
+        // 224-px tiles are drawn at their own size (the architecture's figure options), not enlarged as MNIST's are.
+        var figure = explanation.RenderFigure(labels, options: Architectures.Get("resnet18").FigureOptions(null));
+        Assert.Equal(figure.Pixels, ImageFile.Load(Path.Combine(output, "gradcam.png")).ToChannels(3).Pixels);
     }
 
     [Fact]
