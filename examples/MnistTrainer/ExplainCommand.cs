@@ -12,8 +12,6 @@ namespace MnistTrainer;
 /// <summary>The <c>explain</c> command: explains a saved model's decisions on given images with one method.</summary>
 internal static class ExplainCommand
 {
-    /// <summary>The image side from which figures show tiles at their own size: four times 28 px, the enlarged MNIST tile.</summary>
-
     internal static Command Create()
     {
         var weights = new Option<string>("--weights") { HelpName = "file", Description = "The model's weights: .safetensors (as train --save writes) or PyTorch's torch.save(model.state_dict()) .pt.", Required = true };
@@ -188,12 +186,9 @@ internal static class ExplainCommand
         {
             return index < classCount ? [index] : throw new ArgumentException($"--target {index}: the model has classes 0 to {classCount - 1}.");
         }
-        return classCount <= MaxVisualizedClasses ? [.. Enumerable.Range(0, classCount).Select(c => (long)c)]
+        return classCount <= ExplainerCatalog.MaxVisualizedClasses ? ExplainerCatalog.FirstClasses(classCount)
             : throw new ArgumentException($"--method {ExplainerCatalog.ClassVisualization} on a model with {classCount} classes draws one class: give --target with a class index (0 to {classCount - 1}).");
     }
-
-    /// <summary>The most classes activation maximization draws at once without --target: the MNIST ConvNets' ten.</summary>
-    private const int MaxVisualizedClasses = 10;
 
     private static int MetricSteps(int steps) =>
         steps > 0 ? steps : throw new ArgumentException($"--metric-steps must be positive, got {steps}.");

@@ -12,6 +12,12 @@ internal static class ExplainerCatalog
     /// <summary>The command-line name of activation maximization.</summary>
     internal const string ClassVisualization = "actmax";
 
+    /// <summary>The most classes activation maximization draws at once without a class named: the MNIST ConvNets' ten.</summary>
+    internal const int MaxVisualizedClasses = 10;
+
+    /// <summary>The classes activation maximization draws for a model of <paramref name="classCount"/> classes: the first <see cref="MaxVisualizedClasses"/> at most.</summary>
+    internal static long[] FirstClasses(int classCount) => [.. Enumerable.Range(0, Math.Min(classCount, MaxVisualizedClasses)).Select(c => (long)c)];
+
     /// <summary>train's methods for a torchvision model when --explainers is not given: one of each kind that costs a few passes at 224 px.</summary>
     internal static IReadOnlyList<string> PhotoDefaults { get; } = ["vanilla", "ig", "gradcam", "layercam"];
 

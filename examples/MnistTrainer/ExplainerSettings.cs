@@ -28,7 +28,7 @@ internal sealed record ExplainerSettings(
     internal long[] ImageShapeOrDefault => ImageShape ?? [1, 28, 28];
 
     /// <summary>The classes activation maximization draws: <see cref="VisualizedClasses"/> or the MNIST ConvNets' ten.</summary>
-    internal long[] VisualizedClassesOrDefault => VisualizedClasses ?? [.. Enumerable.Range(0, 10).Select(c => (long)c)];
+    internal long[] VisualizedClassesOrDefault => VisualizedClasses ?? ExplainerCatalog.FirstClasses(ExplainerCatalog.MaxVisualizedClasses);
 
     /// <summary>The internal batch size given, or the library's default.</summary>
     internal int InternalBatchSizeOrDefault => InternalBatchSize ?? ModelMethod.DefaultInternalBatchSize;

@@ -163,7 +163,7 @@ internal static class TrainCommand
         var (images, labels) = data.TakeValidation(Math.Min(settings.ExplainCount, data.ValidationCount));
         using var explainBatch = images;
         using var explainLabels = labels;
-        var classNames = data.ClassNamesFor(OutputCount(model, images, settings.Device), settings.Architecture, settings.Data);
+        var classNames = data.ClassNamesFor(classCount, settings.Architecture, settings.Data);
         var clock = Stopwatch.StartNew();
         IReadOnlyList<IReadOnlyDictionary<string, double>> history;
         ExplainerCallback? explainerCallback;
@@ -173,7 +173,7 @@ internal static class TrainCommand
             writer.AddText("config", settings.ToMarkdown(), 0, description: "The command line's settings of this run.");
             var imageFolder = Path.Combine(runDirectory, "images");
             var explainerSettings = new ExplainerSettings(Layer: architecture.CamLayer, ImageShape: architecture.InputShape,
-                VisualizedClasses: [.. Enumerable.Range(0, Math.Min(classCount, 10)).Select(c => (long)c)]);
+                VisualizedClasses: ExplainerCatalog.FirstClasses(classCount));
             explainerCallback = ExplainerCallbackOf(settings, model, images, labels, writer, imageFolder, classNames, explainerSettings, architecture.FigureOptions(preprocessing));
             using var disposeExplainers = explainerCallback;
             // The epoch's scalars reach the file and its weights the run folder before the epoch line is printed, and
@@ -213,21 +213,6 @@ internal static class TrainCommand
         }
         // With --no-terminate-on-nan the run trains on; weights that ended NaN or infinite still make it a diverged run.
         return Outcome(settings, history.Count, signals.Received, divergence.Diverged || HoldsNonFinite(model), weights, saveError);
-    }
-
-    /// <summary>
-    /// The model's output classes, from one forward pass of the first explained image in eval mode without gradients
-    /// (so no batch-norm statistics move), whatever the architecture.
-    /// </summary>
-    private static int OutputCount(nn.Module<Tensor, Tensor> model, Tensor images, Device device)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var training = model.training;
-        model.eval();
-        var outputs = (int)model.forward(images.narrow(0, 0, 1).to(device)).size(1);
-        model.train(training);
-        return outputs;
     }
 
     private static bool HoldsNonFinite(nn.Module model)
