@@ -37,7 +37,8 @@ internal static class TrainCommand
         var save = new Option<string?>("--save") { Description = "Also save the weights here (they are always saved as <logdir>/<run>/model.safetensors)." };
         var explainers = new Option<string>("--explainers") { Description = $"Comma list of methods, or 'all' or 'none' ({string.Join(", ", ExplainerCatalog.Names)}); default all, or {string.Join(",", ExplainerCatalog.PhotoDefaults)} for a torchvision architecture." };
         var explainEvery = (new Option<int>("--explain-every") { Description = "Explain every K epochs.", DefaultValueFactory = _ => 1 }).WholeNumber();
-        var explainCount = (new Option<int>("--explain-count") { Description = "Images in the fixed validation batch that is explained.", DefaultValueFactory = _ => 16 }).WholeNumber();
+        var explainCount = (new Option<int?>("--explain-count") { HelpName = "n", Description = "Images in the fixed validation batch that is explained (default 16, or 4 photos for a torchvision architecture)." }).WholeNumber();
+        var explainBudget = (new Option<double?>("--explain-budget") { HelpName = "percent", Description = "Keep the explainer callback within this percent of the run's time: after the first explained epoch, an epoch is skipped when explaining it would go over (default 5 for a torchvision architecture, none for simple and deep; 100 never skips)." }).Number();
         var noMetrics = new Option<bool>("--no-metrics") { Description = "Do not log the explanations' deletion/insertion AUC and stability." };
         var metricSteps = (new Option<int>("--metric-steps") { Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 }).WholeNumber();
         var saveEvery = (new Option<int>("--save-every") { Description = "Save the weights to <logdir>/<run>/model.safetensors every N epochs as well as at the end, so a killed run keeps its last saved epoch.", DefaultValueFactory = _ => 1 }).WholeNumber();
@@ -47,7 +48,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a ConvNet on MNIST-format data or a folder of images, explaining it every epoch in TensorBoard.")
         {
             data, arch, numClasses, epochs, batchSize, lr, seed, device, limitTrain, limitVal, logdir, runName, save, explainers, explainEvery, explainCount,
-            noMetrics, metricSteps, keepOnNaN, saveEvery, weights,
+            explainBudget, noMetrics, metricSteps, keepOnNaN, saveEvery, weights,
         };
         command.SetAction(result => Run(new TrainSettings(
             DataDirectory.Resolve(result.GetValue(data), imageFolders: true), result.GetValue(arch)!, Positive(result.GetValue(epochs), "--epochs"),
@@ -55,9 +56,11 @@ internal static class TrainCommand
             DeviceOption.Resolve(result.GetValue(device)!), Positive(result.GetValue(limitTrain), "--limit-train"),
             Positive(result.GetValue(limitVal), "--limit-val"), result.GetValue(logdir)!, result.GetValue(runName),
             result.GetValue(save), ExplainersOf(result.GetValue(explainers), result.GetValue(arch)!),
-            Positive(result.GetValue(explainEvery), "--explain-every"), Positive(result.GetValue(explainCount), "--explain-count"),
+            Positive(result.GetValue(explainEvery), "--explain-every"),
+            Positive(result.GetValue(explainCount), "--explain-count") ?? Architectures.Get(result.GetValue(arch)!).ExplainCount,
             !result.GetValue(noMetrics), Positive(result.GetValue(metricSteps), "--metric-steps"), !result.GetValue(keepOnNaN),
-            Positive(result.GetValue(saveEvery), "--save-every"), result.GetValue(weights), result.GetValue(numClasses))));
+            Positive(result.GetValue(saveEvery), "--save-every"), result.GetValue(weights), result.GetValue(numClasses),
+            Percent(result.GetValue(explainBudget), "--explain-budget") ?? Architectures.Get(result.GetValue(arch)!).ExplainBudget)));
         return command;
     }
 
@@ -83,6 +86,9 @@ internal static class TrainCommand
         value > 0 ? value : throw new ArgumentException($"{option} must be positive, got {value}.");
 
     private static int? Positive(int? value, string option) => value is { } given ? Positive(given, option) : null;
+
+    private static double? Percent(double? value, string option) => value is not { } given || given is > 0 and <= 100 ? value :
+        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{option} must be a percent above 0 and at most 100, got {given}."));
 
     /// <summary>
     /// The methods of --explainers; without it, all of them for the MNIST ConvNets and <see cref="ExplainerCatalog.PhotoDefaults"/>
@@ -280,6 +286,7 @@ internal static class TrainCommand
             new ExplainerCallbackOptions
             {
                 Every = settings.ExplainEvery,
+                MaxTimeShare = settings.ExplainBudget / 100,
                 Faithfulness = settings.Metrics,
                 FaithfulnessSteps = settings.MetricSteps,
                 ClassNames = classNames,
@@ -303,6 +310,10 @@ internal static class TrainCommand
         table.AddRow("training time per epoch", string.Join(", ", history.Select(h => $"{h[TrainingLogKeys.EpochSeconds]:F1} s")));
         table.AddRow("explainer time (last epoch)", explainers is null ? "-" : $"{explainers.LastElapsed.Sum(e => e.TotalSeconds):F2} s for {explainers.Explainers.Count} methods");
         table.AddRow("total time", $"{elapsed.TotalSeconds:F1} s");
+        if (explainers is not null)
+        {
+            table.AddRow("explained epochs", $"{string.Join(", ", explainers.ExplainedEpochs)}: {explainers.TimeSpent.TotalSeconds:F1} s, {explainers.TimeSpent / elapsed:P1} of the run");
+        }
         table.AddRow("event files", Markup.Escape(Path.GetFullPath(runDirectory)));
         table.AddRow("explanation images", Markup.Escape(Path.GetFullPath(Path.Combine(runDirectory, "images"))));
         table.AddRow("weights", Markup.Escape(Path.GetFullPath(savePath)));

@@ -30,6 +30,11 @@ public sealed class TrainOutputTests : IDisposable
     [InlineData("--limit-train", "0", "--limit-train must be positive, got 0")]
     [InlineData("--limit-val", "-3", "--limit-val must be positive, got -3")]
     [InlineData("--batch-size", "0", "--batch-size must be positive, got 0")]
+    [InlineData("--explain-count", "0", "--explain-count must be positive, got 0")]
+    [InlineData("--explain-budget", "0", "--explain-budget must be a percent above 0 and at most 100, got 0.")]
+    [InlineData("--explain-budget", "100.5", "--explain-budget must be a percent above 0 and at most 100, got 100.5.")]
+    [InlineData("--explain-budget", "NaN", "--explain-budget must be a percent above 0 and at most 100, got NaN.")]
+    [InlineData("--explain-budget", "5%", "--explain-budget must be a number, got '5%'.")]
     public void BadOutputsAndFlagsAreRefusedBeforeAnyWork(string flag, string value, string expected)
     {
         FashionMnist.Require();

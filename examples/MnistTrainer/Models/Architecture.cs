@@ -30,6 +30,19 @@ internal sealed record Architecture(
     private const int LegibleSide = 112;
 
     /// <summary>
+    /// The images <c>train</c> explains when <c>--explain-count</c> is not given: 16 digits of 28 px, or 4 photos, since
+    /// one to four 224-px images read well and each costs seconds of explaining.
+    /// </summary>
+    internal int ExplainCount => IsTorchVision ? 4 : 16;
+
+    /// <summary>
+    /// The percent of a <c>train</c> run's time its explainer callback may take when <c>--explain-budget</c> is not given:
+    /// 5 for a torchvision model, whose methods at 224 px cost as much as many training steps; none for the MNIST
+    /// ConvNets, explained at every epoch as the README shows.
+    /// </summary>
+    internal double? ExplainBudget => IsTorchVision ? 5 : null;
+
+    /// <summary>
     /// How a figure of this model's inputs draws: photos de-normalized by their <paramref name="photos"/> preprocessing
     /// (null for inputs already in [0, 1]), so the heatmaps lie over the picture the model saw; and inputs of 112 px or
     /// more at their own size (no enlargement), so 224-px tiles stay legible without a figure thousands of pixels wide.

@@ -28,7 +28,10 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
     private readonly ExplanationOutputs outputs;
     private readonly ExplanationMonitor? monitor;
     private readonly bool logsRandomBaseline;
+    private readonly List<int> explainedEpochs = [];
     private Tensor? inputsOnDevice;
+    private long? trainBegan;
+    private TimeSpan lastCost;
 
     /// <summary>Creates the callback for several methods, each written under <c>explain/&lt;Name&gt;</c>.</summary>
     /// <param name="explainers">The methods (names must differ); one-pass methods of the same model share their gradient pass.</param>
@@ -47,6 +50,12 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         Options = options ?? new ExplainerCallbackOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.Every, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Options.FaithfulnessSteps, nameof(options));
+        ArgumentNullException.ThrowIfNull(Options.Clock, nameof(options));
+        if (Options.MaxTimeShare is { } share && share is not (> 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), share,
+                $"{nameof(ExplainerCallbackOptions)}.{nameof(ExplainerCallbackOptions.MaxTimeShare)} must be a fraction in (0, 1] (e.g. 0.05 for 5 %), or null for no bound.");
+        }
         ClassNames.Check(Options.ClassNames, ClassNamesOption);
         (this.inputs, this.targets, this.writer) = (inputs, targets, writer);
         outputs = new ExplanationOutputs(writer, imageFolder, Options.Render, Options.WriteSamples);
@@ -73,6 +82,12 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
 
     /// <summary>How long each method took the last time it ran (with its share of a shared pass), in the order of <see cref="Explainers"/>.</summary>
     public IReadOnlyList<TimeSpan> LastElapsed { get; private set; } = [];
+
+    /// <summary>The epochs this callback explained, in order (with <see cref="ExplainerCallbackOptions.MaxTimeShare"/>, some that <see cref="ExplainerCallbackOptions.Every"/> selects may be missing).</summary>
+    public IReadOnlyList<int> ExplainedEpochs => explainedEpochs;
+
+    /// <summary>The wall time the explained epochs took in all: the methods, their figures and their faithfulness.</summary>
+    public TimeSpan TimeSpent { get; private set; }
 
     /// <summary>The last explained epoch's faithfulness figures by method name (and <c>chance</c> for the random-order baseline).</summary>
     public IReadOnlyDictionary<string, FaithfulnessScores> LastFaithfulness { get; private set; } = new Dictionary<string, FaithfulnessScores>();
@@ -102,6 +117,8 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
             throw new InvalidOperationException($"{other.Name} explains another model than the one being trained; build the explainer with the trained model.");
         }
         Explainer.CheckInputs(inputs, targets);
+        (trainBegan, lastCost, TimeSpent) = (Options.Clock.GetTimestamp(), TimeSpan.Zero, TimeSpan.Zero);
+        explainedEpochs.Clear();
         using var scope = torch.NewDisposeScope();
         var probe = inputs.narrow(0, 0, 1).to(context.Device);
         foreach (var explainer in Explainers.OfType<Explainer>())
@@ -119,14 +136,37 @@ public sealed class ExplainerCallback : ITrainingCallback, IDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Explains the validation batch at the epochs that <see cref="ExplainerCallbackOptions.Every"/> selects, within <see cref="ExplainerCallbackOptions.MaxTimeShare"/>.</summary>
     public void OnEpochEnd(TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!context.IsEveryEpochs(Options.Every))
+        // A loop that skipped OnTrainBegin has its time counted from here.
+        trainBegan ??= Options.Clock.GetTimestamp();
+        if (!context.IsEveryEpochs(Options.Every) || !WithinTimeShare())
         {
             return;
         }
+        var began = Options.Clock.GetTimestamp();
+        Explain(context);
+        lastCost = Options.Clock.GetElapsedTime(began);
+        TimeSpent += lastCost;
+        explainedEpochs.Add(context.Epoch);
+    }
+
+    /// <summary>Whether explaining now, at the last explained epoch's cost, keeps this callback's share of the run's time within the bound.</summary>
+    private bool WithinTimeShare()
+    {
+        if (Options.MaxTimeShare is not { } share || explainedEpochs.Count == 0)
+        {
+            return true;
+        }
+        var elapsed = Options.Clock.GetElapsedTime(trainBegan!.Value);
+        return (TimeSpent + lastCost).TotalSeconds <= share * (elapsed + lastCost).TotalSeconds;
+    }
+
+    /// <summary>Explains the batch, writes the figures and logs the faithfulness figures.</summary>
+    private void Explain(TrainingContext context)
+    {
         using var scope = torch.NewDisposeScope();
         if (inputsOnDevice is null || !inputsOnDevice.device.IsSameAs(context.Device))
         {

@@ -8,6 +8,19 @@ public sealed record ExplainerCallbackOptions
     /// <summary>Explain every this many epochs (and at the first).</summary>
     public int Every { get; init; } = 1;
 
+    /// <summary>
+    /// The most this callback may take of the run's wall time, as a fraction in (0, 1], or null for no bound. From the
+    /// second explained epoch on, an epoch that <see cref="Every"/> selects is skipped when explaining it, at what the last
+    /// explained epoch cost (methods, figures and faithfulness), would bring this callback's share of the time since
+    /// training began above the bound. Cheap explanations run at every selected epoch; costly ones (224-px photos, short
+    /// epochs) every few, so the share stays under the bound whatever the epoch's length. The first selected epoch always
+    /// runs: every run has a picture of its first epoch.
+    /// </summary>
+    public double? MaxTimeShare { get; init; }
+
+    /// <summary>The clock that <see cref="MaxTimeShare"/> reads: the system's by default.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>Also write each image as its own sample under <c>explain/&lt;Name&gt;/samples</c>.</summary>
     public bool WriteSamples { get; init; }
 
