@@ -308,7 +308,7 @@ internal static class TrainCommand
         var table = new Table().AddColumn("result").AddColumn("value");
         table.AddRow("validation accuracy", last.TryGetValue(TrainingLogKeys.ValidationAccuracy, out var accuracy) ? accuracy.ToString("P2", CultureInfo.InvariantCulture) : "-");
         table.AddRow("training time per epoch", string.Join(", ", history.Select(h => $"{h[TrainingLogKeys.EpochSeconds]:F1} s")));
-        table.AddRow("explainer time (last epoch)", explainers is null ? "-" : $"{explainers.LastElapsed.Sum(e => e.TotalSeconds):F2} s for {explainers.Explainers.Count} methods");
+        table.AddRow("explainer time (last explained epoch)", explainers is null ? "-" : $"{explainers.LastElapsed.Sum(e => e.TotalSeconds):F2} s for {explainers.Explainers.Count} methods");
         table.AddRow("total time", $"{elapsed.TotalSeconds:F1} s");
         if (explainers is not null)
         {

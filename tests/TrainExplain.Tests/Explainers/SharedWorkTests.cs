@@ -52,9 +52,39 @@ public sealed class SharedWorkTests
             // One probe of one image finds Grad-CAM's default layer; one pass over the five images serves all four methods.
             Assert.Equal([1L, 5L], calls);
 
+            // The model's default layer is known from then on, for any explainer of it and inputs of that image shape.
             calls.Clear();
             new GradCam(model).Explain(x, Targets.Predicted).Dispose();
-            Assert.Equal([1L, 5L], calls);
+            Assert.Equal([5L], calls);
+            calls.Clear();
+            new GradCam(model).Explain(torch.rand([3, 1, 8, 8]), Targets.Predicted).Dispose();
+            Assert.Equal([3L], calls);
+        }
+        finally
+        {
+            hook.remove();
+        }
+    }
+
+    [Fact]
+    public void AnotherImageSizeIsProbedAgain()
+    {
+        torch.manual_seed(77);
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.GapLinear();
+        var calls = new List<long[]>();
+        var hook = model.register_forward_pre_hook((_, input) =>
+        {
+            calls.Add(input.shape);
+            return input;
+        });
+        try
+        {
+            foreach (var side in new[] { 8, 8, 12 })
+            {
+                new GradCam(model).Explain(torch.rand([2, 1, side, side]), Targets.Predicted).Dispose();
+            }
+            Assert.Equal([[1, 1, 8, 8], [2, 1, 8, 8], [2, 1, 8, 8], [1, 1, 12, 12], [2, 1, 12, 12]], calls);
         }
         finally
         {
