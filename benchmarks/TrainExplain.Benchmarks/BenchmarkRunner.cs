@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using MnistTrainer;
 using MnistTrainer.Models;
 using Spectre.Console;
 
@@ -15,16 +16,27 @@ internal static class BenchmarkRunner
     private static readonly string ReferenceScript = Path.GetFullPath(typeof(BenchmarkRunner).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PyTorchReferenceScript").Value!);
 
-    internal static int Run(string suite, bool quick, string jsonPath, bool withReference, string? modelPath, string? dataDirectory)
+    internal static int Run(string suite, bool quick, string jsonPath, bool withReference, string? modelPath, string? dataDirectory, string deviceOption, int batch)
     {
         if (Console.IsOutputRedirected)
         {
             AnsiConsole.Profile.Width = 160;
         }
+        if (batch <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"--batch {batch}: expected a positive number of images.");
+        }
+        var device = DeviceOption.Resolve(deviceOption);
+        if (device.type != DeviceType.CPU && suite is not ("explainers" or "training" or "agreement"))
+        {
+            throw new ArgumentException($"--device {deviceOption} with --suite {suite}: only the explainers, training and agreement suites run on a GPU; use --device cpu.", nameof(deviceOption));
+        }
+        // The PyTorch peer explains 64 images on the CPU: beside a GPU run or another batch its ratios would compare other work.
+        withReference &= device.type == DeviceType.CPU && batch == ExplainerBenchmarks.DefaultBatch;
         // Before the first libtorch op, as an application does: the measured speeds are those of the tuned heap.
         var heap = NativeHeap.Tune() ? $"heap thresholds {NativeHeap.MmapThreshold >> 20}/{NativeHeap.TrimThreshold >> 20} MiB (not the PyTorch peer's)" : HeapFromEnvironment();
         var threads = get_num_threads();
-        AnsiConsole.MarkupLine($"TrainExplain benchmarks: suite {suite}, {threads} threads, TorchSharp on libtorch {__version__}, {Environment.ProcessorCount} cores, {heap}");
+        AnsiConsole.MarkupLine($"TrainExplain benchmarks: suite {suite}, device {device}, {threads} threads, TorchSharp on libtorch {__version__}, {Environment.ProcessorCount} cores, {heap}");
         var rows = new List<BenchmarkRow>();
         var tempDir = Directory.CreateTempSubdirectory("trainexplain-bench").FullName;
         try
@@ -39,11 +51,11 @@ internal static class BenchmarkRunner
             }
             if (suite is "explainers" or "all")
             {
-                rows.AddRange(ExplainerBenchmarks.Run(() => new SimpleConvNet(), quick));
+                rows.AddRange(ExplainerBenchmarks.Run(() => new SimpleConvNet(), quick, device, batch));
             }
             if (suite is "training" or "all")
             {
-                rows.AddRange(TrainingBenchmarks.Run(quick));
+                rows.AddRange(TrainingBenchmarks.Run(quick, device));
             }
             if (suite is "numerics")
             {
@@ -57,13 +69,17 @@ internal static class BenchmarkRunner
             {
                 rows.AddRange(ImageNetMemory.Run());
             }
+            if (suite is "agreement")
+            {
+                rows.AddRange(DeviceAgreementBenchmarks.Run(modelPath, dataDirectory, device));
+            }
             if (suite is "legibility")
             {
                 rows.AddRange(LegibilityBenchmarks.Run(modelPath, dataDirectory, Path.ChangeExtension(jsonPath, ".actmax.png"), quick));
             }
             var reference = withReference ? RunReference(suite, quick, threads, tempDir) : new Dictionary<string, double>();
             Print(rows, reference);
-            Save(jsonPath, rows, reference, threads);
+            Save(jsonPath, rows, reference, threads, device);
         }
         finally
         {
@@ -85,7 +101,7 @@ internal static class BenchmarkRunner
     private static Dictionary<string, double> RunReference(string suite, bool quick, int threads, string tempDir)
     {
         var output = Path.Combine(tempDir, "reference.json");
-        var referenceSuite = suite is "writer" or "legibility" or "numerics" or "imagenet-memory" ? null : suite;
+        var referenceSuite = suite is "writer" or "legibility" or "numerics" or "imagenet-memory" or "agreement" ? null : suite;
         if (referenceSuite is null || !File.Exists(DebianPython) || !File.Exists(ReferenceScript))
         {
             return [];
@@ -139,13 +155,16 @@ internal static class BenchmarkRunner
         return ratio.ToString("F2", CultureInfo.InvariantCulture);
     }
 
-    private static string Format(double value) => value.ToString(value >= 100 ? "F0" : value >= 1 ? "F2" : "F4", CultureInfo.InvariantCulture);
+    /// <summary>A figure at a precision that shows it; values under 0.001 (the agreement suite's differences) in exponent form.</summary>
+    private static string Format(double value) =>
+        value.ToString(value >= 100 ? "F0" : value >= 1 ? "F2" : value >= 1e-3 || value == 0 ? "F4" : "0.00e+00", CultureInfo.InvariantCulture);
 
-    private static void Save(string path, List<BenchmarkRow> rows, Dictionary<string, double> reference, int threads)
+    private static void Save(string path, List<BenchmarkRow> rows, Dictionary<string, double> reference, int threads, Device device)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var document = new
         {
+            device = device.ToString(),
             threads,
             cores = Environment.ProcessorCount,
             rows = rows.Select(r => new { r.Suite, r.Name, r.Value, r.Unit, r.Notes, pytorch = reference.TryGetValue(r.Name, out var v) ? v : (double?)null }),

@@ -9,31 +9,33 @@ namespace TrainExplain.Benchmarks;
 
 /// <summary>
 /// Training throughput of both example architectures (Adam, batch 64, cross-entropy, synthetic [0, 1) images, as the
-/// PyTorch reference does) and the share of an epoch that the explainer callbacks take at their defaults (16 images).
+/// PyTorch reference does) and the share of an epoch that the explainer callbacks take at their defaults (16 images),
+/// on the CPU or a GPU (<c>--device</c>; the data stays on the CPU and each batch moves, as in the example).
 /// </summary>
 internal static class TrainingBenchmarks
 {
-    internal static IReadOnlyList<BenchmarkRow> Run(bool quick)
+    internal static IReadOnlyList<BenchmarkRow> Run(bool quick, Device device)
     {
         var rows = new List<BenchmarkRow>
         {
-            Throughput("simple", quick ? 1024 : 4096),
-            Throughput("deep", quick ? 128 : 512),
+            Throughput("simple", quick ? 1024 : 4096, device),
+            Throughput("deep", quick ? 128 : 512, device),
         };
-        rows.AddRange(CallbackShare(quick ? 2048 : 8192));
+        rows.AddRange(CallbackShare(quick ? 2048 : 8192, device));
         return rows;
     }
 
-    private static BenchmarkRow Throughput(string architecture, int images)
+    private static BenchmarkRow Throughput(string architecture, int images, Device device)
     {
         manual_seed(0);
         using var data = SyntheticData(images);
         using var model = Architectures.Create(architecture);
+        model.to(device);
         using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
         using var loss = nn.CrossEntropyLoss();
-        var loader = new BatchLoader(data, 64, shuffle: true);
-        Trainer.Fit(model, optimizer, loss, new BatchLoader(data, 64), null, 1);   // warm-up epoch
-        var (median, best) = Measure.Milliseconds(() => Trainer.Fit(model, optimizer, loss, loader, null, 1), repeats: 3, warmup: 0);
+        var loader = new BatchLoader(data, 64, shuffle: true, device: device);
+        Trainer.Fit(model, optimizer, loss, new BatchLoader(data, 64, device: device), null, 1);   // warm-up epoch
+        var (median, best) = Measure.Milliseconds(() => Trainer.Fit(model, optimizer, loss, loader, null, 1), repeats: 3, warmup: 0, device: device);
         return new BenchmarkRow("training", $"train/{architecture}", images / (median / 1000), "images/s",
             $"{images} images per epoch, best {images / (best / 1000):F0} images/s");
     }
@@ -45,28 +47,29 @@ internal static class TrainingBenchmarks
     /// random order, and stability) are measured as the difference between the callback with them and without, and
     /// reported as a share of a full 60,000-image epoch (issue 15's goal: under 2%).
     /// </summary>
-    private static IEnumerable<BenchmarkRow> CallbackShare(int images)
+    private static IEnumerable<BenchmarkRow> CallbackShare(int images, Device device)
     {
         manual_seed(0);
         using var data = SyntheticData(images);
         using var model = new SimpleConvNet();
+        model.to(device);
         using var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
         using var loss = nn.CrossEntropyLoss();
-        var loader = new BatchLoader(data, 64, shuffle: true);
-        var (batch, labels) = data.Take(16);
+        var loader = new BatchLoader(data, 64, shuffle: true, device: device);
+        var (batch, labels) = data.Take(16, device);
         using var _ = batch;
         using var __ = labels;
         Trainer.Fit(model, optimizer, loss, loader, null, 1);
-        var plain = Measure.Milliseconds(() => Trainer.Fit(model, optimizer, loss, loader, null, 1), repeats: 2, warmup: 0).Median;
+        var plain = Measure.Milliseconds(() => Trainer.Fit(model, optimizer, loss, loader, null, 1), repeats: 2, warmup: 0, device: device).Median;
         var names = ExplainerCatalog.Names.Where(ExplainerCatalog.ExplainsInputs).ToList();
         using var callback = ExplainerCallbackOf(names, model, batch, labels, faithfulness: true);
         using var withoutMetrics = ExplainerCallbackOf(names, model, batch, labels, faithfulness: false);
         var classes = new ClassVisualizationCallback(ExplainerCatalog.CreateClassVisualizer(model, new ExplainerSettings()));
         var context = new TrainingContext(model, optimizer, epochs: 1, batchesPerEpoch: 0);
         context.BeginEpoch(1);
-        var withMetrics = EpochEndMilliseconds(callback, context);
-        var explainOnly = EpochEndMilliseconds(withoutMetrics, context);
-        var visualization = EpochEndMilliseconds(classes, context);
+        var withMetrics = EpochEndMilliseconds(callback, context, device);
+        var explainOnly = EpochEndMilliseconds(withoutMetrics, context, device);
+        var visualization = EpochEndMilliseconds(classes, context, device);
         var total = withMetrics + visualization;
         for (var i = 0; i < names.Count; i++)
         {
@@ -89,8 +92,8 @@ internal static class TrainingBenchmarks
             options: new ExplainerCallbackOptions { Faithfulness = faithfulness });
 
     /// <summary>The time of one <see cref="ITrainingCallback.OnEpochEnd"/> after a warm-up call (median of 3).</summary>
-    private static double EpochEndMilliseconds(ITrainingCallback callback, TrainingContext context) =>
-        Measure.Milliseconds(() => callback.OnEpochEnd(context), repeats: 3, warmup: 1).Median;
+    private static double EpochEndMilliseconds(ITrainingCallback callback, TrainingContext context, Device device) =>
+        Measure.Milliseconds(() => callback.OnEpochEnd(context), repeats: 3, warmup: 1, device: device).Median;
 
     private static ImageDataset SyntheticData(int images)
     {
