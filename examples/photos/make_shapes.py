@@ -41,7 +41,7 @@ def background(rng, w, h):
 
 def shape_color(rng, img):
     """A random color at least 150 (L1 over R, G, B) from the background's mean, so the shape stands out."""
-    mean = [int(sum(c) / len(c)) for c in zip(*img.resize((4, 4)).getdata())]
+    mean = img.resize((1, 1), Image.BOX).getpixel((0, 0))
     while True:
         color = tuple(rng.randint(0, 255) for _ in range(3))
         if sum(abs(color[c] - mean[c]) for c in range(3)) >= 150:
