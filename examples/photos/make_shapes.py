@@ -1,10 +1,11 @@
 """Writes a folder of generated "photos" whose right explanation is known: the object.
 
-    python3 make_shapes.py OUT [--train 500] [--val 100] [--seed 0] [--workers N]
+    python3 make_shapes.py OUT [--train 1000] [--val 100] [--seed 0] [--workers N]
 
 OUT gets torchvision's ImageFolder layout, OUT/{train,val}/{circle,square,triangle}/NNNN.jpg, and OUT/classes.txt
 (the class names, one a line, in the ImageFolder order that `MnistTrainer explain --classes` takes).
-`--test K` instead writes K single photos OUT/test_NN_<class>.{jpg,png} (JPEG and PNG in turn) of varied sizes.
+`--test K` instead writes K single photos OUT/test_NN_<class>.{jpg,png} (JPEG and PNG in turn) of varied sizes, each
+with its object's mask OUT/test_NN_<class>_mask.png (255 on the shape), for heat_on_object.py.
 
 Each picture is 224 to 400 px a side: a smooth four-corner color gradient with grain, zero to two thin lines as
 clutter, and one filled shape (the class: circle, square or triangle) of a random color far from the background, a
@@ -54,7 +55,8 @@ def polygon(cx, cy, radius, corners, angle):
 
 
 def picture(kind, key):
-    """One picture of class `kind`; `key` seeds its random draws."""
+    """One picture of class `kind` and its object's mask (mode L: 255 on the shape, 0 elsewhere, before the blur);
+    `key` seeds the random draws."""
     rng = random.Random(key)
     short = rng.randint(224, 320)
     long_side = rng.randint(short, min(400, short * 5 // 4))
@@ -74,26 +76,30 @@ def picture(kind, key):
     cy = rng.uniform(y0 + reach, y0 + short - reach)
     color = shape_color(rng, img)
     angle = rng.uniform(0, 2 * math.pi)
-    if kind == "circle":
-        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=color)
-    else:
-        draw.polygon(polygon(cx, cy, r * CIRCUMRADIUS[kind], 4 if kind == "square" else 3, angle), fill=color)
-    return img.filter(ImageFilter.GaussianBlur(0.6))
+    mask = Image.new("L", (w, h), 0)
+    for canvas, fill in ((draw, color), (ImageDraw.Draw(mask), 255)):
+        if kind == "circle":
+            canvas.ellipse([cx - r, cy - r, cx + r, cy + r], fill=fill)
+        else:
+            canvas.polygon(polygon(cx, cy, r * CIRCUMRADIUS[kind], 4 if kind == "square" else 3, angle), fill=fill)
+    return img.filter(ImageFilter.GaussianBlur(0.6)), mask
 
 
 def write(job):
-    kind, key, path = job
-    img = picture(kind, key)
+    kind, key, path, with_mask = job
+    img, mask = picture(kind, key)
     if path.endswith(".png"):
         img.save(path)
     else:
         img.save(path, quality=90)
+    if with_mask:
+        mask.save(os.path.splitext(path)[0] + "_mask.png")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out")
-    parser.add_argument("--train", type=int, default=500, help="pictures per class in train/ (default 500)")
+    parser.add_argument("--train", type=int, default=1000, help="pictures per class in train/ (default 1000)")
     parser.add_argument("--val", type=int, default=100, help="pictures per class in val/ (default 100)")
     parser.add_argument("--test", type=int, default=0, help="write this many single test photos instead")
     parser.add_argument("--seed", type=int, default=0)
@@ -105,13 +111,14 @@ def main():
         for i in range(args.test):
             kind = CLASSES[i % len(CLASSES)]
             ext = "jpg" if i % 2 == 0 else "png"
-            jobs.append((kind, f"{args.seed}/test/{kind}/{i}", os.path.join(args.out, f"test_{i:02d}_{kind}.{ext}")))
+            jobs.append((kind, f"{args.seed}/test/{kind}/{i}", os.path.join(args.out, f"test_{i:02d}_{kind}.{ext}"), True))
     else:
         for split, count in (("train", args.train), ("val", args.val)):
             for kind in CLASSES:
                 folder = os.path.join(args.out, split, kind)
                 os.makedirs(folder, exist_ok=True)
-                jobs += [(kind, f"{args.seed}/{split}/{kind}/{i}", os.path.join(folder, f"{i:04d}.jpg")) for i in range(count)]
+                jobs += [(kind, f"{args.seed}/{split}/{kind}/{i}", os.path.join(folder, f"{i:04d}.jpg"), False)
+                         for i in range(count)]
     with open(os.path.join(args.out, "classes.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(CLASSES) + "\n")
     with Pool(max(1, args.workers)) as pool:

@@ -1,6 +1,6 @@
 """Trains torchvision's ResNet-18 from scratch on the make_shapes.py folder and saves its state_dict for our CLI.
 
-    python3 train_resnet18.py DATA OUT.pt [--epochs 100] [--batch-size 64] [--optimizer adamw|sgd] [--lr 0.001]
+    python3 train_resnet18.py DATA OUT.pt [--epochs 80] [--batch-size 64] [--optimizer adamw|sgd] [--lr 0.001]
                               [--seed 0] [--device auto] [--time-limit SECONDS]
 
 DATA is make_shapes.py's folder (DATA/{train,val}/<class>/*.jpg). Preprocessing is what `MnistTrainer explain`
@@ -73,7 +73,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data")
     parser.add_argument("out")
-    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--epochs", type=int, default=80)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--optimizer", choices=["adamw", "sgd"], default="adamw",
                         help="AdamW (weight decay 0.05) or SGD (Nesterov momentum 0.9, weight decay 5e-4)")
