@@ -10,9 +10,9 @@ with its object's mask OUT/test_NN_<class>_mask.png (255 on the shape), for heat
 Each picture is 224 to 400 px a side: a smooth four-corner color gradient with grain, zero to two thin lines as
 clutter, and one filled shape (the class: circle, square or triangle) of a random color far from the background, a
 random size (the area of a circle of radius 16 to 27 % of the shorter side, the same for every class), rotation and
-place. The shape lies inside the central square of side the
-shorter side, so torchvision's Resize(256) + CenterCrop(224) keeps it whole: a model that classifies these pictures
-must look at the shape, and Grad-CAM should sit on it.
+place. The shape lies inside the central square of side the shorter side, so torchvision's Resize(256) +
+CenterCrop(224) keeps it whole: a model that classifies these pictures must look at the shape, and Grad-CAM should sit
+on it.
 
 Deterministic: each picture draws from its own random.Random seeded by (seed, split, class, index), so the output
 depends only on the arguments (and Pillow's drawing and JPEG encoder), not on --workers.
@@ -50,6 +50,7 @@ def shape_color(rng, img):
 
 
 def polygon(cx, cy, radius, corners, angle):
+    """The corners of a regular polygon around (cx, cy) with circumradius `radius`, the first at `angle` radians."""
     return [(cx + radius * math.cos(angle + k * 2 * math.pi / corners),
              cy + radius * math.sin(angle + k * 2 * math.pi / corners)) for k in range(corners)]
 

@@ -3,16 +3,17 @@
     python3 train_resnet18.py DATA OUT.pt [--epochs 80] [--batch-size 64] [--optimizer adamw|sgd] [--lr 0.001]
                               [--seed 0] [--device auto] [--time-limit SECONDS]
 
-DATA is make_shapes.py's folder (DATA/{train,val}/<class>/*.jpg). Preprocessing is what `MnistTrainer explain`
-does by default for a torchvision architecture: Resize(256), CenterCrop(224), ToTensor, Normalize(ImageNet's mean
-and std). Every picture is decoded and resized once, up front, into one uint8 tensor on the device (train: the center
-256x256 square; val: the center 224x224, exactly the CLI's input), by one process per CPU; training batches are then
-cut on the device: a random 224x224 crop of the 256x256 square and a random horizontal flip (the center crop is val's).
-The learning rate follows a one-cycle schedule (warm-up, then cosine decay to zero) peaking at --lr; with SGD at a
-peak of 0.1 the net stayed at chance until the rate had decayed (val accuracy 0.53 after 40 epochs). Prints the train
-loss and val accuracy per epoch and writes `torch.save(model.state_dict())` (contiguous CPU float32 tensors, so any
-reader of PyTorch's format loads it) when done, or after the first epoch that ends past --time-limit (a lent machine's
-time is counted; the epoch lines say how far it got). Runs on CUDA or CPU, under torch 1.13 and 2.x.
+DATA is make_shapes.py's folder (DATA/{train,val}/<class>/*.jpg). Preprocessing is what `MnistTrainer explain` does by
+default for a torchvision architecture: Resize(256), CenterCrop(224), ToTensor, Normalize(ImageNet's mean and std).
+Every picture is decoded and resized once, up front, into one uint8 tensor on the device (train: the center 256x256
+square; val: the center 224x224, exactly the CLI's input), by one process per CPU; training batches are then cut on
+the device: a random 224x224 crop of the 256x256 square and a random horizontal flip (the center crop is val's). The
+learning rate follows a one-cycle schedule (warm-up, then cosine decay to zero) peaking at --lr; with SGD at a peak of
+0.1 the net stayed at chance until the rate had decayed (val accuracy 0.53 after 40 epochs); AdamW at 1e-3 (the
+default) reached 1.000 from epoch 24 of 80 on 3,000 pictures (an H200, 66 s). Prints the train loss and val accuracy
+per epoch and writes `torch.save(model.state_dict())` (contiguous CPU float32 tensors, so any reader of PyTorch's
+format loads it) when done, or after the first epoch that ends past --time-limit (a lent machine's time is counted;
+the epoch lines say how far it got). Runs on CUDA or CPU, under torch 1.13 and 2.x.
 """
 import argparse
 import os
