@@ -165,7 +165,7 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
         var target = torch.tensor(classes, device: device);
         var (scoresBefore, probabilitiesBefore) = Evaluate(canvas.Image(start), target);
         var stepsTaken = new int[classes.Length];
-        var image = Batched.Map(classes.Length, InternalBatchSize,
+        var image = Batched.Map(classes.Length, ChunkSize(start),
             (first, count) => Ascend(canvas, start.narrow(0, first, count), target.narrow(0, first, count), (int)first, stepsTaken, steps));
         var (scoresAfter, probabilitiesAfter) = Evaluate(image, target);
         var host = ExplainContext.Host(image);
@@ -240,7 +240,7 @@ public sealed class ActivationMaximization : ModelMethod, IClassVisualizer
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var logits = Batched.Map(image, InternalBatchSize, Model.call);
+        var logits = Batched.Map(image, ChunkSize(image), Model.call);
         if (logits.ndim != 2)
         {
             throw new ArgumentException($"The model's output has shape {logits.ShapeText()}; activation maximization needs logits [M, K].");

@@ -51,7 +51,7 @@ public sealed class DeepLift : Explainer
         IReadOnlyList<Tensor> parts;
         using (var rules = new BackwardRules(Model, RescaleRelu, RescaleMaxPool))
         {
-            parts = Batched.MapEach(context.Count, InternalBatchSize / 2, (start, length) =>
+            parts = Batched.MapEach(context.Count, Math.Max(1, ChunkSize(x) / 2), (start, length) =>
             {
                 var (images, baselines) = (x.narrow(0, start, length), reference.narrow(0, start, length));
                 var chunkClasses = classes.narrow(0, start, length);

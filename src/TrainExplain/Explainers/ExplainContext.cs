@@ -74,7 +74,7 @@ public sealed class ExplainContext
     }
 
     /// <summary>The starts and lengths of chunks of at most B items out of <paramref name="total"/>.</summary>
-    public IEnumerable<(long Start, long Length)> Chunks(long total) => Batched.Chunks(total, explainer.InternalBatchSize);
+    public IEnumerable<(long Start, long Length)> Chunks(long total) => Batched.Chunks(total, explainer.ChunkSize(Inputs));
 
     /// <summary>dS/dx at <paramref name="points"/> [M, C, H, W] (at most B of them) for their classes [M]: one forward and one backward.</summary>
     public Tensor InputGradient(Tensor points, Tensor pointClasses)
@@ -110,7 +110,7 @@ public sealed class ExplainContext
         }
         var knownTargets = classes is not null;
         // Per chunk: [input gradient (when asked), each layer's activation, each layer's gradient, classes, scores].
-        var parts = Batched.MapEach(Count, explainer.InternalBatchSize, (start, length) =>
+        var parts = Batched.MapEach(Count, explainer.ChunkSize(Inputs), (start, length) =>
         {
             var pass = Pass(Inputs.narrow(0, start, length),
                 output => knownTargets ? classes!.narrow(0, start, length) : Targets.Resolve(output, start), request.Layers, request.InputGradient);
@@ -135,7 +135,7 @@ public sealed class ExplainContext
         var knownTargets = classes is not null;
         using var noGrad = torch.no_grad();
         // Per chunk: [each layer's activation, classes, scores].
-        var parts = Batched.MapEach(Count, explainer.InternalBatchSize, (start, length) =>
+        var parts = Batched.MapEach(Count, explainer.ChunkSize(Inputs), (start, length) =>
         {
             using var scope = torch.NewDisposeScope();
             using var capture = new LayerCapture(layers, scope);
@@ -155,7 +155,7 @@ public sealed class ExplainContext
     public Tensor ScoresOf(Tensor points, Tensor pointClasses)
     {
         using var noGrad = torch.no_grad();
-        return Batched.Map(points.size(0), explainer.InternalBatchSize,
+        return Batched.Map(points.size(0), explainer.ChunkSize(points),
             (start, length) => Targets.Score(explainer.Model.call(points.narrow(0, start, length)), pointClasses.narrow(0, start, length), explainer.Score));
     }
 
@@ -280,7 +280,7 @@ public sealed class ExplainContext
     private void ForwardForTargets()
     {
         using var noGrad = torch.no_grad();
-        var parts = Batched.MapEach(Count, explainer.InternalBatchSize, (start, length) =>
+        var parts = Batched.MapEach(Count, explainer.ChunkSize(Inputs), (start, length) =>
         {
             var output = explainer.Model.call(Inputs.narrow(0, start, length));
             var chunkClasses = Targets.Resolve(output, start);

@@ -60,7 +60,7 @@ public sealed class ScoreCam : CamExplainer
         var pairs = (images * channels) + chosen.flatten();
         var (maps, classes) = (activations.flatten(0, 1), context.Classes);
         using var noGrad = torch.no_grad();
-        var masked = Batched.Map(images.size(0), InternalBatchSize, (start, length) =>
+        var masked = Batched.Map(images.size(0), ChunkSize(x), (start, length) =>
         {
             var pairImages = images.narrow(0, start, length);
             var masks = Heatmaps.MinMax(Heatmaps.Upsample(maps.index_select(0, pairs.narrow(0, start, length)), x.size(2), x.size(3)));

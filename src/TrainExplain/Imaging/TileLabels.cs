@@ -48,7 +48,7 @@ public static class TileLabels
         using (torch.no_grad())
         {
             // By the internal batch size, as every pass: one forward of 10,000 images held gigabytes of activations.
-            var logits = EvalMode.Run(model, () => Batched.Map(inputs, ModelMethod.DefaultInternalBatchSize, model.call));
+            var logits = EvalMode.Run(model, () => Batched.Map(inputs, ModelMethod.ChunkSize(ModelMethod.DefaultInternalBatchSize, inputs), model.call));
             var (probability, index) = torch.nn.functional.softmax(logits, 1).max(1);
             (predicted, probabilities) = (index.ToLongs(), probability.ToFloats());
         }

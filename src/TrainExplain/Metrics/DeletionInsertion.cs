@@ -98,7 +98,7 @@ internal sealed class DeletionInsertion
     {
         var (n, perImage) = (x.size(0), (long)Steps + 1);
         var sums = torch.zeros(n, ScalarType.Float64, x.device);
-        foreach (var (start, length) in Batched.Chunks(n * perImage, InternalBatchSize))
+        foreach (var (start, length) in Batched.Chunks(n * perImage, ModelMethod.ChunkSize(InternalBatchSize, x)))
         {
             using var chunk = torch.NewDisposeScope();
             var items = torch.arange(start, start + length, device: x.device);

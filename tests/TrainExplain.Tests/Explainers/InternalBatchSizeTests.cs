@@ -112,4 +112,44 @@ public sealed class InternalBatchSizeTests
         }
         Assert.True(NativeHeapInUse.Bytes() - before < bytes, "the meter still counts a freed tensor");
     }
+
+    /// <summary>
+    /// Issue 23, item 5: on the CPU a chunk holds at most <see cref="ModelMethod.CpuChunkValues"/> (2^20) input values, so
+    /// 256 MNIST digits go together but 6 photos of 224 px, and never fewer than one image; B stays the upper bound.
+    /// </summary>
+    [Theory]
+    [InlineData(256, new long[] { 1, 1, 28, 28 }, 256)]
+    [InlineData(256, new long[] { 1, 3, 224, 224 }, 6)]
+    [InlineData(4, new long[] { 1, 3, 224, 224 }, 4)]
+    [InlineData(256, new long[] { 1, 3, 64, 64 }, 85)]
+    [InlineData(256, new long[] { 1, 3, 1024, 1024 }, 1)]
+    public void ACpuChunkHoldsAtMostTwoToTheTwentyInputValues(int internalBatchSize, long[] shape, int expected)
+    {
+        using var images = torch.empty(shape);
+        Assert.Equal(expected, ModelMethod.ChunkSize(internalBatchSize, images));
+    }
+
+    /// <summary>Ten 512 x 512 images (262,144 values each) go through vanilla gradients four at a time: passes of 4, 4 and 2.</summary>
+    [Fact]
+    public void LargeImagesPassInChunksOfTheirValues()
+    {
+        torch.manual_seed(81);
+        using var scope = torch.NewDisposeScope();
+        using var model = ExplainerModels.GapLinear();
+        var passes = new List<long>();
+        var hook = model.register_forward_pre_hook((_, input) =>
+        {
+            passes.Add(input.size(0));
+            return input;
+        });
+        try
+        {
+            new VanillaGradients(model).Explain(torch.rand([10, 1, 512, 512]), Targets.Labels(torch.zeros(10, ScalarType.Int64))).Dispose();
+        }
+        finally
+        {
+            hook.remove();
+        }
+        Assert.Equal([4L, 4L, 2L], passes);
+    }
 }
