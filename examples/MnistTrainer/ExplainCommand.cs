@@ -42,7 +42,7 @@ internal static class ExplainCommand
         var patch = (new Option<int?>("--patch") { HelpName = "pixels", Description = "occlusion: window side (default round(H/7), 4 for 28x28)." }).WholeNumber();
         var stride = (new Option<int?>("--stride") { HelpName = "pixels", Description = "occlusion: stride (default patch/2)." }).WholeNumber();
         var score = new Option<string?>("--score") { HelpName = "kind", Description = "logit or probability (default logit; probability for occlusion, scorecam and actmax); not for activations." };
-        var internalBatch = (new Option<int?>("--internal-batch-size") { HelpName = "n", Description = $"Most images per forward/backward pass (default {ModelMethod.DefaultInternalBatchSize})." }).WholeNumber();
+        var internalBatch = (new Option<int?>("--internal-batch-size") { HelpName = "n", Description = $"Most images per forward/backward pass (default {ModelMethod.DefaultInternalBatchSize}; on the CPU also at most {ModelMethod.CpuChunkValues} input values, 6 images of 224 px)." }).WholeNumber();
         var seed = (new Option<int?>("--seed") { HelpName = "n", Description = "smoothgrad, smoothgrad_sq, vargrad, actmax: seed of the noise (default 0)." }).WholeNumber();
         var metrics = new Option<bool>("--metrics") { Description = "Also measure deletion and insertion AUC (saved as deletion_auc, insertion_auc [N]; means printed)." };
         var metricSteps = (new Option<int>("--metric-steps") { HelpName = "n", Description = "Steps S of the deletion and insertion curves.", DefaultValueFactory = _ => 16 }).WholeNumber();
