@@ -136,20 +136,8 @@ public sealed class InternalBatchSizeTests
         torch.manual_seed(81);
         using var scope = torch.NewDisposeScope();
         using var model = ExplainerModels.GapLinear();
-        var passes = new List<long>();
-        var hook = model.register_forward_pre_hook((_, input) =>
-        {
-            passes.Add(input.size(0));
-            return input;
-        });
-        try
-        {
-            new VanillaGradients(model).Explain(torch.rand([10, 1, 512, 512]), Targets.Labels(torch.zeros(10, ScalarType.Int64))).Dispose();
-        }
-        finally
-        {
-            hook.remove();
-        }
+        var passes = ForwardCalls.BatchSizes(model,
+            () => new VanillaGradients(model).Explain(torch.rand([10, 1, 512, 512]), Targets.Labels(torch.zeros(10, ScalarType.Int64))).Dispose());
         Assert.Equal([4L, 4L, 2L], passes);
     }
 }

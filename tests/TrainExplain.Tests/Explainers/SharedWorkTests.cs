@@ -1,5 +1,6 @@
 using System.Reflection;
 using TrainExplain.Explainers;
+using TrainExplain.Tests.Support;
 
 namespace TrainExplain.Tests.Explainers;
 
@@ -36,34 +37,20 @@ public sealed class SharedWorkTests
         using var scope = torch.NewDisposeScope();
         using var model = ExplainerModels.NestedConvNet();
         var x = torch.rand([5, 1, 8, 8]);
-        var calls = new List<long>();
-        var hook = model.register_forward_pre_hook((_, input) =>
+        var set = new ExplainerSet([new GradCam(model), new VanillaGradients(model), new GradientsInputs(model), new FullGrad(model)]);
+        var calls = ForwardCalls.BatchSizes(model, () =>
         {
-            calls.Add(input.size(0));
-            return input;
-        });
-        try
-        {
-            var set = new ExplainerSet([new GradCam(model), new VanillaGradients(model), new GradientsInputs(model), new FullGrad(model)]);
             foreach (var explanation in set.Explain(x, Targets.Predicted))
             {
                 explanation.Dispose();
             }
-            // One probe of one image finds Grad-CAM's default layer; one pass over the five images serves all four methods.
-            Assert.Equal([1L, 5L], calls);
+        });
+        // One probe of one image finds Grad-CAM's default layer; one pass over the five images serves all four methods.
+        Assert.Equal([1L, 5L], calls);
 
-            // The model's default layer is known from then on, for any explainer of it and inputs of that image shape.
-            calls.Clear();
-            new GradCam(model).Explain(x, Targets.Predicted).Dispose();
-            Assert.Equal([5L], calls);
-            calls.Clear();
-            new GradCam(model).Explain(torch.rand([3, 1, 8, 8]), Targets.Predicted).Dispose();
-            Assert.Equal([3L], calls);
-        }
-        finally
-        {
-            hook.remove();
-        }
+        // The model's default layer is known from then on, for any explainer of it and inputs of that image shape.
+        Assert.Equal([5L], ForwardCalls.BatchSizes(model, () => new GradCam(model).Explain(x, Targets.Predicted).Dispose()));
+        Assert.Equal([3L], ForwardCalls.BatchSizes(model, () => new GradCam(model).Explain(torch.rand([3, 1, 8, 8]), Targets.Predicted).Dispose()));
     }
 
     [Fact]
@@ -72,24 +59,14 @@ public sealed class SharedWorkTests
         torch.manual_seed(77);
         using var scope = torch.NewDisposeScope();
         using var model = ExplainerModels.GapLinear();
-        var calls = new List<long[]>();
-        var hook = model.register_forward_pre_hook((_, input) =>
-        {
-            calls.Add(input.shape);
-            return input;
-        });
-        try
+        var calls = ForwardCalls.Shapes(model, () =>
         {
             foreach (var side in new[] { 8, 8, 12 })
             {
                 new GradCam(model).Explain(torch.rand([2, 1, side, side]), Targets.Predicted).Dispose();
             }
-            Assert.Equal([[1, 1, 8, 8], [2, 1, 8, 8], [2, 1, 8, 8], [1, 1, 12, 12], [2, 1, 12, 12]], calls);
-        }
-        finally
-        {
-            hook.remove();
-        }
+        });
+        Assert.Equal([[1, 1, 8, 8], [2, 1, 8, 8], [2, 1, 8, 8], [1, 1, 12, 12], [2, 1, 12, 12]], calls);
     }
 
     [Fact]
