@@ -75,6 +75,16 @@ public sealed class TimeShareTests
     [Fact]
     public void ABoundOfOneNeverSkips() => Assert.Equal([1, 2, 3], Run(1.0, epochs: 3).ExplainedEpochs);
 
+    [Fact]
+    public void ANullClockIsRefusedNamingTheOptions()
+    {
+        using var model = TrainingFixtures.SmallConvNet();
+        using var images = torch.zeros(1, 1, 8, 8);
+        var error = Assert.Throws<ArgumentNullException>(() =>
+            new ExplainerCallback(new VanillaGradients(model), images, Targets.Predicted, options: new ExplainerCallbackOptions { Clock = null! }));
+        Assert.Equal("options", error.ParamName);
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(-0.05)]

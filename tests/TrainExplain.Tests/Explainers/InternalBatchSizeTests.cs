@@ -129,6 +129,15 @@ public sealed class InternalBatchSizeTests
         Assert.Equal(expected, ModelMethod.ChunkSize(internalBatchSize, images));
     }
 
+    [Fact]
+    public void ChunkSizeRefusesANonPositiveInternalBatchOrNoInputs()
+    {
+        using var images = torch.empty([1, 1, 8, 8]);
+        Assert.Equal("internalBatchSize", Assert.Throws<ArgumentOutOfRangeException>(() => ModelMethod.ChunkSize(0, images)).ParamName);
+        Assert.Equal("internalBatchSize", Assert.Throws<ArgumentOutOfRangeException>(() => ModelMethod.ChunkSize(-4, images)).ParamName);
+        Assert.Equal("inputs", Assert.Throws<ArgumentNullException>(() => ModelMethod.ChunkSize(8, null!)).ParamName);
+    }
+
     /// <summary>Ten 512 x 512 images (262,144 values each) go through vanilla gradients four at a time: passes of 4, 4 and 2.</summary>
     [Fact]
     public void LargeImagesPassInChunksOfTheirValues()
